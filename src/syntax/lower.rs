@@ -1,0 +1,717 @@
+//! Lowering: pest's pairs into the spanned AST.
+//!
+//! The grammar already fixed the shape, so what can go wrong here is a
+//! literal's value (a date that does not exist, a clock time past `24:00`, an
+//! escape that names no character, a number too large). Every such problem
+//! is collected and lowering goes on, so one run reports them all.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use pest::iterators::Pair;
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+
+use super::ast::*;
+use super::error::ParseError;
+use super::grammar::Rule;
+
+/// `not` binds tighter than `and`, `and` tighter than `or`.
+static CONDITION_PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::op_or, Assoc::Left))
+        .op(Op::infix(Rule::op_and, Assoc::Left))
+        .op(Op::prefix(Rule::op_not))
+});
+
+type P<'i> = Pair<'i, Rule>;
+
+#[derive(Default)]
+pub(crate) struct Lower {
+    pub errors: Vec<ParseError>,
+}
+
+fn span(pair: &P<'_>) -> Span {
+    pair.as_span().into()
+}
+
+/// Keywords are pairs so that syntax errors can name them; lowering reads
+/// the meaningful parts only.
+fn is_keyword(rule: Rule) -> bool {
+    format!("{rule:?}").starts_with("kw_")
+}
+
+/// The meaningful children of a pair.
+fn parts(pair: P<'_>) -> impl Iterator<Item = P<'_>> {
+    pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
+}
+
+impl Lower {
+    pub fn agreement(&mut self, file: P<'_>) -> Option<Agreement> {
+        let agreement = file.into_inner().find(|p| p.as_rule() == Rule::agreement)?;
+        let whole = span(&agreement);
+        let mut inner = agreement.into_inner();
+        let keyword = span(&inner.next()?);
+        let name = self.string(inner.next()?);
+        let items = inner.map(|p| self.item(p)).collect::<Option<Vec<_>>>()?;
+        Some(Agreement {
+            name,
+            items,
+            keyword,
+            span: whole,
+        })
+    }
+
+    fn item(&mut self, pair: P<'_>) -> Option<Item> {
+        let sp = span(&pair);
+        Some(match pair.as_rule() {
+            Rule::version | Rule::effective | Rule::timezone | Rule::currency | Rule::review => {
+                Item::Setting(self.setting(pair)?)
+            }
+            Rule::calendar => Item::Calendar(self.calendar(pair)?),
+            Rule::team => Item::Team(self.team(pair)?),
+            Rule::term => {
+                let mut it = parts(pair);
+                let name = ident(it.next()?);
+                let condition = self.condition(it.next()?)?;
+                Item::Term(Term {
+                    name,
+                    condition,
+                    span: sp,
+                })
+            }
+            Rule::weights => Item::Weights(self.weights(pair)?),
+            Rule::funnel => Item::Funnel(self.funnel(pair)?),
+            Rule::quota | Rule::response | Rule::attempts | Rule::duty | Rule::aging => {
+                Item::Rule(self.rule(pair)?)
+            }
+            _ => return None,
+        })
+    }
+
+    fn setting(&mut self, pair: P<'_>) -> Option<Setting> {
+        let sp = span(&pair);
+        let rule = pair.as_rule();
+        let mut it = parts(pair);
+        let kind = match rule {
+            Rule::version => SettingKind::Version(self.string(it.next()?)),
+            Rule::effective => SettingKind::Effective {
+                from: self.date(it.next()?),
+                to: self.date(it.next()?),
+            },
+            Rule::timezone => SettingKind::Timezone(self.string(it.next()?)),
+            Rule::currency => SettingKind::Currency(ident(it.next()?)),
+            Rule::review => SettingKind::Review {
+                every: period(it.next()?)?,
+                last: it.next().map(|d| self.date(d)),
+            },
+            _ => return None,
+        };
+        Some(Setting { kind, span: sp })
+    }
+
+    fn calendar(&mut self, pair: P<'_>) -> Option<Calendar> {
+        let sp = span(&pair);
+        let mut it = parts(pair);
+        let name = ident(it.next()?);
+        let clauses = it
+            .map(|clause| {
+                let csp = span(&clause);
+                match clause.as_rule() {
+                    Rule::hours => {
+                        let mut days = Vec::new();
+                        let mut intervals = Vec::new();
+                        for p in parts(clause) {
+                            match p.as_rule() {
+                                Rule::day_range => days.push(day_range(p)?),
+                                _ => intervals.push(self.time_range(p)?),
+                            }
+                        }
+                        Some(CalendarClause::Hours {
+                            days,
+                            intervals,
+                            span: csp,
+                        })
+                    }
+                    _ => Some(CalendarClause::Closed {
+                        dates: parts(clause).map(|d| self.date(d)).collect(),
+                        span: csp,
+                    }),
+                }
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Calendar {
+            name,
+            clauses,
+            span: sp,
+        })
+    }
+
+    fn time_range(&mut self, pair: P<'_>) -> Option<TimeRange> {
+        let sp = span(&pair);
+        let mut it = parts(pair);
+        let start = self.clock(it.next()?, false);
+        let end = self.clock(it.next()?, true);
+        Some(TimeRange {
+            start,
+            end,
+            span: sp,
+        })
+    }
+
+    fn clock(&mut self, pair: P<'_>, may_end_day: bool) -> Spanned<Clock> {
+        let sp = span(&pair);
+        let text = pair.as_str();
+        let (h, m) = text.split_once(':').unwrap_or((text, "0"));
+        let h: u16 = h.parse().unwrap_or(99);
+        let m: u16 = m.parse().unwrap_or(99);
+        let reason = if m >= 60 || h > 24 || (h == 24 && m > 0) {
+            Some("no such time")
+        } else if h == 24 && !may_end_day {
+            Some("`24:00` can only end an interval")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            self.errors.push(ParseError::InvalidClock {
+                text: text.to_owned(),
+                span: sp.into(),
+                reason: reason.to_owned(),
+            });
+        }
+        Spanned::new(Clock(h.min(24) * 60 + m.min(59)), sp)
+    }
+
+    fn team(&mut self, pair: P<'_>) -> Option<Team> {
+        let sp = span(&pair);
+        let mut it = parts(pair);
+        let name = ident(it.next()?);
+        let clauses = it
+            .map(|clause| {
+                let csp = span(&clause);
+                match clause.as_rule() {
+                    Rule::team_lead => {
+                        let person = self.string(parts(clause).next()?);
+                        Some(TeamClause::Lead { person, span: csp })
+                    }
+                    _ => Some(TeamClause::Members {
+                        people: parts(clause).map(|s| self.string(s)).collect(),
+                        span: csp,
+                    }),
+                }
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Team {
+            name,
+            clauses,
+            span: sp,
+        })
+    }
+
+    fn weights(&mut self, pair: P<'_>) -> Option<Weights> {
+        let sp = span(&pair);
+        let mut it = parts(pair);
+        let field = ident(it.next()?);
+        let rows = it
+            .map(|row| {
+                let rsp = span(&row);
+                let mut inner = row.into_inner();
+                let first = inner.next()?;
+                let key = (first.as_rule() == Rule::string).then(|| self.string(first));
+                let weight = self.number(inner.next()?);
+                Some(WeightRow {
+                    key,
+                    weight,
+                    span: rsp,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Weights {
+            field,
+            rows,
+            span: sp,
+        })
+    }
+
+    fn funnel(&mut self, pair: P<'_>) -> Option<Funnel> {
+        let sp = span(&pair);
+        let clauses = parts(pair)
+            .map(|clause| {
+                let csp = span(&clause);
+                let rule = clause.as_rule();
+                let mut it = parts(clause);
+                Some(match rule {
+                    Rule::revenue => FunnelClause::Revenue {
+                        amount: self.money(it.next()?)?,
+                        per: period(it.next()?)?,
+                        span: csp,
+                    },
+                    Rule::marketing_share => FunnelClause::MarketingShare {
+                        share: self.percent(it.next()?),
+                        span: csp,
+                    },
+                    Rule::deal_size => FunnelClause::DealSize {
+                        amount: self.money(it.next()?)?,
+                        span: csp,
+                    },
+                    _ => FunnelClause::LeadToCustomer {
+                        rate: self.percent(it.next()?),
+                        span: csp,
+                    },
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Funnel { clauses, span: sp })
+    }
+
+    fn rule(&mut self, pair: P<'_>) -> Option<Rule_> {
+        let sp = span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::quota => RuleKind::Quota,
+            Rule::response => RuleKind::Response,
+            Rule::attempts => RuleKind::Attempts,
+            Rule::duty => RuleKind::Duty,
+            _ => RuleKind::Aging,
+        };
+        let mut inner = pair.into_inner();
+        let keyword = span(&inner.next()?);
+        let name = self.string(inner.next()?);
+        let clauses = inner
+            .map(|c| self.clause(c))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Rule_ {
+            kind: Spanned::new(kind, keyword),
+            name,
+            clauses,
+            span: sp,
+        })
+    }
+
+    fn clause(&mut self, pair: P<'_>) -> Option<Clause> {
+        let sp = span(&pair);
+        let rule = pair.as_rule();
+        let mut it = parts(pair);
+        let kind = match rule {
+            Rule::owner => ClauseKind::Owner(ident(it.next()?)),
+            Rule::leads => ClauseKind::Leads(self.condition(it.next()?)?),
+            Rule::quota_target => {
+                let measure = it.next()?;
+                let measure = Spanned::new(
+                    if measure.as_str() == "count" {
+                        Measure::Count
+                    } else {
+                        Measure::Value
+                    },
+                    span(&measure),
+                );
+                let bound = it.next()?;
+                let bound = Spanned::new(
+                    if bound.as_str() == ">=" {
+                        Bound::AtLeast
+                    } else {
+                        Bound::AtMost
+                    },
+                    span(&bound),
+                );
+                let rate = self.rate(it.next()?)?;
+                let (each, per) = self.each_per(it)?;
+                ClauseKind::QuotaTarget {
+                    measure,
+                    bound,
+                    rate,
+                    each,
+                    per,
+                }
+            }
+            Rule::first => ClauseKind::First(self.condition(it.next()?)?),
+            Rule::within => {
+                let (window, next) = self.window(&mut it)?;
+                let applies = self.applies(next)?;
+                ClauseKind::Within { window, applies }
+            }
+            Rule::target => {
+                let percent = self.percent(it.next()?);
+                let (each, per) = self.each_per(it)?;
+                ClauseKind::Target { percent, each, per }
+            }
+            Rule::count_activities => ClauseKind::Count(self.condition(it.next()?)?),
+            Rule::band => {
+                let band = self.band(it.next()?)?;
+                let (window, next) = self.window(&mut it)?;
+                let applies = self.applies(next)?;
+                ClauseKind::Band {
+                    band,
+                    window,
+                    applies,
+                }
+            }
+            Rule::until => ClauseKind::Until(self.condition(it.next()?)?),
+            Rule::max_duration => ClauseKind::MaxDuration(self.duration(it.next()?)),
+            Rule::from_to => ClauseKind::FromTo {
+                from: ident(it.next()?),
+                to: ident(it.next()?),
+            },
+            Rule::at_handoff => ClauseKind::AtHandoff,
+            Rule::duty_within => {
+                let (window, anchor) = self.window(&mut it)?;
+                let anchor_span = span(&anchor);
+                let anchor = match parts(anchor).next() {
+                    Some(c) => Anchor::First(self.condition(c)?),
+                    None => Anchor::Handoff(anchor_span),
+                };
+                ClauseKind::After { window, anchor }
+            }
+            Rule::provide => {
+                let mut fields = Vec::new();
+                let mut by = None;
+                for p in it {
+                    match p.as_rule() {
+                        Rule::ident => fields.push(ident(p)),
+                        _ => by = Some(self.condition(p)?),
+                    }
+                }
+                ClauseKind::Provide { fields, by }
+            }
+            Rule::contact => ClauseKind::Contact(self.condition(it.next()?)?),
+            Rule::buckets => ClauseKind::Buckets(it.map(|d| self.duration(d)).collect()),
+            Rule::breach_after => ClauseKind::BreachAfter(self.duration(it.next()?)),
+            Rule::per => ClauseKind::Per(ident(it.next()?)),
+            _ => return None,
+        };
+        Some(Clause { kind, span: sp })
+    }
+
+    fn each_per<'i>(
+        &mut self,
+        it: impl Iterator<Item = P<'i>>,
+    ) -> Option<(Option<Spanned<Period>>, Option<Ident>)> {
+        let mut each = None;
+        let mut per = None;
+        for p in it {
+            let rule = p.as_rule();
+            let value = parts(p).next()?;
+            match rule {
+                Rule::each => each = Some(period(value)?),
+                _ => per = Some(ident(value)),
+            }
+        }
+        Some((each, per))
+    }
+
+    /// `DURATION [on CAL]`, and the pair that follows it.
+    fn window<'i>(&mut self, it: &mut impl Iterator<Item = P<'i>>) -> Option<(Window, P<'i>)> {
+        let duration = self.duration(it.next()?);
+        let mut next = it.next()?;
+        let mut calendar = None;
+        if next.as_rule() == Rule::on_calendar {
+            calendar = Some(ident(parts(next).next()?));
+            next = it.next()?;
+        }
+        Some((Window { duration, calendar }, next))
+    }
+
+    fn applies(&mut self, pair: P<'_>) -> Option<Applies> {
+        let sp = span(&pair);
+        match parts(pair).next() {
+            Some(when) => Some(Applies::When(self.condition(parts(when).next()?)?)),
+            None => Some(Applies::Otherwise(sp)),
+        }
+    }
+
+    fn band(&mut self, pair: P<'_>) -> Option<Band> {
+        let rule = pair.as_rule();
+        let mut it = parts(pair);
+        let first = self.int(it.next()?);
+        Some(match rule {
+            Rule::between => Band::Between {
+                min: first,
+                max: self.int(it.next()?),
+            },
+            Rule::at_least => Band::AtLeast(first),
+            _ => Band::AtMost(first),
+        })
+    }
+
+    fn rate(&mut self, pair: P<'_>) -> Option<Rate> {
+        let mut it = parts(pair);
+        let first = it.next()?;
+        if first.as_rule() == Rule::funnel_ref {
+            let r = if first.as_str().ends_with("leads") {
+                FunnelRef::Leads
+            } else {
+                FunnelRef::Customers
+            };
+            return Some(Rate::Funnel(Spanned::new(r, span(&first))));
+        }
+        Some(Rate::Amount {
+            amount: self.money(first)?,
+            per: period(it.next()?)?,
+        })
+    }
+
+    fn condition(&mut self, pair: P<'_>) -> Option<Condition> {
+        CONDITION_PRATT
+            .map_primary(|p| self.operand(p))
+            .map_prefix(|op, rhs| {
+                let rhs = rhs?;
+                Some(Condition {
+                    span: span(&op).join(rhs.span),
+                    kind: ConditionKind::Not(Box::new(rhs)),
+                })
+            })
+            .map_infix(|lhs, op, rhs| {
+                let (lhs, rhs) = (lhs?, rhs?);
+                let sp = lhs.span.join(rhs.span);
+                let and = op.as_rule() == Rule::op_and;
+                let kind = match lhs.kind {
+                    ConditionKind::All(mut all) if and => {
+                        all.push(rhs);
+                        ConditionKind::All(all)
+                    }
+                    ConditionKind::Any(mut any) if !and => {
+                        any.push(rhs);
+                        ConditionKind::Any(any)
+                    }
+                    kind => {
+                        let lhs = Condition {
+                            kind,
+                            span: lhs.span,
+                        };
+                        if and {
+                            ConditionKind::All(vec![lhs, rhs])
+                        } else {
+                            ConditionKind::Any(vec![lhs, rhs])
+                        }
+                    }
+                };
+                Some(Condition { kind, span: sp })
+            })
+            .parse(pair.into_inner())
+    }
+
+    fn operand(&mut self, pair: P<'_>) -> Option<Condition> {
+        let sp = span(&pair);
+        let rule = pair.as_rule();
+        let mut it = parts(pair);
+        let kind = match rule {
+            Rule::group => ConditionKind::Group(Box::new(self.condition(it.next()?)?)),
+            Rule::term_ref => ConditionKind::Term(ident(it.next()?)),
+            Rule::cond_is | Rule::cond_is_not => ConditionKind::Is {
+                field: ident(it.next()?),
+                value: self.string(it.next()?),
+                negated: rule == Rule::cond_is_not,
+            },
+            Rule::cond_is_set | Rule::cond_is_empty => ConditionKind::Presence {
+                field: ident(it.next()?),
+                set: rule == Rule::cond_is_set,
+            },
+            Rule::cond_in | Rule::cond_not_in => ConditionKind::In {
+                field: ident(it.next()?),
+                values: parts(it.next()?).map(|s| self.string(s)).collect(),
+                negated: rule == Rule::cond_not_in,
+            },
+            Rule::cond_compare => {
+                let field = ident(it.next()?);
+                let op = match it.next()?.as_str() {
+                    "<" => CompareOp::Lt,
+                    "<=" => CompareOp::Le,
+                    ">" => CompareOp::Gt,
+                    _ => CompareOp::Ge,
+                };
+                ConditionKind::Compare {
+                    field,
+                    op,
+                    value: self.number(it.next()?),
+                }
+            }
+            _ => return None,
+        };
+        Some(Condition { kind, span: sp })
+    }
+
+    /// Decodes escapes; an escape naming no character is an error and reads as U+FFFD.
+    fn string(&mut self, pair: P<'_>) -> Str {
+        let sp = span(&pair);
+        let Some(inner) = pair.into_inner().next() else {
+            return Spanned::new(String::new(), sp);
+        };
+        let raw = inner.as_str();
+        let base = inner.as_span().start();
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some((_, 'n')) => out.push('\n'),
+                Some((_, 't')) => out.push('\t'),
+                Some((_, 'u')) => {
+                    let rest = raw.get(i..).unwrap_or("");
+                    let end = rest.find('}').map_or(rest.len(), |e| e + 1);
+                    let text = rest.get(..end).unwrap_or(rest);
+                    let hex = text.trim_start_matches("\\u{").trim_end_matches('}');
+                    match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+                        Some(ch) => out.push(ch),
+                        None => {
+                            self.errors.push(ParseError::InvalidEscape {
+                                text: text.to_owned(),
+                                span: Span::new(base + i, base + i + text.len()).into(),
+                            });
+                            out.push(char::REPLACEMENT_CHARACTER);
+                        }
+                    }
+                    // Skip the rest of `{...}`; the grammar guarantees it is there.
+                    for _ in 0..text.chars().count().saturating_sub(2) {
+                        chars.next();
+                    }
+                }
+                Some((_, other)) => out.push(other),
+                None => {}
+            }
+        }
+        Spanned::new(out, sp)
+    }
+
+    fn date(&mut self, pair: P<'_>) -> Spanned<NaiveDate> {
+        let sp = span(&pair);
+        let text = pair.as_str();
+        let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_else(|_| {
+            self.errors.push(ParseError::InvalidDate {
+                text: text.to_owned(),
+                span: sp.into(),
+            });
+            NaiveDate::MIN
+        });
+        Spanned::new(date, sp)
+    }
+
+    fn number(&mut self, pair: P<'_>) -> Number {
+        let sp = span(&pair);
+        let text = pair.as_str().to_owned();
+        let value = self.float(&text, sp);
+        Number {
+            value,
+            text,
+            span: sp,
+        }
+    }
+
+    fn float(&mut self, text: &str, sp: Span) -> f64 {
+        let value: f64 = text.replace('_', "").parse().unwrap_or(f64::INFINITY);
+        if value.is_finite() {
+            value
+        } else {
+            self.errors.push(ParseError::NumberTooLarge {
+                text: text.to_owned(),
+                span: sp.into(),
+            });
+            0.0
+        }
+    }
+
+    fn int(&mut self, pair: P<'_>) -> Spanned<u64> {
+        let sp = span(&pair);
+        let text = pair.as_str();
+        Spanned::new(self.whole(text, sp), sp)
+    }
+
+    fn whole(&mut self, text: &str, sp: Span) -> u64 {
+        text.replace('_', "").parse().unwrap_or_else(|_| {
+            self.errors.push(ParseError::NumberTooLarge {
+                text: text.to_owned(),
+                span: sp.into(),
+            });
+            0
+        })
+    }
+
+    fn percent(&mut self, pair: P<'_>) -> Percent {
+        let sp = span(&pair);
+        let text = pair.as_str().trim_end_matches('%').to_owned();
+        let value = self.float(&text, sp);
+        Percent {
+            value,
+            text,
+            span: sp,
+        }
+    }
+
+    fn money(&mut self, pair: P<'_>) -> Option<Money> {
+        let sp = span(&pair);
+        let mut currency = None;
+        let mut amount = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::currency_code => currency = Some(ident(p)),
+                _ => amount = Some(self.number(p)),
+            }
+        }
+        Some(Money {
+            currency,
+            amount: amount?,
+            span: sp,
+        })
+    }
+
+    fn duration(&mut self, pair: P<'_>) -> Duration {
+        let sp = span(&pair);
+        let text = pair.as_str();
+        let mut parts = Vec::new();
+        let mut from = 0;
+        for (i, c) in text.char_indices() {
+            let unit = match c {
+                's' => DurationUnit::Second,
+                'm' => DurationUnit::Minute,
+                'h' => DurationUnit::Hour,
+                'd' => DurationUnit::Day,
+                'w' => DurationUnit::Week,
+                _ => continue,
+            };
+            let amount = text.get(from..i).unwrap_or("");
+            let part_span = Span::new(sp.start + from, sp.start + i + 1);
+            parts.push((self.whole(amount, part_span), unit));
+            from = i + 1;
+        }
+        Duration { parts, span: sp }
+    }
+}
+
+// `Rule` names the grammar's rules; the AST's rule is aliased to keep both readable.
+use super::ast::Rule as Rule_;
+
+fn ident(pair: P<'_>) -> Ident {
+    Spanned::new(pair.as_str().to_owned(), span(&pair))
+}
+
+fn period(pair: P<'_>) -> Option<Spanned<Period>> {
+    let p = match pair.as_str() {
+        "day" => Period::Day,
+        "week" => Period::Week,
+        "month" => Period::Month,
+        "quarter" => Period::Quarter,
+        "year" => Period::Year,
+        _ => return None,
+    };
+    Some(Spanned::new(p, span(&pair)))
+}
+
+fn weekday(pair: P<'_>) -> Option<Spanned<u8>> {
+    let index = WEEKDAYS.iter().position(|d| *d == pair.as_str())?;
+    Some(Spanned::new(u8::try_from(index).ok()?, span(&pair)))
+}
+
+fn day_range(pair: P<'_>) -> Option<DayRange> {
+    let sp = span(&pair);
+    let mut it = pair.into_inner();
+    let first = weekday(it.next()?)?;
+    let last = match it.next() {
+        Some(p) => Some(weekday(p)?),
+        None => None,
+    };
+    Some(DayRange {
+        first,
+        last,
+        span: sp,
+    })
+}
