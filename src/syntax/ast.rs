@@ -8,6 +8,7 @@
 use chrono::NaiveDate;
 
 pub use super::span::{Span, Spanned};
+pub use crate::time::period::Period;
 
 pub type Ident = Spanned<String>;
 pub type Str = Spanned<String>;
@@ -77,28 +78,6 @@ impl SettingKind {
             SettingKind::Timezone(_) => "timezone",
             SettingKind::Currency(_) => "currency",
             SettingKind::Review { .. } => "review",
-        }
-    }
-}
-
-/// `day`, `week` (ISO, Monday first), `month`, `quarter`, `year`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Period {
-    Day,
-    Week,
-    Month,
-    Quarter,
-    Year,
-}
-
-impl Period {
-    pub fn name(self) -> &'static str {
-        match self {
-            Period::Day => "day",
-            Period::Week => "week",
-            Period::Month => "month",
-            Period::Quarter => "quarter",
-            Period::Year => "year",
         }
     }
 }

@@ -30,8 +30,27 @@ pub(crate) struct Lower {
     pub errors: Vec<ParseError>,
 }
 
+/// The pair's span without the white space and comments pest lets a
+/// non-atomic rule swallow after its last token (a failed `( ... )*` still
+/// consumes the white space before it).
 fn span(pair: &P<'_>) -> Span {
-    pair.as_span().into()
+    let whole = pair.as_span();
+    let (start, text) = (whole.start(), whole.as_str());
+    // Atomic rules (no inner pairs here) match exactly what they consume.
+    let Some(last) = pair.clone().into_inner().last() else {
+        return whole.into();
+    };
+    let inner_end = span(&last).end;
+    let mut end = inner_end;
+    let mut tail = text.get(inner_end - start..).unwrap_or("").char_indices().peekable();
+    while let Some((i, c)) = tail.next() {
+        if c == '#' {
+            while tail.next_if(|(_, c)| *c != '\n').is_some() {}
+        } else if !c.is_whitespace() {
+            end = inner_end + i + c.len_utf8();
+        }
+    }
+    Span::new(start, end.max(start))
 }
 
 /// Keywords are pairs so that syntax errors can name them; lowering reads

@@ -1,0 +1,97 @@
+//! The `accord` command line: one file per subcommand, each with its own
+//! `Args` and a `run` that returns an [`Exit`].
+
+mod check;
+mod fmt;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use crate::report::diagnostics::Colour;
+
+/// SLA-as-code for the agreement between marketing and sales.
+#[derive(Debug, Parser)]
+#[command(name = "accord", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and validate agreements (files, or folders searched for `*.sla`)
+    Check(check::Args),
+    /// Rewrite agreements in the canonical layout, comments kept
+    Fmt(fmt::Args),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// What an exit code means; ordered so that the worst of several wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exit {
+    /// Everything held.
+    Ok = 0,
+    /// The command ran and found a problem: errors, a breach, files to reformat.
+    Failed = 1,
+    /// The command could not run: unreadable input, bad flags, a broken agreement for `eval`.
+    Trouble = 2,
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(exit: Exit) -> Self {
+        std::process::ExitCode::from(exit as u8)
+    }
+}
+
+/// Parses the command line and runs the command.
+pub fn main() -> Exit {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { Exit::Trouble } else { Exit::Ok };
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "accord", &mut std::io::stdout());
+            Exit::Ok
+        }
+    }
+}
+
+/// Colour only on a terminal, and never with `NO_COLOR` set.
+pub(crate) fn colour() -> Colour {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if !no_color && std::io::stdout().is_terminal() {
+        Colour::Always
+    } else {
+        Colour::Never
+    }
+}
+
+/// The agreements a command works on when none are named: `accord.toml`'s
+/// agreement if there is one, else the `rules` folder.
+pub(crate) fn default_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if !paths.is_empty() {
+        return paths.to_vec();
+    }
+    if let Ok(text) = std::fs::read_to_string("accord.toml") {
+        if let Some(agreement) = text
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|t| t.get("agreement").and_then(|a| a.as_str()).map(PathBuf::from))
+        {
+            return vec![agreement];
+        }
+    }
+    vec![PathBuf::from("rules")]
+}

@@ -1,0 +1,3 @@
+//! Rendering what accord found, for people and for tools.
+
+pub mod diagnostics;

@@ -1,0 +1,134 @@
+//! Reading agreements from disk: which files, and their text.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use miette::{Diagnostic, NamedSource};
+use thiserror::Error;
+
+/// An agreement's text and the name it is reported under.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+impl Source {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        Source {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// The text in the form miette renders snippets from.
+    pub fn named(&self) -> NamedSource<Arc<str>> {
+        NamedSource::new(&self.name, Arc::clone(&self.text))
+    }
+}
+
+/// A file that could not be read as an agreement at all.
+#[derive(Debug, Clone, Error, Diagnostic, PartialEq)]
+#[non_exhaustive]
+pub enum LoadError {
+    #[error("cannot read `{path}`: {reason}")]
+    #[diagnostic(
+        code(accord::E090),
+        help("check that the path exists and is readable")
+    )]
+    Unreadable { path: String, reason: String },
+
+    #[error("`{path}` is not UTF-8 text (invalid byte at line {line}, column {column})")]
+    #[diagnostic(
+        code(accord::E091),
+        help("agreements are UTF-8 text; re-save the file as UTF-8")
+    )]
+    NotUtf8 {
+        path: String,
+        line: usize,
+        column: usize,
+    },
+
+    #[error("no `.sla` files in `{path}`")]
+    #[diagnostic(
+        code(accord::E092),
+        help("name agreement files, or a folder that holds `*.sla` files")
+    )]
+    NoAgreements { path: String },
+}
+
+/// Reads one file as UTF-8.
+pub fn read(path: &Path) -> Result<Source, LoadError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| LoadError::Unreadable {
+        path: name.clone(),
+        reason: e.to_string().to_lowercase(),
+    })?;
+    from_bytes(name, bytes)
+}
+
+/// Text from bytes, naming where they stop being UTF-8.
+pub fn from_bytes(name: String, bytes: Vec<u8>) -> Result<Source, LoadError> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source::new(name, text)),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let before = e.as_bytes().get(..valid).unwrap_or(&[]);
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            let line_start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(before.get(line_start..).unwrap_or(&[]))
+                .chars()
+                .count()
+                + 1;
+            Err(LoadError::NotUtf8 {
+                path: name,
+                line,
+                column,
+            })
+        }
+    }
+}
+
+/// The agreement files named by `paths`: files as given, folders searched
+/// recursively for `*.sla`, in sorted order. A folder with none is an error.
+pub fn agreement_files(paths: &[PathBuf]) -> Vec<Result<PathBuf, LoadError>> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found = Vec::new();
+            if let Err(e) = walk(path, &mut found) {
+                out.push(Err(e));
+                continue;
+            }
+            if found.is_empty() {
+                out.push(Err(LoadError::NoAgreements {
+                    path: path.display().to_string(),
+                }));
+            }
+            found.sort();
+            out.extend(found.into_iter().map(Ok));
+        } else {
+            out.push(Ok(path.clone()));
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| LoadError::Unreadable {
+        path: dir.display().to_string(),
+        reason: e.to_string().to_lowercase(),
+    })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, found)?;
+        } else if path.extension().is_some_and(|e| e == "sla") {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
