@@ -32,10 +32,7 @@ impl Source {
 #[non_exhaustive]
 pub enum LoadError {
     #[error("cannot read `{path}`: {reason}")]
-    #[diagnostic(
-        code(accord::E090),
-        help("check that the path exists and is readable")
-    )]
+    #[diagnostic(code(accord::E090), help("check that the path exists and is readable"))]
     Unreadable { path: String, reason: String },
 
     #[error("`{path}` is not UTF-8 text (invalid byte at line {line}, column {column})")]

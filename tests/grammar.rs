@@ -1,5 +1,10 @@
 //! The grammar's tricky corners, through the public parser.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use accord::syntax::ast::*;
 use accord::syntax::{parse, ParseError};
@@ -45,7 +50,10 @@ fn name(kind: &ConditionKind) -> String {
 #[test]
 fn not_binds_tighter_than_and_and_and_tighter_than_or() {
     assert_eq!(name(&term("a or b and not c")), "any(a,all(b,!c))");
-    assert_eq!(name(&term("not a and b or c and d")), "any(all(!a,b),all(c,d))");
+    assert_eq!(
+        name(&term("not a and b or c and d")),
+        "any(all(!a,b),all(c,d))"
+    );
     assert_eq!(name(&term("a and b and c and d")), "all(a,b,c,d)");
     assert_eq!(name(&term("(a or b) and c")), "all([any(a,b)],c)");
     assert_eq!(name(&term("not not a")), "!!a");
@@ -54,31 +62,55 @@ fn not_binds_tighter_than_and_and_and_tighter_than_or() {
 #[test]
 fn comparisons_of_every_form() {
     let is_not = term(r#"persona is not "CEO""#);
-    assert!(matches!(is_not, ConditionKind::Is { negated: true, ref value, .. } if value.node == "CEO"));
+    assert!(
+        matches!(is_not, ConditionKind::Is { negated: true, ref value, .. } if value.node == "CEO")
+    );
     let not_in = term(r#"persona not in ("CEO", "Director")"#);
-    assert!(matches!(not_in, ConditionKind::In { negated: true, ref values, .. } if values.len() == 2));
-    assert!(matches!(term("phone is set"), ConditionKind::Presence { set: true, .. }));
-    assert!(matches!(term("phone is empty"), ConditionKind::Presence { set: false, .. }));
+    assert!(
+        matches!(not_in, ConditionKind::In { negated: true, ref values, .. } if values.len() == 2)
+    );
+    assert!(matches!(
+        term("phone is set"),
+        ConditionKind::Presence { set: true, .. }
+    ));
+    assert!(matches!(
+        term("phone is empty"),
+        ConditionKind::Presence { set: false, .. }
+    ));
     let ge = term("score >= 50.5");
-    assert!(matches!(ge, ConditionKind::Compare { op: CompareOp::Ge, ref value, .. } if value.value == 50.5));
-    assert!(matches!(term("score < 1_000"), ConditionKind::Compare { op: CompareOp::Lt, ref value, .. } if value.value == 1000.0));
+    assert!(
+        matches!(ge, ConditionKind::Compare { op: CompareOp::Ge, ref value, .. } if value.value == 50.5)
+    );
+    assert!(
+        matches!(term("score < 1_000"), ConditionKind::Compare { op: CompareOp::Lt, ref value, .. } if value.value == 1000.0)
+    );
 }
 
 #[test]
 fn keywords_may_be_field_names_where_a_field_is_expected() {
     // `owner`, `status`, `value` and `lead` are keywords elsewhere.
     let kind = term(r#"owner is "ann" and status is set and value >= 3 and lead is empty"#);
-    assert_eq!(name(&kind).matches("Is").count() + name(&kind).matches("Presence").count(), 3);
+    assert_eq!(
+        name(&kind).matches("Is").count() + name(&kind).matches("Presence").count(),
+        3
+    );
     let rule = first_rule(
         "aging \"A\" { owner sales contact touch buckets 1w, 2w breach after 2w per owner }",
     );
-    assert!(rule.clauses.iter().any(|c| matches!(&c.kind, ClauseKind::Per(f) if f.node == "owner")));
+    assert!(rule
+        .clauses
+        .iter()
+        .any(|c| matches!(&c.kind, ClauseKind::Per(f) if f.node == "owner")));
 }
 
 #[test]
 fn strings_decode_their_escapes() {
     let a = agreement(r#"version "a\"b\\c\nd\te\u{e9}#not a comment""#);
-    let Some(Setting { kind: SettingKind::Version(v), .. }) = a.settings().next() else {
+    let Some(Setting {
+        kind: SettingKind::Version(v),
+        ..
+    }) = a.settings().next()
+    else {
         panic!("no version");
     };
     assert_eq!(v.node, "a\"b\\c\nd\te\u{e9}#not a comment");
@@ -112,19 +144,34 @@ fn durations_numbers_money_and_percentages() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(&funnel.clauses[1], FunnelClause::MarketingShare { share, .. } if share.value == 4.5));
-    assert!(matches!(&funnel.clauses[2], FunnelClause::DealSize { amount, .. } if amount.currency.is_none()));
+    assert!(
+        matches!(&funnel.clauses[1], FunnelClause::MarketingShare { share, .. } if share.value == 4.5)
+    );
+    assert!(
+        matches!(&funnel.clauses[2], FunnelClause::DealSize { amount, .. } if amount.currency.is_none())
+    );
 }
 
 #[test]
 fn quota_rates_each_and_per() {
     let rule = first_rule("quota \"Q\" { owner m count >= 3 per week each month per owner }");
-    let Some(ClauseKind::QuotaTarget { rate, each, per, bound, .. }) =
-        rule.clauses.iter().map(|c| &c.kind).find(|k| matches!(k, ClauseKind::QuotaTarget { .. }))
+    let Some(ClauseKind::QuotaTarget {
+        rate,
+        each,
+        per,
+        bound,
+        ..
+    }) = rule
+        .clauses
+        .iter()
+        .map(|c| &c.kind)
+        .find(|k| matches!(k, ClauseKind::QuotaTarget { .. }))
     else {
         panic!("no target");
     };
-    assert!(matches!(rate, Rate::Amount { per, amount } if per.node == Period::Week && amount.amount.value == 3.0));
+    assert!(
+        matches!(rate, Rate::Amount { per, amount } if per.node == Period::Week && amount.amount.value == 3.0)
+    );
     assert_eq!(each.as_ref().unwrap().node, Period::Month);
     assert_eq!(per.as_ref().unwrap().node, "owner");
     assert_eq!(bound.node, Bound::AtLeast);
@@ -139,15 +186,22 @@ fn calendars_with_several_intervals_single_days_and_end_of_day() {
     );
     let cal = a.calendars().next().unwrap();
     match &cal.clauses[0] {
-        CalendarClause::Hours { days, intervals, .. } => {
-            assert_eq!((days[0].first.node, days[0].last.as_ref().unwrap().node), (0, 4));
+        CalendarClause::Hours {
+            days, intervals, ..
+        } => {
+            assert_eq!(
+                (days[0].first.node, days[0].last.as_ref().unwrap().node),
+                (0, 4)
+            );
             assert_eq!(intervals.len(), 2);
             assert_eq!(intervals[1].end.node, Clock(17 * 60 + 30));
         }
         other => panic!("{other:?}"),
     }
     match &cal.clauses[1] {
-        CalendarClause::Hours { days, intervals, .. } => {
+        CalendarClause::Hours {
+            days, intervals, ..
+        } => {
             assert_eq!(days[0].first.node, 6);
             assert!(days[0].last.is_none());
             assert_eq!(intervals[0].end.node, Clock(1440));
@@ -171,8 +225,16 @@ fn attempts_bands_and_duty_forms() {
         .collect();
     assert_eq!(bands, vec![(6, Some(9)), (3, None), (0, Some(2))]);
     let duty = first_rule("duty \"D\" { from sales to marketing within 7d after first touch provide status, notes by feedback }");
-    assert!(duty.clauses.iter().any(|c| matches!(&c.kind, ClauseKind::After { anchor: Anchor::First(_), .. })));
-    assert!(duty.clauses.iter().any(|c| matches!(&c.kind, ClauseKind::Provide { fields, by: Some(_) } if fields.len() == 2)));
+    assert!(duty.clauses.iter().any(|c| matches!(
+        &c.kind,
+        ClauseKind::After {
+            anchor: Anchor::First(_),
+            ..
+        }
+    )));
+    assert!(duty.clauses.iter().any(
+        |c| matches!(&c.kind, ClauseKind::Provide { fields, by: Some(_) } if fields.len() == 2)
+    ));
 }
 
 #[test]
@@ -180,7 +242,10 @@ fn spans_point_at_the_source_and_stay_out_of_equality() {
     let src = "agreement \"t\" {\n  term mql means source is \"marketing\"   # note\n}\n";
     let a = parse(src).unwrap();
     let term = a.terms().next().unwrap();
-    assert_eq!(&src[term.span.start..term.span.end], "term mql means source is \"marketing\"");
+    assert_eq!(
+        &src[term.span.start..term.span.end],
+        "term mql means source is \"marketing\""
+    );
     assert_eq!(&src[term.name.span.start..term.name.span.end], "mql");
     let moved = parse("agreement \"t\" { term mql means source is \"marketing\" }").unwrap();
     assert_eq!(a, moved);
@@ -192,10 +257,15 @@ fn syntax_errors_say_what_was_expected_in_words() {
     let text = e[0].to_string();
     assert_eq!(text, "expected a duration such as `5m`, found `5`");
     let e = errors("agreement \"t\" { quota \"Q\" { owner m count >= 5 per fortnight } }");
-    assert!(e[0].to_string().contains("a period (`day`, `week`, `month`, `quarter` or `year`)"));
+    assert!(e[0]
+        .to_string()
+        .contains("a period (`day`, `week`, `month`, `quarter` or `year`)"));
     let e = errors("agreement \"t\" { term a means b and }");
     assert_eq!(e[0].to_string(), "expected a condition, found `}`");
-    for e in errors("agreement \"t\" { frobnicate }").iter().chain(errors("").iter()) {
+    for e in errors("agreement \"t\" { frobnicate }")
+        .iter()
+        .chain(errors("").iter())
+    {
         assert!(!e.to_string().contains("kw_"), "{e}");
         assert!(!e.to_string().contains("Rule"), "{e}");
     }
@@ -220,12 +290,22 @@ fn literal_errors_are_all_reported_in_one_pass() {
 
 #[test]
 fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
-    let parens = format!("agreement \"t\" {{ term t means {}x is \"y\"{} }}", "(".repeat(10_000), ")".repeat(10_000));
+    let parens = format!(
+        "agreement \"t\" {{ term t means {}x is \"y\"{} }}",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
     assert!(matches!(errors(&parens)[0], ParseError::TooDeep { .. }));
-    let nots = format!("agreement \"t\" {{ term t means {} x }}", "not ".repeat(10_000));
+    let nots = format!(
+        "agreement \"t\" {{ term t means {} x }}",
+        "not ".repeat(10_000)
+    );
     assert!(matches!(errors(&nots)[0], ParseError::TooDeep { .. }));
     // Long flat chains are fine: they are not nested.
-    let chain = (0..10_000).map(|i| format!("t{i}")).collect::<Vec<_>>().join(" and ");
+    let chain = (0..10_000)
+        .map(|i| format!("t{i}"))
+        .collect::<Vec<_>>()
+        .join(" and ");
     assert!(matches!(term(&chain), ConditionKind::All(parts) if parts.len() == 10_000));
 }
 

@@ -1,6 +1,11 @@
 //! One bad agreement per diagnostic under `tests/ui/`, each with its
 //! rendered diagnostics (plain text, no colour) kept as a snapshot.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use accord::agreement::check_source;
 use accord::check::Options;
@@ -24,8 +29,15 @@ fn every_diagnostic_has_a_rendered_example() {
             .iter()
             .filter_map(|p| p.code().map(|c| c.to_string()))
             .collect();
-        assert!(codes.contains(&expected), "{name}: expected {expected}, got {codes:?}");
-        let rendered: String = checked.problems.iter().map(|p| plain(&checked, p)).collect();
+        assert!(
+            codes.contains(&expected),
+            "{name}: expected {expected}, got {codes:?}"
+        );
+        let rendered: String = checked
+            .problems
+            .iter()
+            .map(|p| plain(&checked, p))
+            .collect();
         insta::assert_snapshot!(rendered);
     });
 }

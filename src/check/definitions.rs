@@ -3,9 +3,7 @@
 use std::collections::HashMap;
 
 use super::{CheckError, Checker};
-use crate::syntax::ast::{
-    CalendarClause, Clock, FunnelClause, Period, Span, TeamClause, WEEKDAYS,
-};
+use crate::syntax::ast::{CalendarClause, Clock, FunnelClause, Period, Span, TeamClause, WEEKDAYS};
 
 impl<'a> Checker<'a> {
     pub(super) fn calendars(&mut self) {
@@ -57,7 +55,10 @@ impl<'a> Checker<'a> {
                                     if !reported.contains(&key) {
                                         reported.push(key);
                                         self.out.push(CheckError::HoursOverlap {
-                                            day: WEEKDAYS.get(usize::from(day)).copied().unwrap_or("?"),
+                                            day: WEEKDAYS
+                                                .get(usize::from(day))
+                                                .copied()
+                                                .unwrap_or("?"),
                                             span: interval.span.into(),
                                             other: other.into(),
                                         });

@@ -248,10 +248,7 @@ pub enum CheckError {
     },
 
     #[error("`{keyword}` is given twice")]
-    #[diagnostic(
-        code(accord::E031),
-        help("a block takes this clause once; remove one")
-    )]
+    #[diagnostic(code(accord::E031), help("a block takes this clause once; remove one"))]
     DuplicateClause {
         keyword: &'static str,
         #[label("again here")]
@@ -334,7 +331,9 @@ pub enum CheckError {
     #[diagnostic(
         code(accord::W003),
         severity(Warning),
-        help("as of {today} it is no longer in force; agree on a new period and update `effective`")
+        help(
+            "as of {today} it is no longer in force; agree on a new period and update `effective`"
+        )
     )]
     Expired {
         last: String,

@@ -5,12 +5,12 @@
 //! by position; it never stops at the first.
 
 mod definitions;
-mod rules;
-mod values;
 mod diagnostic;
 mod names;
+mod rules;
 mod settings;
 mod suggest;
+mod values;
 
 use std::collections::HashMap;
 

@@ -114,11 +114,9 @@ impl<'a> Checker<'a> {
                 continue;
             };
             match by {
-                Some(by) if !windowed => {
-                    self.out.push(CheckError::ByAtHandoff {
-                        span: by.span.into(),
-                    })
-                }
+                Some(by) if !windowed => self.out.push(CheckError::ByAtHandoff {
+                    span: by.span.into(),
+                }),
                 None if windowed => self.out.push(CheckError::Missing {
                     block: format!("duty \"{}\"", rule.name.node),
                     keyword: "by",
@@ -303,8 +301,16 @@ impl<'a> Checker<'a> {
 impl<'a> Checker<'a> {
     /// Compares a count floor with what the funnel needs over the whole
     /// effective range, so rates of different periods compare fairly.
-    fn below_funnel(&mut self, rule: &Rule, amount: f64, per: crate::time::period::Period, span: crate::syntax::ast::Span) {
-        let (Some((needed, funnel_per)), Some((first, last, _))) = (self.funnel_leads(), self.effective()) else {
+    fn below_funnel(
+        &mut self,
+        rule: &Rule,
+        amount: f64,
+        per: crate::time::period::Period,
+        span: crate::syntax::ast::Span,
+    ) {
+        let (Some((needed, funnel_per)), Some((first, last, _))) =
+            (self.funnel_leads(), self.effective())
+        else {
             return;
         };
         let Some(end) = last.succ_opt() else {

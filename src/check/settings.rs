@@ -29,9 +29,15 @@ impl<'a> Checker<'a> {
                     })
                 }
                 SettingKind::Timezone(name) if name.parse::<chrono_tz::Tz>().is_err() => {
-                    let help = match did_you_mean(name, chrono_tz::TZ_VARIANTS.iter().map(|t| t.name())) {
+                    let help = match did_you_mean(
+                        name,
+                        chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()),
+                    ) {
                         Some(zone) => format!("did you mean `{zone}`?"),
-                        None => "use an IANA zone name such as `Europe/Amsterdam` or `America/New_York`".to_owned(),
+                        None => {
+                            "use an IANA zone name such as `Europe/Amsterdam` or `America/New_York`"
+                                .to_owned()
+                        }
                     };
                     self.out.push(CheckError::UnknownTimezone {
                         name: name.node.clone(),
@@ -39,14 +45,23 @@ impl<'a> Checker<'a> {
                         help,
                     });
                 }
-                SettingKind::Review { every, last: Some(last) } => self.review(every, last),
+                SettingKind::Review {
+                    every,
+                    last: Some(last),
+                } => self.review(every, last),
                 _ => {}
             }
         }
         let head = self.agreement.keyword.join(self.agreement.name.span);
         for (keyword, help) in [
-            ("effective", "say when it is in force: `effective 2027-01-01 to 2027-12-31`"),
-            ("timezone", "name the zone days and hours are counted in: `timezone \"Europe/Amsterdam\"`"),
+            (
+                "effective",
+                "say when it is in force: `effective 2027-01-01 to 2027-12-31`",
+            ),
+            (
+                "timezone",
+                "name the zone days and hours are counted in: `timezone \"Europe/Amsterdam\"`",
+            ),
         ] {
             if !seen.iter().any(|(k, _)| *k == keyword) {
                 self.out.push(CheckError::Missing {

@@ -3,7 +3,10 @@
 /// The candidate closest to `name` by edit distance, if it is close enough
 /// to be a typo (a third of the name's length, at least one edit); a match
 /// that differs only in case always qualifies.
-pub fn did_you_mean<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub fn did_you_mean<'c>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()

@@ -33,7 +33,10 @@ pub enum Format {
 
 pub fn run(args: &Args) -> Exit {
     let options = Options {
-        today: Some(args.today.unwrap_or_else(|| chrono::Local::now().date_naive())),
+        today: Some(
+            args.today
+                .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        ),
     };
     let mut files: Vec<Checked> = Vec::new();
     let mut names: Vec<String> = Vec::new();

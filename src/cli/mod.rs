@@ -55,7 +55,11 @@ pub fn main() -> Exit {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { Exit::Trouble } else { Exit::Ok };
+            return if e.use_stderr() {
+                Exit::Trouble
+            } else {
+                Exit::Ok
+            };
         }
     };
     match cli.command {
@@ -85,11 +89,11 @@ pub(crate) fn default_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
         return paths.to_vec();
     }
     if let Ok(text) = std::fs::read_to_string("accord.toml") {
-        if let Some(agreement) = text
-            .parse::<toml::Table>()
-            .ok()
-            .and_then(|t| t.get("agreement").and_then(|a| a.as_str()).map(PathBuf::from))
-        {
+        if let Some(agreement) = text.parse::<toml::Table>().ok().and_then(|t| {
+            t.get("agreement")
+                .and_then(|a| a.as_str())
+                .map(PathBuf::from)
+        }) {
             return vec![agreement];
         }
     }

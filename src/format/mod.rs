@@ -51,8 +51,7 @@ impl<'s> Printer<'s> {
         let header = format!("agreement {}", string(&a.name));
         let brace = self.open_at(a.name.span.end);
         self.line(0, &header, a.span.start, a.keyword.start, brace);
-        self.out.push_str(" {");
-        self.trailing(brace);
+        self.opened(brace);
         self.items(&a.items);
         self.close(0, a.span.end);
         // Comments after the agreement block.
@@ -112,7 +111,12 @@ impl<'s> Printer<'s> {
                 end += 1;
             }
             let run = items.get(start..end).unwrap_or(&[]);
-            let width = run.iter().filter_map(key).map(|(_, w)| w).max().unwrap_or(0);
+            let width = run
+                .iter()
+                .filter_map(key)
+                .map(|(_, w)| w)
+                .max()
+                .unwrap_or(0);
             for w in widths.iter_mut().take(end).skip(start) {
                 *w = width;
             }
@@ -137,7 +141,11 @@ impl<'s> Printer<'s> {
                         .iter()
                         .map(|t| format!("{}-{}", clock(t.start.node), clock(t.end.node)))
                         .collect();
-                    ("hours", format!("{} {}", days.join(", "), times.join(", ")), *span)
+                    (
+                        "hours",
+                        format!("{} {}", days.join(", "), times.join(", ")),
+                        *span,
+                    )
                 }
                 CalendarClause::Closed { dates, span } => {
                     let dates: Vec<String> = dates.iter().map(|d| d.node.to_string()).collect();
@@ -180,7 +188,13 @@ impl<'s> Printer<'s> {
                 (clause.keyword(), value, clause.span())
             })
             .collect();
-        self.keyword_block("funnel", f.span.start + "funnel".len(), f.span, &clauses, false);
+        self.keyword_block(
+            "funnel",
+            f.span.start + "funnel".len(),
+            f.span,
+            &clauses,
+            false,
+        );
     }
 
     /// A block of `keyword value` clauses with the values aligned.
@@ -204,8 +218,7 @@ impl<'s> Printer<'s> {
             }
         }
         self.line(1, header, span.start, span.start, brace);
-        self.out.push_str(" {");
-        self.trailing(brace);
+        self.opened(brace);
         let width = clauses.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
         for (keyword, value, clause_span) in clauses {
             self.single(2, &format!("{keyword:width$} {value}"), *clause_span);
@@ -215,23 +228,33 @@ impl<'s> Printer<'s> {
 
     fn weights(&mut self, w: &Weights) {
         let brace = self.open_at(w.field.span.end);
-        self.line(1, &format!("weights {}", w.field.node), w.span.start, w.span.start, brace);
-        self.out.push_str(" {");
-        self.trailing(brace);
+        self.line(
+            1,
+            &format!("weights {}", w.field.node),
+            w.span.start,
+            w.span.start,
+            brace,
+        );
+        self.opened(brace);
         let keys: Vec<String> = w
             .rows
             .iter()
-            .map(|r| r.key.as_ref().map_or_else(|| "otherwise".to_owned(), string))
+            .map(|r| {
+                r.key
+                    .as_ref()
+                    .map_or_else(|| "otherwise".to_owned(), string)
+            })
             .collect();
         let key_width = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0);
-        let num_width = w.rows.iter().map(|r| r.weight.text.len()).max().unwrap_or(0);
+        let num_width = w
+            .rows
+            .iter()
+            .map(|r| r.weight.text.len())
+            .max()
+            .unwrap_or(0);
         for (row, key) in w.rows.iter().zip(&keys) {
             let pad = key_width - key.chars().count();
-            let text = format!(
-                "{key}{:pad$} {:>num_width$}",
-                "",
-                row.weight.text
-            );
+            let text = format!("{key}{:pad$} {:>num_width$}", "", row.weight.text);
             self.single(2, &text, row.span);
         }
         self.close(1, w.span.end);
@@ -241,9 +264,9 @@ impl<'s> Printer<'s> {
         let brace = self.open_at(r.name.span.end);
         let header = format!("{} {}", r.kind.node.keyword(), string(&r.name));
         self.line(1, &header, r.span.start, r.span.start, brace);
-        self.out.push_str(" {");
-        self.trailing(brace);
-        let lines: Vec<(String, Option<String>)> = r.clauses.iter().map(|c| clause(&c.kind)).collect();
+        self.opened(brace);
+        let lines: Vec<(String, Option<String>)> =
+            r.clauses.iter().map(|c| clause(&c.kind)).collect();
         // Alternatives line up their `when`/`otherwise`.
         let width = lines
             .iter()
@@ -300,11 +323,18 @@ impl<'s> Printer<'s> {
         }
     }
 
-    /// A comment on the same source line as `end` goes at the end of the line.
+    /// Ends a block's opening line: ` {`, and a comment that followed the brace.
+    fn opened(&mut self, brace: usize) {
+        self.out.push_str(" {");
+        self.trailing(brace);
+    }
+
+    /// A comment that directly follows `end` on its source line (nothing but
+    /// spaces between) goes at the end of the printed line.
     fn trailing(&mut self, end: usize) {
         if let Some(comment) = self.comments.get(self.next) {
             let gap = self.source.get(end..comment.span.start).unwrap_or("\n");
-            if comment.span.start >= end && !gap.contains('\n') {
+            if comment.span.start >= end && gap.chars().all(|c| c == ' ' || c == '\t') {
                 self.out.push_str("  ");
                 self.out.push_str(&comment.text);
                 self.last_end = comment.span.end;
@@ -346,7 +376,11 @@ impl<'s> Printer<'s> {
         lines.next();
         let inner: Vec<&str> = lines.collect();
         // Lines strictly between the first and the last of the gap.
-        inner.len() > 1 && inner.iter().take(inner.len() - 1).any(|l| l.trim().is_empty())
+        inner.len() > 1
+            && inner
+                .iter()
+                .take(inner.len() - 1)
+                .any(|l| l.trim().is_empty())
     }
 
     fn just_opened(&self) -> bool {
@@ -403,20 +437,30 @@ fn clause(kind: &ClauseKind) -> (String, Option<String>) {
             per,
         } => {
             let rate = match rate {
-                Rate::Amount { amount, per } => format!("{} per {}", money(amount), per.node.name()),
+                Rate::Amount { amount, per } => {
+                    format!("{} per {}", money(amount), per.node.name())
+                }
                 Rate::Funnel(f) => f.node.text().to_owned(),
             };
             let measure = match measure.node {
                 Measure::Count => "count",
                 Measure::Value => "value",
             };
-            format!("{measure} {} {rate}{}", bound.node.symbol(), each_per(each, per))
+            format!(
+                "{measure} {} {rate}{}",
+                bound.node.symbol(),
+                each_per(each, per)
+            )
         }
         ClauseKind::First(c) => format!("first {}", condition(c)),
         ClauseKind::Within { window: w, applies } => {
             return (format!("within {}", window(w)), Some(applies_text(applies)))
         }
-        ClauseKind::Target { percent: p, each, per } => {
+        ClauseKind::Target {
+            percent: p,
+            each,
+            per,
+        } => {
             format!("target {}{}", percent(p), each_per(each, per))
         }
         ClauseKind::Count(c) => format!("count {}", condition(c)),
@@ -430,7 +474,10 @@ fn clause(kind: &ClauseKind) -> (String, Option<String>) {
                 Band::AtLeast(min) => format!("at least {}", min.node),
                 Band::AtMost(max) => format!("at most {}", max.node),
             };
-            return (format!("{band} within {}", window(w)), Some(applies_text(applies)));
+            return (
+                format!("{band} within {}", window(w)),
+                Some(applies_text(applies)),
+            );
         }
         ClauseKind::Until(c) => format!("until {}", condition(c)),
         ClauseKind::MaxDuration(d) => format!("max duration {}", duration(d)),

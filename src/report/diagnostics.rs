@@ -47,7 +47,12 @@ pub fn human(files: &[Checked], colour: Colour) -> String {
 }
 
 /// One problem rendered with its source snippet.
-pub fn render_one(handler: &GraphicalReportHandler, file: &Checked, problem: &Problem, out: &mut String) {
+pub fn render_one(
+    handler: &GraphicalReportHandler,
+    file: &Checked,
+    problem: &Problem,
+    out: &mut String,
+) {
     let report = match &file.source {
         Some(source) => miette::Report::new(problem.clone()).with_source_code(source.named()),
         None => miette::Report::new(problem.clone()),
@@ -130,7 +135,11 @@ pub fn json(files: &[Checked], names: &[String]) -> String {
                 file: name,
                 errors: file.errors(),
                 warnings: file.warnings(),
-                diagnostics: file.problems.iter().map(|p| json_diagnostic(file, p)).collect(),
+                diagnostics: file
+                    .problems
+                    .iter()
+                    .map(|p| json_diagnostic(file, p))
+                    .collect(),
             })
             .collect(),
     };
@@ -191,14 +200,21 @@ pub fn github(files: &[Checked], names: &[String]) -> String {
             if let Some(label) = problem.labels().into_iter().flatten().next() {
                 let (line, col) = line_col(text, label.offset());
                 let (end_line, end_col) = line_col(text, label.offset() + label.len());
-                let _ = write!(props, ",line={line},col={col},endLine={end_line},endColumn={end_col}");
+                let _ = write!(
+                    props,
+                    ",line={line},col={col},endLine={end_line},endColumn={end_col}"
+                );
             }
             let _ = write!(props, ",title={}", escape_property(&code(problem)));
             let mut message = problem.to_string();
             if let Some(help) = problem.help() {
                 let _ = write!(message, "\nhelp: {help}");
             }
-            let level = if problem.is_warning() { "warning" } else { "error" };
+            let level = if problem.is_warning() {
+                "warning"
+            } else {
+                "error"
+            };
             let _ = writeln!(out, "::{level} {props}::{}", escape_data(&message));
         }
     }
@@ -207,7 +223,9 @@ pub fn github(files: &[Checked], names: &[String]) -> String {
 
 /// Escaping of a workflow command's message.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escaping of a workflow command's property value.

@@ -165,7 +165,10 @@ pub enum ConditionKind {
         negated: bool,
     },
     /// `FIELD is set` (`set: true`) or `FIELD is empty`.
-    Presence { field: Ident, set: bool },
+    Presence {
+        field: Ident,
+        set: bool,
+    },
     /// `FIELD >= 50` and friends.
     Compare {
         field: Ident,

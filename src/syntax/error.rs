@@ -57,7 +57,9 @@ pub enum ParseError {
     #[error("`{text}` is too large")]
     #[diagnostic(
         code(accord::E005),
-        help("numbers, durations and counts must fit in 64 bits; nothing in an agreement needs more")
+        help(
+            "numbers, durations and counts must fit in 64 bits; nothing in an agreement needs more"
+        )
     )]
     NumberTooLarge {
         text: String,
@@ -145,7 +147,8 @@ fn help_for(expected: &str) -> String {
     if expected.contains("duration") {
         "a duration is whole numbers with units: `30s`, `5m`, `1h30m`, `14d`, `2w`".to_owned()
     } else if expected.contains("condition") {
-        "a condition compares a field (`persona is \"CEO\"`, `score >= 50`) or names a term".to_owned()
+        "a condition compares a field (`persona is \"CEO\"`, `score >= 50`) or names a term"
+            .to_owned()
     } else {
         "every clause starts with a keyword; docs/language.md lists what each block may hold"
             .to_owned()

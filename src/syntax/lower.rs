@@ -42,7 +42,11 @@ fn span(pair: &P<'_>) -> Span {
     };
     let inner_end = span(&last).end;
     let mut end = inner_end;
-    let mut tail = text.get(inner_end - start..).unwrap_or("").char_indices().peekable();
+    let mut tail = text
+        .get(inner_end - start..)
+        .unwrap_or("")
+        .char_indices()
+        .peekable();
     while let Some((i, c)) = tail.next() {
         if c == '#' {
             while tail.next_if(|(_, c)| *c != '\n').is_some() {}
@@ -294,9 +298,7 @@ impl Lower {
         let mut inner = pair.into_inner();
         let keyword = span(&inner.next()?);
         let name = self.string(inner.next()?);
-        let clauses = inner
-            .map(|c| self.clause(c))
-            .collect::<Option<Vec<_>>>()?;
+        let clauses = inner.map(|c| self.clause(c)).collect::<Option<Vec<_>>>()?;
         Some(Rule_ {
             kind: Spanned::new(kind, keyword),
             name,

@@ -1,6 +1,7 @@
-//! Time as the agreement counts it: periods and windows, rates spread over
-//! days, and business calendars. Pure functions of their inputs; nothing
-//! here reads the clock.
+//! Time as the agreement counts it: calendar periods and their windows,
+//! rates spread over days, and business calendars. Pure functions of their
+//! inputs; nothing here reads the clock.
 
+pub mod calendar;
 pub mod period;
 pub mod rate;

@@ -1,0 +1,239 @@
+//! The real `accord` binary: exit codes and output of `check` and `fmt`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn accord() -> Command {
+    let mut cmd = Command::cargo_bin("accord").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("accord-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn the_bundled_agreements_check_clean() {
+    accord()
+        .args(["check", "rules", "--deny-warnings", "--today", "2027-01-20"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 errors, 0 warnings"));
+}
+
+#[test]
+fn errors_exit_1_with_the_diagnostic() {
+    accord()
+        .args(["check", "tests/ui/E010-unknown-term.sla"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("accord::E010"))
+        .stdout(predicate::str::contains("did you mean `mql`?"))
+        .stdout(predicate::str::contains("E010-unknown-term.sla:12:11"));
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let file = "tests/ui/W001-no-otherwise.sla";
+    accord().args(["check", file]).assert().code(0);
+    accord()
+        .args(["check", file, "--deny-warnings"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn today_drives_expiry_and_review_warnings() {
+    let file = "tests/ui/W003-expired.sla";
+    accord()
+        .args(["check", file, "--today", "2027-06-30", "--deny-warnings"])
+        .assert()
+        .code(0);
+    accord()
+        .args(["check", file, "--today", "2027-07-01", "--format", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"code\": \"accord::W003\""));
+}
+
+#[test]
+fn unreadable_files_exit_2_and_several_files_report_the_worst() {
+    accord()
+        .args(["check", "no/such/file.sla"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("cannot read `no/such/file.sla`"));
+    accord()
+        .args(["check", "rules", "tests/ui/E012-unknown-team.sla"])
+        .assert()
+        .code(1);
+    accord()
+        .args([
+            "check",
+            "tests/ui/E012-unknown-team.sla",
+            "no/such/file.sla",
+        ])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("accord::E012"));
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_named() {
+    let dir = temp_dir("utf8");
+    let path = dir.join("latin1.sla");
+    std::fs::write(&path, b"agreement \"caf\xe9\" {}\n").unwrap();
+    accord()
+        .args(["check", path.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("latin1.sla` is not UTF-8 text"))
+        .stdout(predicate::str::contains("line 1, column 15"));
+}
+
+#[test]
+fn a_folder_without_agreements_is_an_error() {
+    let dir = temp_dir("empty");
+    accord()
+        .args(["check", dir.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("accord::E092"));
+}
+
+#[test]
+fn default_path_is_accord_toml_agreement_else_rules() {
+    let dir = temp_dir("default");
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    std::fs::copy("tests/ui/E012-unknown-team.sla", dir.join("rules/bad.sla")).unwrap();
+    accord().current_dir(&dir).arg("check").assert().code(1);
+    std::fs::copy("rules/minimal.sla", dir.join("good.sla")).unwrap();
+    std::fs::write(dir.join("accord.toml"), "agreement = \"good.sla\"\n").unwrap();
+    accord()
+        .current_dir(&dir)
+        .arg("check")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("checked 1 file"));
+}
+
+#[test]
+fn json_lists_diagnostics_with_positions() {
+    let out = accord()
+        .args([
+            "check",
+            "tests/ui/E013-duplicate-name.sla",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["schema"], "accord.check/1");
+    assert_eq!(doc["errors"], 1);
+    let d = &doc["files"][0]["diagnostics"][0];
+    assert_eq!(d["code"], "accord::E013");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["line"], 8);
+    assert_eq!(d["column"], 8);
+    assert_eq!(d["labels"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn github_annotations_point_at_the_line() {
+    accord()
+        .args([
+            "check",
+            "tests/ui/W001-no-otherwise.sla",
+            "--format",
+            "github",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with(
+            "::warning file=tests/ui/W001-no-otherwise.sla,line=8,col=3,",
+        ))
+        .stdout(predicate::str::contains(
+            "title=accord%3A%3AW001::rule `Speed`",
+        ));
+}
+
+#[test]
+fn bad_flags_exit_2() {
+    accord().args(["check", "--format", "xml"]).assert().code(2);
+    accord()
+        .args(["check", "--today", "tomorrow"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn fmt_check_lists_files_that_would_change_and_changes_nothing() {
+    let dir = temp_dir("fmt");
+    let messy = "agreement \"x\" { timezone \"UTC\" effective 2027-01-01 to 2027-12-31 }\n";
+    let path = dir.join("messy.sla");
+    std::fs::write(&path, messy).unwrap();
+    std::fs::copy("rules/minimal.sla", dir.join("tidy.sla")).unwrap();
+    accord()
+        .args(["fmt", "--check", dir.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("messy.sla"))
+        .stdout(predicate::str::contains("tidy.sla").not());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), messy);
+    accord()
+        .args(["fmt", dir.to_str().unwrap()])
+        .assert()
+        .code(0);
+    accord()
+        .args(["fmt", "--check", dir.to_str().unwrap()])
+        .assert()
+        .code(0);
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("\n  timezone  \"UTC\"\n"));
+}
+
+#[test]
+fn fmt_reads_stdin_and_writes_stdout() {
+    accord()
+        .args(["fmt", "-"])
+        .write_stdin("agreement \"x\" { version \"1\" }")
+        .assert()
+        .code(0)
+        .stdout("agreement \"x\" {\n  version \"1\"\n}\n");
+    accord()
+        .args(["fmt", "-"])
+        .write_stdin("agreement \"x\" { version }")
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("accord::E001"));
+}
+
+#[test]
+fn completions_and_version() {
+    accord()
+        .args(["completions", "bash"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("accord"));
+    accord()
+        .arg("--version")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("accord "));
+}
