@@ -25,7 +25,7 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 #[test]
 fn the_bundled_agreements_check_clean() {
     accord()
-        .args(["check", "rules", "--deny-warnings", "--today", "2027-01-20"])
+        .args(["check", "rules", "--deny-warnings", "--today", "2027-01-06"])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("0 errors, 0 warnings"));

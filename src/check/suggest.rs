@@ -1,4 +1,5 @@
-//! "did you mean `…`?" for names that are almost right.
+//! "did you mean `…`?" for names that are almost right, by edit distance
+//! counting a swap of two letters as one edit.
 
 /// The candidate closest to `name` by edit distance, if it is close enough
 /// to be a typo (a third of the name's length, at least one edit); a match
@@ -15,7 +16,7 @@ pub fn did_you_mean<'c>(
             let distance = if c.eq_ignore_ascii_case(name) {
                 0
             } else {
-                strsim::levenshtein(name, c)
+                strsim::osa_distance(name, c)
             };
             (distance, c)
         })
