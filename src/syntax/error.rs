@@ -249,17 +249,12 @@ fn describe(rule: Rule) -> &'static str {
         Rule::kw_in => "`in`",
         Rule::kw_set => "`set`",
         Rule::kw_empty => "`empty`",
-        Rule::condition
-        | Rule::op_not
-        | Rule::term_ref
-        | Rule::group
-        | Rule::cond_is
-        | Rule::cond_is_not
-        | Rule::cond_is_set
-        | Rule::cond_is_empty
-        | Rule::cond_in
-        | Rule::cond_not_in
-        | Rule::cond_compare => "a condition",
+        Rule::condition | Rule::op_not | Rule::term_ref | Rule::group | Rule::comparison => {
+            "a condition"
+        }
+        Rule::test_is | Rule::test_in | Rule::test_not_in | Rule::test_compare => {
+            "a test such as `is \"v\"`, `in (\"a\", \"b\")` or `>= 50`"
+        }
         Rule::compare_op => "a comparison (`is`, `in`, `>=` ...)",
         Rule::string_list => "a list such as `(\"a\", \"b\")`",
         Rule::weight_row => "a weight such as `\"CEO\" 100`",

@@ -36,6 +36,12 @@ pub(crate) struct Lower {
 fn span(pair: &P<'_>) -> Span {
     let whole = pair.as_span();
     let (start, text) = (whole.start(), whole.as_str());
+    // Usually only white space trails; a `#` on the last line may be a
+    // comment (or text in a string), which needs the careful walk below.
+    let trimmed = text.trim_end();
+    if !trimmed.rsplit('\n').next().unwrap_or("").contains('#') {
+        return Span::new(start, start + trimmed.len());
+    }
     // Atomic rules (no inner pairs here) match exactly what they consume.
     let Some(last) = pair.clone().into_inner().last() else {
         return whole.into();
@@ -58,9 +64,24 @@ fn span(pair: &P<'_>) -> Span {
 }
 
 /// Keywords are pairs so that syntax errors can name them; lowering reads
-/// the meaningful parts only.
+/// the meaningful parts only. The grammar declares every `kw_*` rule in one
+/// run from `kw_agreement` to `kw_empty`, and pest numbers rules in
+/// declaration order (a test below holds both true).
 fn is_keyword(rule: Rule) -> bool {
-    format!("{rule:?}").starts_with("kw_")
+    (Rule::kw_agreement as usize..=Rule::kw_empty as usize).contains(&(rule as usize))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_keyword, Rule};
+
+    #[test]
+    fn keywords_are_exactly_the_kw_rules() {
+        for rule in Rule::all_rules() {
+            let named = format!("{rule:?}").starts_with("kw_");
+            assert_eq!(is_keyword(*rule), named, "{rule:?}");
+        }
+    }
 }
 
 /// The meaningful children of a pair.
@@ -516,32 +537,45 @@ impl Lower {
         let kind = match rule {
             Rule::group => ConditionKind::Group(Box::new(self.condition(it.next()?)?)),
             Rule::term_ref => ConditionKind::Term(ident(it.next()?)),
-            Rule::cond_is | Rule::cond_is_not => ConditionKind::Is {
-                field: ident(it.next()?),
-                value: self.string(it.next()?),
-                negated: rule == Rule::cond_is_not,
-            },
-            Rule::cond_is_set | Rule::cond_is_empty => ConditionKind::Presence {
-                field: ident(it.next()?),
-                set: rule == Rule::cond_is_set,
-            },
-            Rule::cond_in | Rule::cond_not_in => ConditionKind::In {
-                field: ident(it.next()?),
-                values: parts(it.next()?).map(|s| self.string(s)).collect(),
-                negated: rule == Rule::cond_not_in,
-            },
-            Rule::cond_compare => {
+            Rule::comparison => {
                 let field = ident(it.next()?);
-                let op = match it.next()?.as_str() {
-                    "<" => CompareOp::Lt,
-                    "<=" => CompareOp::Le,
-                    ">" => CompareOp::Gt,
-                    _ => CompareOp::Ge,
-                };
-                ConditionKind::Compare {
-                    field,
-                    op,
-                    value: self.number(it.next()?),
+                let test = it.next()?;
+                let rule = test.as_rule();
+                let negated = test.clone().into_inner().any(|p| p.as_rule() == Rule::kw_not);
+                let mut tail = test.into_inner();
+                match rule {
+                    Rule::test_is => {
+                        let last = tail.next_back()?;
+                        match last.as_rule() {
+                            Rule::kw_set | Rule::kw_empty => ConditionKind::Presence {
+                                field,
+                                set: last.as_rule() == Rule::kw_set,
+                            },
+                            _ => ConditionKind::Is {
+                                field,
+                                value: self.string(last),
+                                negated,
+                            },
+                        }
+                    }
+                    Rule::test_in | Rule::test_not_in => ConditionKind::In {
+                        field,
+                        values: parts(tail.next_back()?).map(|s| self.string(s)).collect(),
+                        negated,
+                    },
+                    _ => {
+                        let op = match tail.next()?.as_str() {
+                            "<" => CompareOp::Lt,
+                            "<=" => CompareOp::Le,
+                            ">" => CompareOp::Gt,
+                            _ => CompareOp::Ge,
+                        };
+                        ConditionKind::Compare {
+                            field,
+                            op,
+                            value: self.number(tail.next()?),
+                        }
+                    }
                 }
             }
             _ => return None,
