@@ -6,7 +6,12 @@
 //! binary's `accord check` end to end next to `accord --version` (process
 //! start-up, the baseline measured in the same run). Figures are medians;
 //! the machines are noisy, so compare ratios rather than absolute times.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::fmt::Write;
 use std::process::Command;
@@ -48,11 +53,15 @@ fn median(mut runs: Vec<Duration>) -> Duration {
 
 fn time(runs: usize, mut f: impl FnMut()) -> Duration {
     f(); // warm-up
-    median((0..runs).map(|_| {
-        let start = Instant::now();
-        f();
-        start.elapsed()
-    }).collect())
+    median(
+        (0..runs)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed()
+            })
+            .collect(),
+    )
 }
 
 fn ms(d: Duration) -> String {
@@ -60,17 +69,30 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let rules = args.first().copied().unwrap_or(10_000);
     let runs = args.get(1).copied().unwrap_or(11);
     let text = generate(rules);
     let path = std::env::temp_dir().join(format!("accord-bench-{rules}.sla"));
     std::fs::write(&path, &text).unwrap();
-    println!("agreement: {rules} rules, {} lines, {} KiB at {}", text.lines().count(), text.len() / 1024, path.display());
+    println!(
+        "agreement: {rules} rules, {} lines, {} KiB at {}",
+        text.lines().count(),
+        text.len() / 1024,
+        path.display()
+    );
 
     let parsed = accord::syntax::parse(&text).unwrap();
     let options = accord::check::Options::default();
-    assert!(accord::check::check(&parsed, &options).iter().all(|d| d.is_warning()), "generated agreement does not check");
+    assert!(
+        accord::check::check(&parsed, &options)
+            .iter()
+            .all(|d| d.is_warning()),
+        "generated agreement does not check"
+    );
 
     let read = time(runs, || {
         std::hint::black_box(accord::syntax::comments(&text));
@@ -86,7 +108,11 @@ fn main() {
     });
     println!("library, median of {runs}:");
     println!("  lexical scan (baseline) {:>10}", ms(read));
-    println!("  parse                   {:>10}  ({:.1}x baseline)", ms(parse), parse.as_secs_f64() / read.as_secs_f64());
+    println!(
+        "  parse                   {:>10}  ({:.1}x baseline)",
+        ms(parse),
+        parse.as_secs_f64() / read.as_secs_f64()
+    );
     println!("  check                   {:>10}", ms(check));
     println!("  format                  {:>10}", ms(format));
 
@@ -96,10 +122,20 @@ fn main() {
         assert!(status.success());
     });
     let end_to_end = time(runs, || {
-        let out = Command::new(bin).arg("check").arg(&path).arg("--today").arg("2027-01-06").output().unwrap();
+        let out = Command::new(bin)
+            .arg("check")
+            .arg(&path)
+            .arg("--today")
+            .arg("2027-01-06")
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(0));
     });
     println!("binary, median of {runs}:");
     println!("  accord --version (baseline) {:>10}", ms(startup));
-    println!("  accord check                {:>10}  ({:.1}x baseline)", ms(end_to_end), end_to_end.as_secs_f64() / startup.as_secs_f64());
+    println!(
+        "  accord check                {:>10}  ({:.1}x baseline)",
+        ms(end_to_end),
+        end_to_end.as_secs_f64() / startup.as_secs_f64()
+    );
 }

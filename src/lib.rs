@@ -9,7 +9,9 @@
 pub mod agreement;
 pub mod check;
 pub mod cli;
+pub mod data;
 pub mod format;
+pub mod funnel;
 pub mod report;
 pub mod source;
 pub mod syntax;

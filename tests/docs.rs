@@ -9,7 +9,12 @@
 //!   repository root and its standard output must equal the lines below it,
 //!   up to the next `$` line; a last line `[exit N]` gives the exit code
 //!   (default 0).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use accord::agreement::check_source;
 use accord::check::Options;
@@ -58,7 +63,9 @@ fn blocks() -> Vec<Block> {
 }
 
 fn options() -> Options {
-    Options { today: chrono::NaiveDate::from_ymd_opt(2027, 1, 6) }
+    Options {
+        today: chrono::NaiveDate::from_ymd_opt(2027, 1, 6),
+    }
 }
 
 fn is_whole(text: &str) -> bool {
@@ -84,7 +91,10 @@ fn sla_examples_check_as_documented() {
         } else {
             format!("agreement \"doc\" {{\n  effective 2027-01-01 to 2027-12-31\n  timezone \"Europe/Amsterdam\"\n{}}}\n", block.text)
         };
-        let checked = check_source(Source::new(format!("{}:{}", block.file, block.line), text), &options());
+        let checked = check_source(
+            Source::new(format!("{}:{}", block.file, block.line), text),
+            &options(),
+        );
         let codes: Vec<String> = checked
             .problems
             .iter()
@@ -97,7 +107,11 @@ fn sla_examples_check_as_documented() {
                 "{at}: expected {code}, got {codes:?}"
             ),
             None if whole => assert_eq!(checked.errors(), 0, "{at}: {:?}", checked.problems),
-            None => assert!(checked.agreement.is_some(), "{at}: does not parse: {:?}", checked.problems),
+            None => assert!(
+                checked.agreement.is_some(),
+                "{at}: does not parse: {:?}",
+                checked.problems
+            ),
         }
     }
     assert!(count > 0, "no sla examples found in docs/");
@@ -133,7 +147,11 @@ fn console_examples_print_what_the_docs_say() {
             let at = format!("{}:{} `accord {command}`", block.file, block.line);
             let stdout = String::from_utf8_lossy(&output.stdout);
             let actual: Vec<&str> = stdout.lines().collect();
-            let trim = |v: &[&str]| v.iter().map(|l| l.trim_end().to_owned()).collect::<Vec<_>>();
+            let trim = |v: &[&str]| {
+                v.iter()
+                    .map(|l| l.trim_end().to_owned())
+                    .collect::<Vec<_>>()
+            };
             assert_eq!(trim(&actual), trim(&expected), "{at}: output differs");
             assert_eq!(output.status.code(), Some(code), "{at}: exit code");
         }

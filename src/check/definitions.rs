@@ -187,24 +187,8 @@ impl<'a> Checker<'a> {
 
     /// `funnel.leads` and its period, when the funnel is complete and sound.
     pub(super) fn funnel_leads(&self) -> Option<(f64, Period)> {
-        let funnel = self.funnel?;
-        let mut revenue = None;
-        let (mut share, mut deal, mut conversion) = (None, None, None);
-        for clause in &funnel.clauses {
-            match clause {
-                FunnelClause::Revenue { amount, per, .. } => {
-                    revenue = Some((amount.amount.value, per.node))
-                }
-                FunnelClause::MarketingShare { share: s, .. } => share = Some(s.value / 100.0),
-                FunnelClause::DealSize { amount, .. } => deal = Some(amount.amount.value),
-                FunnelClause::LeadToCustomer { rate, .. } => conversion = Some(rate.value / 100.0),
-            }
-        }
-        let (revenue, per) = revenue?;
-        let (share, deal, conversion) = (share?, deal?, conversion?);
-        if deal == 0.0 || conversion == 0.0 {
-            return None;
-        }
-        Some((revenue * share / deal / conversion, per))
+        self.funnel
+            .and_then(crate::funnel::derive)
+            .map(|f| (f.leads, f.per))
     }
 }

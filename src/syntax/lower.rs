@@ -71,19 +71,6 @@ fn is_keyword(rule: Rule) -> bool {
     (Rule::kw_agreement as usize..=Rule::kw_empty as usize).contains(&(rule as usize))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{is_keyword, Rule};
-
-    #[test]
-    fn keywords_are_exactly_the_kw_rules() {
-        for rule in Rule::all_rules() {
-            let named = format!("{rule:?}").starts_with("kw_");
-            assert_eq!(is_keyword(*rule), named, "{rule:?}");
-        }
-    }
-}
-
 /// The meaningful children of a pair.
 fn parts(pair: P<'_>) -> impl Iterator<Item = P<'_>> {
     pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
@@ -541,7 +528,10 @@ impl Lower {
                 let field = ident(it.next()?);
                 let test = it.next()?;
                 let rule = test.as_rule();
-                let negated = test.clone().into_inner().any(|p| p.as_rule() == Rule::kw_not);
+                let negated = test
+                    .clone()
+                    .into_inner()
+                    .any(|p| p.as_rule() == Rule::kw_not);
                 let mut tail = test.into_inner();
                 match rule {
                     Rule::test_is => {
@@ -769,4 +759,17 @@ fn day_range(pair: P<'_>) -> Option<DayRange> {
         last,
         span: sp,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_keyword, Rule};
+
+    #[test]
+    fn keywords_are_exactly_the_kw_rules() {
+        for rule in Rule::all_rules() {
+            let named = format!("{rule:?}").starts_with("kw_");
+            assert_eq!(is_keyword(*rule), named, "{rule:?}");
+        }
+    }
 }

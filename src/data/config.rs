@@ -1,0 +1,439 @@
+//! `accord.toml`, the optional project file: where the agreement and the data
+//! are, how to read the data, and how the export's columns map to accord's
+//! names. Command-line flags override it; the CLI merges the two.
+//!
+//! A file that does not parse, or has a key accord does not know, is an
+//! error pointing into the file, never a warning with defaults: a typo in
+//! `duration_unit` would otherwise silently multiply every call by 1000.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+use miette::{NamedSource, SourceSpan};
+use serde::{Deserialize, Deserializer};
+
+use super::duration::DurationUnit;
+use super::issue::lower_first;
+use super::Format;
+use crate::check::did_you_mean;
+
+/// The contents of `accord.toml`. Paths are resolved against the directory
+/// of the file by [`load_config`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The agreement (`.sla` file) that `eval`, `report` and `check` use when
+    /// none is named on the command line.
+    #[serde(default)]
+    pub agreement: Option<PathBuf>,
+    /// Settings shared by both data files.
+    #[serde(default)]
+    pub data: DataConfig,
+    /// The leads export.
+    #[serde(default)]
+    pub leads: LeadsConfig,
+    /// The activities export.
+    #[serde(default)]
+    pub activities: ActivitiesConfig,
+}
+
+/// `[data]`
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataConfig {
+    /// The IANA time zone (`Europe/Amsterdam`) for timestamps written
+    /// without an offset; default: the agreement's. Checked when loaded.
+    #[serde(default, deserialize_with = "time_zone")]
+    pub timezone: Option<String>,
+}
+
+impl DataConfig {
+    /// The configured time zone, if any.
+    pub fn tz(&self) -> Option<Tz> {
+        self.timezone.as_deref().and_then(|name| name.parse().ok())
+    }
+}
+
+/// `[leads]`
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeadsConfig {
+    /// The leads file, used when `--leads` is not given.
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+    /// `csv` or `jsonl`; default: by the file's extension.
+    #[serde(default)]
+    pub format: Option<Format>,
+    /// accord's field name → the column's name in the export, for columns
+    /// the export names differently (`id = "Record ID"`).
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+}
+
+/// `[activities]`
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivitiesConfig {
+    /// The activities file, used when `--activities` is not given.
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+    /// `csv` or `jsonl`; default: by the file's extension.
+    #[serde(default)]
+    pub format: Option<Format>,
+    /// accord's field name → the column's name in the export
+    /// (`lead = "Associated Contact ID"`).
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    /// What a plain number in `duration` counts: `s` (default) or `ms`.
+    #[serde(default)]
+    pub duration_unit: Option<DurationUnit>,
+}
+
+/// `accord.toml` could not be used.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file does not parse, has an unknown key, or a value of the wrong kind.
+    #[error("{message}")]
+    #[diagnostic(code(accord::E100))]
+    Invalid {
+        /// What is wrong, lower case.
+        message: String,
+        /// The whole file, to show the line.
+        #[source_code]
+        src: NamedSource<String>,
+        /// Where in the file, when known.
+        #[label("{label}")]
+        span: Option<SourceSpan>,
+        /// The label's text.
+        label: String,
+        /// A suggestion, or the keys allowed there.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// The file cannot be read.
+    #[error("cannot read `{path}`: {reason}")]
+    #[diagnostic(code(accord::E101))]
+    Unreadable {
+        /// The file as named.
+        path: String,
+        /// The operating system's reason, lower case.
+        reason: String,
+    },
+}
+
+/// Read and check `accord.toml` at `path`; relative paths in it are made
+/// relative to the file's own directory, so the project works from anywhere.
+// The error carries the file's text for miette to show; it happens at most
+// once per run, so its size costs nothing worth a box.
+#[allow(clippy::result_large_err)]
+pub fn load_config(path: &Path) -> Result<Config, ConfigError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Unreadable {
+        path: name.clone(),
+        reason: lower_first(&e.to_string()),
+    })?;
+    let mut config: Config =
+        toml::from_str(&text).map_err(|e| invalid(&e, NamedSource::new(name, text.clone())))?;
+    let base = path.parent().unwrap_or(Path::new(""));
+    let resolve = |p: &mut Option<PathBuf>| {
+        if let Some(p) = p {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        }
+    };
+    resolve(&mut config.agreement);
+    resolve(&mut config.leads.path);
+    resolve(&mut config.activities.path);
+    Ok(config)
+}
+
+/// The diagnostic for a TOML or schema error. toml reports unknown keys as
+/// serde's "unknown field `k`, expected one of `a`, `b`": the key and the
+/// table's known keys are read back out of that text, which always matches
+/// the structs above.
+fn invalid(err: &toml::de::Error, src: NamedSource<String>) -> ConfigError {
+    let span = err.span().map(SourceSpan::from);
+    let text = err.message();
+    if let Some(rest) = text.strip_prefix("unknown field ") {
+        let mut ticked = backticked(rest).into_iter();
+        let key = ticked.next().unwrap_or_default();
+        let allowed: Vec<&str> = ticked.collect();
+        let help = match did_you_mean(key, allowed.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None if allowed.is_empty() => "this table takes no keys".to_owned(),
+            None => format!("allowed keys here: {}", quote_all(&allowed)),
+        };
+        return ConfigError::Invalid {
+            message: format!("unknown key `{key}` in accord.toml"),
+            src,
+            span,
+            label: "unknown key".to_owned(),
+            help: Some(help),
+        };
+    }
+    if let Some(rest) = text.strip_prefix("unknown time zone ") {
+        let zone = backticked(rest).into_iter().next().unwrap_or_default();
+        let near = did_you_mean(zone, chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()));
+        return ConfigError::Invalid {
+            message: format!("unknown time zone `{zone}`"),
+            src,
+            span,
+            label: "not an IANA time zone".to_owned(),
+            help: Some(match near {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "use an IANA time zone name such as `Europe/Amsterdam`".to_owned(),
+            }),
+        };
+    }
+    // toml puts the summary on the first line and the detail after it.
+    let (first, detail) = text.split_once('\n').unwrap_or((text, ""));
+    ConfigError::Invalid {
+        message: lower_first(first.trim()),
+        src,
+        span,
+        label: if detail.trim().is_empty() {
+            "here".to_owned()
+        } else {
+            detail.trim().replace('\n', "; ")
+        },
+        help: None,
+    }
+}
+
+/// The names between backticks, in order.
+fn backticked(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+fn quote_all(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A time zone name, checked here so a typo points at its line in the file.
+fn time_zone<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let name = String::deserialize(d)?;
+    if name.parse::<Tz>().is_err() {
+        return Err(serde::de::Error::custom(format!(
+            "unknown time zone `{name}`"
+        )));
+    }
+    Ok(Some(name))
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::*;
+    use crate::data::testutil::temp_dir;
+    use miette::{GraphicalReportHandler, GraphicalTheme};
+
+    fn write_config(text: &str) -> PathBuf {
+        let path = temp_dir().join("accord.toml");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn render(err: &ConfigError) -> String {
+        let mut out = String::new();
+        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .render_report(&mut out, err)
+            .unwrap();
+        out
+    }
+
+    fn invalid_parts(err: &ConfigError) -> (&str, Option<&str>, Option<SourceSpan>) {
+        match err {
+            ConfigError::Invalid {
+                message,
+                help,
+                span,
+                ..
+            } => (message, help.as_deref(), *span),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    const FULL: &str = r#"
+agreement = "rules/acme.sla"
+
+[data]
+timezone = "Europe/Amsterdam"     # for local timestamps
+
+[leads]
+path = "rules/data/leads.csv"
+columns = { id = "Record ID", handed_off_at = "Became a Marketing Qualified Lead Date", persona = "Job function" }
+
+[activities]
+path = "/srv/exports/activities.jsonl"
+format = "csv"
+columns = { lead = "Associated Contact ID", at = "Activity date", kind = "Activity type" }
+duration_unit = "ms"
+"#;
+
+    #[test]
+    fn the_documented_example_loads() {
+        let path = write_config(FULL);
+        let config = load_config(&path).unwrap();
+        let dir = path.parent().unwrap();
+        assert_eq!(config.agreement, Some(dir.join("rules/acme.sla")));
+        assert_eq!(config.data.timezone.as_deref(), Some("Europe/Amsterdam"));
+        assert_eq!(config.data.tz(), Some(chrono_tz::Europe::Amsterdam));
+        assert_eq!(config.leads.path, Some(dir.join("rules/data/leads.csv")));
+        assert_eq!(config.leads.format, None);
+        assert_eq!(config.leads.columns["id"], "Record ID");
+        assert_eq!(config.leads.columns["persona"], "Job function");
+        // Absolute paths stay as they are.
+        assert_eq!(
+            config.activities.path,
+            Some(PathBuf::from("/srv/exports/activities.jsonl"))
+        );
+        assert_eq!(config.activities.format, Some(Format::Csv));
+        assert_eq!(config.activities.columns["lead"], "Associated Contact ID");
+        assert_eq!(config.activities.duration_unit, Some(DurationUnit::Millis));
+    }
+
+    #[test]
+    fn everything_is_optional() {
+        assert_eq!(load_config(&write_config("")).unwrap(), Config::default());
+        let config = load_config(&write_config("[leads]\nformat = \"jsonl\"\n")).unwrap();
+        assert_eq!(config.leads.format, Some(Format::Jsonl));
+        assert_eq!(config.data.tz(), None);
+    }
+
+    #[test]
+    fn relative_to_a_config_in_the_current_directory() {
+        // `Path::new("accord.toml").parent()` is empty: paths stay relative.
+        let base = Path::new("accord.toml").parent().unwrap();
+        assert_eq!(base.join("rules/acme.sla"), PathBuf::from("rules/acme.sla"));
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_nearest() {
+        let path = write_config("[data]\ntiemzone = \"Europe/Amsterdam\"\n");
+        let err = load_config(&path).unwrap_err();
+        let (message, help, span) = invalid_parts(&err);
+        assert_eq!(message, "unknown key `tiemzone` in accord.toml");
+        assert_eq!(help, Some("did you mean `timezone`?"));
+        assert_eq!(span, Some(SourceSpan::from(7..15)));
+        assert_eq!(
+            miette::Diagnostic::code(&err).unwrap().to_string(),
+            "accord::E100"
+        );
+
+        let rendered = render(&err);
+        assert!(rendered.contains("accord::E100"), "{rendered}");
+        assert!(rendered.contains("accord.toml:2:1"), "{rendered}");
+        assert!(
+            rendered.contains("2 │ tiemzone = \"Europe/Amsterdam\""),
+            "{rendered}"
+        );
+        assert!(rendered.contains("unknown key"), "{rendered}");
+        assert!(rendered.contains("did you mean `timezone`?"), "{rendered}");
+    }
+
+    #[test]
+    fn unknown_key_without_a_near_one_lists_the_allowed() {
+        let err = load_config(&write_config("[activities]\nunit = \"ms\"\n")).unwrap_err();
+        let (message, help, _) = invalid_parts(&err);
+        assert_eq!(message, "unknown key `unit` in accord.toml");
+        assert_eq!(
+            help,
+            Some("allowed keys here: `path`, `format`, `columns`, `duration_unit`")
+        );
+
+        let err = load_config(&write_config("agrement = \"a.sla\"\n")).unwrap_err();
+        assert_eq!(invalid_parts(&err).1, Some("did you mean `agreement`?"));
+
+        let err = load_config(&write_config("leads = { pth = \"a.csv\" }\n")).unwrap_err();
+        assert_eq!(invalid_parts(&err).1, Some("did you mean `path`?"));
+
+        let err = load_config(&write_config("[lead]\npath = \"a.csv\"\n")).unwrap_err();
+        assert_eq!(invalid_parts(&err).1, Some("did you mean `leads`?"));
+    }
+
+    #[test]
+    fn bad_values_point_at_themselves() {
+        let err = load_config(&write_config("[leads]\nformat = \"xlsx\"\n")).unwrap_err();
+        let (message, _, span) = invalid_parts(&err);
+        assert_eq!(
+            message,
+            "unknown variant `xlsx`, expected one of `csv`, `jsonl`, `ndjson`"
+        );
+        assert_eq!(span, Some(SourceSpan::from(17..23)));
+
+        let err =
+            load_config(&write_config("[activities]\nduration_unit = \"sec\"\n")).unwrap_err();
+        assert_eq!(
+            invalid_parts(&err).0,
+            "unknown variant `sec`, expected `s` or `ms`"
+        );
+
+        let err = load_config(&write_config("agreement = 5\n")).unwrap_err();
+        assert_eq!(
+            invalid_parts(&err).0,
+            "invalid type: integer `5`, expected path string"
+        );
+
+        let err = load_config(&write_config("[leads]\ncolumns = { id = 3 }\n")).unwrap_err();
+        assert!(invalid_parts(&err)
+            .0
+            .starts_with("invalid type: integer `3`"));
+    }
+
+    #[test]
+    fn unknown_time_zone_is_caught_with_a_suggestion() {
+        let err =
+            load_config(&write_config("[data]\ntimezone = \"Europe/Amsterdm\"\n")).unwrap_err();
+        let (message, help, span) = invalid_parts(&err);
+        assert_eq!(message, "unknown time zone `Europe/Amsterdm`");
+        assert_eq!(help, Some("did you mean `Europe/Amsterdam`?"));
+        assert_eq!(span, Some(SourceSpan::from(18..35)));
+
+        let err =
+            load_config(&write_config("[data]\ntimezone = \"Mars/Olympus_Mons\"\n")).unwrap_err();
+        assert_eq!(
+            invalid_parts(&err).1,
+            Some("use an IANA time zone name such as `Europe/Amsterdam`")
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_diagnostics_too() {
+        let err = load_config(&write_config("[leads\npath = 1\n")).unwrap_err();
+        let (message, help, span) = invalid_parts(&err);
+        assert_eq!(message, "invalid table header");
+        assert_eq!(help, None);
+        assert!(span.is_some());
+        let rendered = render(&err);
+        assert!(rendered.contains("expected `.`, `]`"), "{rendered}");
+
+        let err = load_config(&write_config("[data]\n[data]\n")).unwrap_err();
+        assert!(render(&err).contains("duplicate key `data`"));
+    }
+
+    #[test]
+    fn unreadable_config() {
+        let path = temp_dir().join("missing.toml");
+        let err = load_config(&path).unwrap_err();
+        assert!(matches!(err, ConfigError::Unreadable { .. }));
+        assert_eq!(
+            miette::Diagnostic::code(&err).unwrap().to_string(),
+            "accord::E101"
+        );
+        assert!(err.to_string().contains("no such file"), "{err}");
+    }
+}

@@ -1,0 +1,704 @@
+//! The leads table, loaded whole: every rule starts from the leads, and the
+//! activities are matched to them by id.
+//!
+//! A lead row is kept when it has an id not seen before and a readable
+//! `handed_off_at` (blank means not handed off: kept, with no hand-off time).
+//! Ids are compared exactly as written; blank ids are missing. Of several rows
+//! with one id the first is the lead, even when that first row was itself
+//! rejected: which of two conflicting rows is right cannot be known, so a
+//! later one never silently stands in for it. Activities of a rejected lead
+//! are issues too (see [`Leads::rejected_line`]).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::intern::{is_blank, Interner};
+use super::issue::{quoted, DataError, DataIssue, RowProblems};
+use super::table::{FieldSpec, Need, Table};
+use super::timestamp::parse_timestamp;
+use super::{Format, RowCounts};
+
+/// The loaded leads, in file order; a lead is its index (`u32`).
+#[derive(Debug, Default)]
+pub struct Leads {
+    ids: Vec<Box<str>>,
+    by_id: HashMap<Box<str>, u32>,
+    /// Ids whose first row was rejected, with that row's line.
+    rejected: HashMap<Box<str>, u64>,
+    handoff: Vec<Option<DateTime<Utc>>>,
+    line: Vec<u64>,
+    /// The agreement's lead fields, deduplicated, in the order first asked for.
+    fields: Vec<String>,
+    /// Row-major: `values[lead * fields.len() + field]`.
+    values: Vec<u32>,
+}
+
+impl Leads {
+    /// How many leads were loaded.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether no lead was loaded.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// A lead's id; empty for an index out of range.
+    pub fn id(&self, lead: u32) -> &str {
+        at(&self.ids, lead).map_or("", |id| id)
+    }
+
+    /// The lead with this id.
+    pub fn index_of(&self, id: &str) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The line of the first row with this id, when that row was rejected.
+    pub fn rejected_line(&self, id: &str) -> Option<u64> {
+        self.rejected.get(id).copied()
+    }
+
+    /// When marketing handed the lead over; None when not handed off.
+    pub fn handoff(&self, lead: u32) -> Option<DateTime<Utc>> {
+        at(&self.handoff, lead).copied().flatten()
+    }
+
+    /// The line of the lead's row in its file.
+    pub fn line(&self, lead: u32) -> u64 {
+        at(&self.line, lead).copied().unwrap_or(0)
+    }
+
+    /// The agreement's lead fields, as [`Leads::value`] numbers them.
+    pub fn fields(&self) -> &[String] {
+        &self.fields
+    }
+
+    /// The position of a field among [`Leads::fields`].
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f == name)
+    }
+
+    /// The lead's value of field `field`, as an interned symbol (blank: 0).
+    pub fn value(&self, lead: u32, field: usize) -> u32 {
+        let Ok(lead) = usize::try_from(lead) else {
+            return 0;
+        };
+        lead.checked_mul(self.fields.len())
+            .and_then(|row| row.checked_add(field))
+            .filter(|_| field < self.fields.len())
+            .and_then(|i| self.values.get(i))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+fn at<T>(items: &[T], index: u32) -> Option<&T> {
+    usize::try_from(index).ok().and_then(|i| items.get(i))
+}
+
+/// Load the leads table. `needed` pairs each lead field the agreement uses
+/// with a rule that uses it (for the error when the file lacks it); values
+/// are interned into `interner`; rows that cannot be used are appended to
+/// `issues`. Local times are read in `tz`.
+pub fn load_leads(
+    path: &Path,
+    format: Format,
+    columns: &BTreeMap<String, String>,
+    tz: Tz,
+    needed: &[(String, String)],
+    interner: &mut Interner,
+    issues: &mut Vec<DataIssue>,
+) -> Result<(Leads, RowCounts), DataError> {
+    let mut specs = vec![
+        FieldSpec {
+            name: "id".to_owned(),
+            need: Need::Required,
+        },
+        FieldSpec {
+            name: "handed_off_at".to_owned(),
+            need: Need::Required,
+        },
+    ];
+    specs.extend(needed.iter().map(|(field, rule)| FieldSpec {
+        name: field.clone(),
+        need: Need::Used { rule: rule.clone() },
+    }));
+    let mut table = Table::open(path, format, "leads", columns, &specs)?;
+    let file = table.file().to_owned();
+    let names = table.column_names();
+    let column = |slot: usize| names.get(slot).map(String::as_str);
+    let (id_slot, handoff_slot) = (table.slot("id"), table.slot("handed_off_at"));
+
+    let mut leads = Leads::default();
+    for (field, _) in needed {
+        if !leads.fields.contains(field) {
+            leads.fields.push(field.clone());
+        }
+    }
+    let field_slots: Vec<Option<usize>> = leads.fields.iter().map(|f| table.slot(f)).collect();
+
+    let mut counts = RowCounts::default();
+    let mut problems = RowProblems::default();
+    while let Some(row) = table.next_row()? {
+        counts.read += 1;
+        if let Some(reason) = row.broken() {
+            problems.add(None, reason.to_owned());
+        }
+
+        let mut id = None;
+        match id_slot.map(|s| (s, row.get(s))) {
+            Some((s, Err(reason))) => problems.add(column(s), reason.to_owned()),
+            Some((s, Ok(text))) if is_blank(text) && row.broken().is_none() => {
+                problems.add(column(s), "missing lead id".to_owned());
+            }
+            Some((_, Ok(text))) if is_blank(text) => {}
+            Some((_, Ok(text))) => {
+                let first = leads
+                    .by_id
+                    .get(text)
+                    .map(|&lead| leads.line(lead))
+                    .or_else(|| leads.rejected.get(text).copied());
+                match first {
+                    Some(line) => problems.add(
+                        None,
+                        format!("duplicate lead id {}, first on line {line}", quoted(text)),
+                    ),
+                    None => id = Some(text),
+                }
+            }
+            None => {}
+        }
+
+        let mut handoff = None;
+        if let Some(s) = handoff_slot {
+            match row.get(s) {
+                Err(reason) => problems.add(column(s), reason.to_owned()),
+                Ok(text) if is_blank(text) => {}
+                Ok(text) => match parse_timestamp(text, tz) {
+                    Ok(t) => handoff = Some(t),
+                    Err(reason) => problems.add(
+                        column(s),
+                        format!("invalid time {}: {reason}", quoted(text)),
+                    ),
+                },
+            }
+        }
+
+        for s in field_slots.iter().flatten() {
+            if let Err(reason) = row.get(*s) {
+                problems.add(column(*s), reason.to_owned());
+            }
+        }
+
+        if let Some(issue) = problems.take_issue(&file, row.line) {
+            if let Some(id) = id {
+                leads.rejected.insert(id.into(), row.line);
+            }
+            issues.push(issue);
+            counts.issues += 1;
+            continue;
+        }
+        let Some(id) = id else {
+            // Unreachable: a row without a usable id always has a problem.
+            continue;
+        };
+        let lead = u32::try_from(leads.ids.len()).unwrap_or(u32::MAX);
+        leads.ids.push(id.into());
+        leads.by_id.insert(id.into(), lead);
+        leads.handoff.push(handoff);
+        leads.line.push(row.line);
+        for slot in &field_slots {
+            let text = slot.and_then(|s| row.get(s).ok()).unwrap_or("");
+            leads.values.push(interner.intern(text));
+        }
+        counts.used += 1;
+    }
+    table.finish()?;
+    Ok((leads, counts))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::data::testutil::write;
+    use chrono_tz::Europe::Amsterdam;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    fn needs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(f, r)| ((*f).to_owned(), (*r).to_owned()))
+            .collect()
+    }
+
+    struct Loaded {
+        leads: Leads,
+        counts: RowCounts,
+        issues: Vec<DataIssue>,
+        interner: Interner,
+    }
+
+    fn load_with(
+        path: &Path,
+        columns: &[(&str, &str)],
+        needed: &[(&str, &str)],
+    ) -> Result<Loaded, DataError> {
+        let columns: BTreeMap<String, String> = columns
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect();
+        let mut interner = Interner::new();
+        let mut issues = Vec::new();
+        let (leads, counts) = load_leads(
+            path,
+            Format::detect(path),
+            &columns,
+            Amsterdam,
+            &needs(needed),
+            &mut interner,
+            &mut issues,
+        )?;
+        assert_eq!(counts.read, counts.used + counts.issues);
+        assert_eq!(counts.issues, issues.len() as u64);
+        assert_eq!(counts.used, leads.len() as u64);
+        Ok(Loaded {
+            leads,
+            counts,
+            issues,
+            interner,
+        })
+    }
+
+    fn load(name: &str, text: &str, needed: &[(&str, &str)]) -> Loaded {
+        load_with(&write(name, text), &[], needed).unwrap()
+    }
+
+    fn issue(file: &Path, line: u64, column: Option<&str>, message: &str) -> DataIssue {
+        DataIssue {
+            file: file.display().to_string(),
+            line,
+            column: column.map(str::to_owned),
+            message: message.to_owned(),
+        }
+    }
+
+    #[test]
+    fn loads_ids_handoffs_and_fields() {
+        let l = load(
+            "leads.csv",
+            "id,handed_off_at,persona,score\n\
+             L1,2027-01-04T09:13:27+01:00,CEO,50\n\
+             L2,,Manager,\n\
+             L3,2027-01-04 09:13,  ,7.5\n",
+            &[("persona", "Speed to lead"), ("score", "Hot leads")],
+        );
+        assert_eq!(
+            l.counts,
+            RowCounts {
+                read: 3,
+                used: 3,
+                issues: 0
+            }
+        );
+        assert!(l.issues.is_empty());
+        let leads = &l.leads;
+        assert_eq!(leads.id(0), "L1");
+        assert_eq!(leads.index_of("L3"), Some(2));
+        assert_eq!(leads.index_of("L4"), None);
+        assert_eq!(leads.handoff(0), Some(utc("2027-01-04T08:13:27Z")));
+        assert_eq!(leads.handoff(1), None);
+        assert_eq!(leads.handoff(2), Some(utc("2027-01-04T08:13:00Z")));
+        assert_eq!(leads.line(0), 2);
+        assert_eq!(leads.line(2), 4);
+        assert_eq!(leads.fields(), ["persona", "score"]);
+        let persona = leads.field_index("persona").unwrap();
+        let score = leads.field_index("score").unwrap();
+        assert_eq!(l.interner.resolve(leads.value(0, persona)), "CEO");
+        assert_eq!(l.interner.resolve(leads.value(1, persona)), "Manager");
+        assert_eq!(leads.value(2, persona), 0, "blank is symbol 0");
+        assert_eq!(l.interner.number(leads.value(2, score)), Some(7.5));
+        assert_eq!(leads.value(1, score), 0);
+        // Out of range reads as blank, never a panic.
+        assert_eq!(leads.value(9, 0), 0);
+        assert_eq!(leads.value(0, 9), 0);
+        assert_eq!(leads.id(9), "");
+        assert_eq!(leads.handoff(9), None);
+    }
+
+    #[test]
+    fn bad_rows_are_issues_and_counts_add_up() {
+        let path = write(
+            "leads.csv",
+            "id,handed_off_at\n\
+             L1,2027-01-04 09:00\n\
+             ,2027-01-04 09:00\n\
+             L2,2027-01-04\n\
+             L3,2027-03-28 02:30\n\
+             L1,2027-01-05 09:00\n\
+             L2,2027-01-05 09:00\n\
+             ,soon\n\
+             L4,2027-10-31 02:30\n",
+        );
+        let l = load_with(&path, &[], &[]).unwrap();
+        assert_eq!(
+            l.counts,
+            RowCounts {
+                read: 8,
+                used: 2,
+                issues: 6
+            }
+        );
+        assert_eq!(
+            l.issues,
+            vec![
+                issue(&path, 3, Some("id"), "missing lead id"),
+                issue(
+                    &path,
+                    4,
+                    Some("handed_off_at"),
+                    "invalid time \"2027-01-04\": a date without a time"
+                ),
+                issue(
+                    &path,
+                    5,
+                    Some("handed_off_at"),
+                    "invalid time \"2027-03-28 02:30\": 2027-03-28 02:30 does not exist \
+                     in Europe/Amsterdam (daylight-saving gap)"
+                ),
+                issue(&path, 6, None, "duplicate lead id \"L1\", first on line 2"),
+                // The first L2 row was rejected; this one does not replace it.
+                issue(&path, 7, None, "duplicate lead id \"L2\", first on line 4"),
+                issue(
+                    &path,
+                    8,
+                    None,
+                    "`id`: missing lead id; `handed_off_at`: invalid time \"soon\": \
+                     expected a date such as 2027-01-04"
+                ),
+            ]
+        );
+        assert_eq!(l.leads.len(), 2);
+        assert_eq!(l.leads.index_of("L2"), None);
+        assert_eq!(l.leads.rejected_line("L2"), Some(4));
+        assert_eq!(l.leads.rejected_line("L3"), Some(5));
+        assert_eq!(l.leads.rejected_line("L1"), None);
+        // The repeated hour takes the earlier instant.
+        let l4 = l.leads.index_of("L4").unwrap();
+        assert_eq!(l.leads.handoff(l4), Some(utc("2027-10-31T00:30:00Z")));
+    }
+
+    #[test]
+    fn columns_are_mapped_through_accord_toml() {
+        let path = write(
+            "hubspot.csv",
+            "Record ID,Became a Marketing Qualified Lead Date,Job function\n\
+             101,2027-01-04 09:00,CEO\n",
+        );
+        let l = load_with(
+            &path,
+            &[
+                ("id", "Record ID"),
+                ("handed_off_at", "Became a Marketing Qualified Lead Date"),
+                ("persona", "Job function"),
+            ],
+            &[("persona", "Speed to lead")],
+        )
+        .unwrap();
+        assert_eq!(l.leads.id(0), "101");
+        let persona = l.leads.field_index("persona").unwrap();
+        assert_eq!(l.interner.resolve(l.leads.value(0, persona)), "CEO");
+
+        // Issues name the column as the file does.
+        let path = write(
+            "hubspot.csv",
+            "Record ID,Became a Marketing Qualified Lead Date\n101,never\n",
+        );
+        let l = load_with(
+            &path,
+            &[
+                ("id", "Record ID"),
+                ("handed_off_at", "Became a Marketing Qualified Lead Date"),
+            ],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            l.issues[0].column.as_deref(),
+            Some("Became a Marketing Qualified Lead Date")
+        );
+    }
+
+    #[test]
+    fn quoted_newlines_keep_physical_lines() {
+        let path = write(
+            "leads.csv",
+            "id,handed_off_at,note\n\
+             L1,2027-01-04 09:00,\"two\nlines\"\n\
+             L2,2027-01-04 09:00,\"three\r\nmore\nlines\"\n\
+             L3,bad,x\n",
+        );
+        let l = load_with(&path, &[], &[("note", "Notes")]).unwrap();
+        assert_eq!(l.leads.line(0), 2);
+        assert_eq!(l.leads.line(1), 4);
+        assert_eq!(l.issues[0].line, 7);
+        let note = l.leads.field_index("note").unwrap();
+        assert_eq!(l.interner.resolve(l.leads.value(0, note)), "two\nlines");
+    }
+
+    #[test]
+    fn bom_crlf_and_padded_header() {
+        let path = write(
+            "leads.csv",
+            "\u{feff}id , handed_off_at\r\nL1,2027-01-04 09:00\r\n\r\nL2,\r\nL3,x\r\n",
+        );
+        let l = load_with(&path, &[], &[]).unwrap();
+        assert_eq!(l.leads.len(), 2);
+        assert_eq!(l.leads.line(1), 4);
+        assert_eq!(l.issues[0].line, 5);
+        assert_eq!(l.issues[0].column.as_deref(), Some("handed_off_at"));
+    }
+
+    #[test]
+    fn rows_of_the_wrong_width_are_issues() {
+        let path = write(
+            "leads.csv",
+            "id,handed_off_at,persona\nL1,2027-01-04 09:00\nL2,,CEO,extra\nL3,,CEO\n",
+        );
+        let l = load_with(&path, &[], &[]).unwrap();
+        assert_eq!(
+            l.issues,
+            vec![
+                issue(&path, 2, None, "the row has 2 cells, the header has 3"),
+                issue(&path, 3, None, "the row has 4 cells, the header has 3"),
+            ]
+        );
+        assert_eq!(l.leads.len(), 1);
+    }
+
+    #[test]
+    fn invalid_utf8_in_a_used_cell_is_an_issue() {
+        let path = crate::data::testutil::temp_dir().join("latin1.csv");
+        std::fs::write(
+            &path,
+            b"id,handed_off_at,persona\nL1,,D\xe9cideur\nL2,,CEO\n",
+        )
+        .unwrap();
+        let l = load_with(&path, &[], &[("persona", "R")]).unwrap();
+        assert_eq!(
+            l.issues,
+            vec![issue(&path, 2, Some("persona"), "not valid UTF-8 text")]
+        );
+        // Unused columns are never looked at.
+        let l = load_with(&path, &[], &[]).unwrap();
+        assert!(l.issues.is_empty());
+    }
+
+    #[test]
+    fn header_without_required_column_is_fatal() {
+        let path = write("leads.csv", "ID,handed_off_at\nL1,\n");
+        let err = load_with(&path, &[], &[]).err().unwrap();
+        let DataError::MissingColumn {
+            field,
+            column,
+            help,
+            ..
+        } = &err
+        else {
+            panic!("{err:?}")
+        };
+        assert_eq!((field.as_str(), column.as_str()), ("id", "id"));
+        assert!(help.starts_with("did you mean `ID`?"), "{help}");
+        assert!(help.contains("[leads] columns = { id = \"ID\" }"), "{help}");
+        assert_eq!(
+            miette::Diagnostic::code(&err).unwrap().to_string(),
+            "accord::E111"
+        );
+
+        let path = write("leads.csv", "id,Record ID\nL1,\n");
+        let err = load_with(&path, &[("handed_off_at", "MQL date")], &[])
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "`{}` has no column `MQL date` (mapped to `handed_off_at` in accord.toml)",
+                path.display()
+            )
+        );
+    }
+
+    #[test]
+    fn header_without_used_field_names_the_rule() {
+        let path = write("leads.csv", "id,handed_off_at,Persona\nL1,\n");
+        let err = load_with(
+            &path,
+            &[],
+            &[("owner", "Speed to lead"), ("persona", "Fit")],
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "rule `Speed to lead` uses `owner`, but `{}` has no column `owner`",
+                path.display()
+            )
+        );
+        assert_eq!(
+            miette::Diagnostic::code(&err).unwrap().to_string(),
+            "accord::E112"
+        );
+    }
+
+    #[test]
+    fn empty_and_unreadable_files_are_fatal() {
+        let path = write("leads.csv", "");
+        let err = load_with(&path, &[], &[]).err().unwrap();
+        assert!(matches!(err, DataError::Malformed { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            format!("`{}` is empty: it has no header row", path.display())
+        );
+
+        let path = crate::data::testutil::temp_dir().join("nope.csv");
+        let err = load_with(&path, &[], &[]).err().unwrap();
+        assert!(matches!(err, DataError::Unreadable { .. }), "{err:?}");
+        assert!(err.to_string().starts_with("cannot read `"), "{err}");
+
+        // A header alone is an empty table, not an error.
+        let l = load("leads.csv", "id,handed_off_at\n", &[]);
+        assert_eq!(l.counts, RowCounts::default());
+    }
+
+    #[test]
+    fn json_lines_leads() {
+        let path = write(
+            "leads.jsonl",
+            "{\"id\": \"L1\", \"handed_off_at\": \"2027-01-04T09:00:00Z\", \"score\": 50, \"vip\": true}\n\
+             \n\
+             {\"id\": \"L2\", \"handed_off_at\": null, \"score\": 1.50, \"vip\": false, \"persona\": \"CEO\"}\n\
+             {\"id\": 3, \"score\": null}\r\n\
+             [1, 2]\n\
+             {\"id\": \"L4\", \"handed_off_at\": \"2027-01-04T09:00:00Z\"} trailing\n\
+             {\"id\": \"L5\", \"persona\": [\"a\"]}\n\
+             {\"id\": \"L6\"\n",
+        );
+        let l = load_with(
+            &path,
+            &[],
+            &[("score", "Hot"), ("vip", "VIP"), ("persona", "Fit")],
+        )
+        .unwrap();
+        let (leads, i) = (&l.leads, &l.interner);
+        let value = |lead: u32, field: &str| {
+            i.resolve(leads.value(lead, leads.field_index(field).unwrap()))
+                .to_owned()
+        };
+        assert_eq!(leads.len(), 3);
+        assert_eq!(leads.line(1), 3, "the blank line still counts");
+        assert_eq!(value(0, "score"), "50");
+        assert_eq!(value(0, "vip"), "true");
+        assert_eq!(value(0, "persona"), "", "a missing key is blank");
+        assert_eq!(value(1, "score"), "1.5");
+        assert_eq!(value(1, "vip"), "false");
+        assert_eq!(leads.handoff(1), None, "null is blank");
+        assert_eq!(leads.id(2), "3", "numbers read as their text");
+        assert_eq!(value(2, "score"), "");
+        assert_eq!(
+            l.issues,
+            vec![
+                issue(&path, 5, None, "not a JSON object"),
+                issue(
+                    &path,
+                    6,
+                    None,
+                    "not valid JSON (trailing characters at column 55)"
+                ),
+                issue(
+                    &path,
+                    7,
+                    Some("persona"),
+                    "a list or an object, not a single value"
+                ),
+                issue(
+                    &path,
+                    8,
+                    None,
+                    "not valid JSON (EOF while parsing an object at column 11)"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn json_lines_columns_count_when_any_line_has_them() {
+        let text = "{\"id\": \"L1\"}\n{\"id\": \"L2\", \"handed_off_at\": \"2027-01-04T09:00:00Z\", \"persona\": \"CEO\"}\n";
+        let l = load("leads.jsonl", text, &[("persona", "Fit")]);
+        assert_eq!(l.leads.len(), 2);
+
+        let err = load_with(
+            &write("leads.jsonl", text),
+            &[],
+            &[("owner", "Speed to lead")],
+        )
+        .err()
+        .unwrap();
+        assert!(matches!(err, DataError::MissingField { .. }), "{err:?}");
+        assert!(err
+            .to_string()
+            .starts_with("rule `Speed to lead` uses `owner`"));
+
+        let err = load_with(&write("leads.jsonl", "{\"ID\": 1}\n"), &[], &[])
+            .err()
+            .unwrap();
+        let DataError::MissingColumn { field, help, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(field, "id");
+        assert!(help.contains("its columns: `ID`"), "{help}");
+    }
+
+    #[test]
+    fn json_lines_must_start_with_an_object() {
+        for text in [
+            "[{\"id\": \"L1\"}]\n",
+            "{\n  \"id\": \"L1\"\n}\n",
+            "id,handed_off_at\n",
+        ] {
+            let err = load_with(&write("leads.json", text), &[], &[])
+                .err()
+                .unwrap();
+            assert!(matches!(err, DataError::Malformed { .. }), "{err:?}");
+            assert_eq!(
+                miette::Diagnostic::code(&err).unwrap().to_string(),
+                "accord::E113"
+            );
+        }
+        let err = load_with(&write("leads.json", "\n[1]\n"), &[], &[])
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string()
+                .ends_with("is not JSON Lines: line 2 is not a JSON object"),
+            "{err}"
+        );
+        // No lines at all is an empty table.
+        let l = load("leads.jsonl", "\n\n", &[("persona", "Fit")]);
+        assert_eq!(l.counts, RowCounts::default());
+        // A byte-order mark before the first object is ignored.
+        let l = load(
+            "leads.jsonl",
+            "\u{feff}{\"id\": \"L1\", \"handed_off_at\": null}\n",
+            &[],
+        );
+        assert_eq!(l.leads.id(0), "L1");
+    }
+}

@@ -1,0 +1,97 @@
+//! Physical line numbers for CSV records.
+//!
+//! The `csv` crate's `Position::line` of a record is the line where the
+//! previous record ended, so blank lines and CRLF endings put it off by one
+//! or more, and a data issue would name the wrong line. No crate offers the
+//! right number, so this reader, placed under the CSV parser, notes where the
+//! line breaks fall as bytes pass through, and [`LineCounting::line_at`]
+//! turns a record's byte position into the line its first cell is on.
+
+use std::collections::VecDeque;
+use std::io::{self, Read};
+
+pub(crate) struct LineCounting<R> {
+    inner: R,
+    /// Bytes passed through so far.
+    offset: u64,
+    /// Offsets and bytes (`\r` or `\n`) of the line breaks not yet behind
+    /// the parser; it stays as short as the parser's read-ahead buffer.
+    breaks: VecDeque<(u64, u8)>,
+    /// `\n`s dropped from `breaks`: the lines wholly behind the parser.
+    lines_behind: u64,
+}
+
+impl<R> LineCounting<R> {
+    pub fn new(inner: R) -> LineCounting<R> {
+        LineCounting {
+            inner,
+            offset: 0,
+            breaks: VecDeque::new(),
+            lines_behind: 0,
+        }
+    }
+
+    /// The 1-based line of the first byte at or after `from` that is not a
+    /// line break: where a record whose reported position is `from` starts.
+    /// Calls must come with non-decreasing `from`.
+    pub fn line_at(&mut self, from: u64) -> u64 {
+        while let Some(&(at, byte)) = self.breaks.front() {
+            if at >= from {
+                break;
+            }
+            self.lines_behind += u64::from(byte == b'\n');
+            self.breaks.pop_front();
+        }
+        let run = (from..).zip(&self.breaks);
+        let blank = run.take_while(|(next, (at, _))| at == next);
+        self.lines_behind + 1 + blank.filter(|(_, (_, byte))| *byte == b'\n').count() as u64
+    }
+}
+
+impl<R: Read> Read for LineCounting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let read = buf.get(..n).unwrap_or_default();
+        for i in memchr::memchr2_iter(b'\r', b'\n', read) {
+            let byte = read.get(i).copied().unwrap_or_default();
+            self.breaks.push_back((self.offset + i as u64, byte));
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::LineCounting;
+
+    /// The line of every record, as the table reads them.
+    fn lines(data: &str) -> Vec<u64> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(8)
+            .from_reader(LineCounting::new(data.as_bytes()));
+        let mut record = csv::ByteRecord::new();
+        let mut out = Vec::new();
+        while reader.read_byte_record(&mut record).unwrap() {
+            let from = record.position().unwrap().byte();
+            out.push(reader.get_mut().line_at(from));
+        }
+        out
+    }
+
+    #[test]
+    fn blank_lines_and_line_endings() {
+        assert_eq!(lines("id,h\nL1,a\n\nL2,\nL3,x\n"), [1, 2, 4, 5]);
+        assert_eq!(lines("id,h\r\nL1,a\r\n\r\nL2,\r\nL3,x\r\n"), [1, 2, 4, 5]);
+        assert_eq!(lines("\n\nid,h\nL1,a"), [3, 4]);
+    }
+
+    #[test]
+    fn quoted_line_breaks_count() {
+        assert_eq!(lines("id,h\r\nL1,\"a\r\nb\"\r\nL2,c\r\n"), [1, 2, 4]);
+        assert_eq!(lines("id,h\nL1,\"a\n\nb\"\n\nL2,c"), [1, 2, 6]);
+    }
+}

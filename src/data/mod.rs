@@ -1,0 +1,122 @@
+//! The data an agreement is evaluated against: the project file
+//! (`accord.toml`), and the leads and activities tables exported from a CRM,
+//! read from CSV or JSON Lines.
+//!
+//! Leads are loaded whole ([`load_leads`]); activities are streamed
+//! ([`stream_activities`]) so memory does not grow with their number. Rows
+//! that cannot be used become [`DataIssue`]s and the load goes on; problems
+//! that make the whole file unusable are a fatal [`DataError`].
+
+pub mod activities;
+pub mod config;
+pub mod duration;
+pub mod intern;
+pub mod issue;
+pub mod leads;
+mod lines;
+mod table;
+pub mod timestamp;
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+pub use activities::{stream_activities, Activity};
+pub use config::{load_config, Config, ConfigError};
+pub use duration::DurationUnit;
+pub use intern::Interner;
+pub use issue::{DataError, DataIssue};
+pub use leads::{load_leads, Leads};
+pub use timestamp::parse_timestamp;
+
+/// How a data file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Comma-separated values with a header row (RFC 4180 quoting).
+    Csv,
+    /// JSON Lines: one JSON object per line.
+    #[serde(alias = "ndjson")]
+    Jsonl,
+}
+
+impl Format {
+    /// The format a file's extension implies: `.jsonl`, `.ndjson` and `.json`
+    /// are JSON Lines; anything else, with or without an extension, is read
+    /// as CSV, the format nearly every CRM exports.
+    pub fn detect(path: &Path) -> Format {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "jsonl" | "ndjson" | "json" => Format::Jsonl,
+            _ => Format::Csv,
+        }
+    }
+
+    /// The configured format if there is one, else the one the name implies.
+    pub fn resolve(path: &Path, configured: Option<Format>) -> Format {
+        configured.unwrap_or_else(|| Format::detect(path))
+    }
+}
+
+/// How many data rows a file held and what became of them:
+/// `read == used + issues` (the header and blank lines are not rows).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowCounts {
+    /// Data rows read.
+    pub read: u64,
+    /// Rows loaded (leads) or passed on (activities).
+    pub used: u64,
+    /// Rows left out, each one data issue.
+    pub issues: u64,
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    //! Temporary files for the loaders' tests.
+
+    use std::path::PathBuf;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+
+    /// A fresh directory under the system's temp dir, unique per call and per
+    /// process, so tests can run in parallel.
+    pub fn temp_dir() -> PathBuf {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("accord-data-{}-{n}", std::process::id()));
+        #[allow(clippy::unwrap_used)]
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// Write `contents` to `name` in a fresh directory and return its path.
+    pub fn write(name: &str, contents: &str) -> PathBuf {
+        let path = temp_dir().join(name);
+        #[allow(clippy::unwrap_used)]
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Format;
+    use std::path::Path;
+
+    #[test]
+    fn format_follows_the_extension() {
+        assert_eq!(Format::detect(Path::new("a/leads.csv")), Format::Csv);
+        assert_eq!(Format::detect(Path::new("a.JSONL")), Format::Jsonl);
+        assert_eq!(Format::detect(Path::new("a.ndjson")), Format::Jsonl);
+        assert_eq!(Format::detect(Path::new("a.json")), Format::Jsonl);
+        assert_eq!(Format::detect(Path::new("export")), Format::Csv);
+        assert_eq!(
+            Format::resolve(Path::new("a.txt"), Some(Format::Jsonl)),
+            Format::Jsonl
+        );
+    }
+}

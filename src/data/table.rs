@@ -1,0 +1,663 @@
+//! One row reader over CSV and JSON Lines, so the leads and activities
+//! loaders see named cells and never the format.
+//!
+//! The caller names the fields it wants, in accord's names; each is looked up
+//! in the file under its mapped name (`columns` in `accord.toml`) or its own.
+//! Only those cells are ever looked at, and nothing is allocated per row: the
+//! CSV record and the JSON line buffers are reused, and a cell is handed out
+//! as a `&str` into them.
+//!
+//! CSV: the first record is the header (a UTF-8 byte-order mark and white
+//! space around names are ignored; of two equal names the first counts). A
+//! record's line is the physical line where it starts, which differs from its
+//! record number once a quoted cell holds line breaks. A row whose number of
+//! cells differs from the header's is one problem: its cells cannot be
+//! trusted to be in their columns.
+//!
+//! JSON Lines: each non-blank line is an object; strings are taken as they
+//! are, numbers as their shortest text (`1.50` reads `1.5`), `true`/`false`
+//! as those words, and `null` or a missing key as blank. Exports commonly
+//! leave out keys whose value is null, so there is no header to check up
+//! front: a column counts as present if any line has its key, and a needed
+//! column that no line has is reported by [`Table::finish`], after the last
+//! row. Only the first non-blank line must be an object, or the file is
+//! taken not to be JSON Lines at all (a JSON array, pretty-printed JSON, a
+//! misnamed CSV).
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use csv::ByteRecord;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::issue::{lower_first, DataError};
+use super::lines::LineCounting;
+use super::Format;
+
+/// How much a loader needs a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Need {
+    /// Every file of this kind has it (E111 when absent).
+    Required,
+    /// The agreement uses it, in the named rule (E112 when absent).
+    Used { rule: String },
+    /// Read when present, blank when not (`duration`).
+    Optional,
+}
+
+impl Need {
+    fn rank(&self) -> u8 {
+        match self {
+            Need::Required => 2,
+            Need::Used { .. } => 1,
+            Need::Optional => 0,
+        }
+    }
+}
+
+/// A field the loader asks for, in accord's name.
+#[derive(Debug, Clone)]
+pub(crate) struct FieldSpec {
+    pub name: String,
+    pub need: Need,
+}
+
+/// A requested field, resolved against the file.
+#[derive(Debug)]
+struct Field {
+    name: String,
+    /// The name in the file: the mapping, or `name`.
+    column: String,
+    need: Need,
+    /// CSV: the header position; JSON Lines: the position among the distinct
+    /// column names looked for. None: a CSV column that is absent.
+    index: Option<usize>,
+}
+
+/// An open data file, positioned before its first data row.
+pub(crate) struct Table {
+    file: String,
+    section: &'static str,
+    fields: Vec<Field>,
+    /// The CSV header, or the keys of the first JSON object (for help texts).
+    header: Vec<String>,
+    source: Source,
+    /// The reason a row is broken, reused.
+    broken: String,
+}
+
+enum Source {
+    Csv {
+        reader: csv::Reader<LineCounting<File>>,
+        record: ByteRecord,
+        width: usize,
+    },
+    Jsonl(Box<JsonLines>),
+}
+
+struct JsonLines {
+    reader: BufReader<File>,
+    buf: Vec<u8>,
+    /// The physical line last read.
+    line: u64,
+    /// The distinct column names looked for; cells and `seen` follow it.
+    names: Vec<String>,
+    cells: Vec<Cell>,
+    seen: Vec<bool>,
+    /// Whether any line was an object (the first non-blank line must be).
+    any_object: bool,
+    /// The first line's outcome, parsed during `open` and handed out first.
+    pending: Option<(u64, Result<(), String>)>,
+}
+
+#[derive(Debug, Default)]
+struct Cell {
+    text: String,
+    state: CellState,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum CellState {
+    #[default]
+    Missing,
+    Value,
+    /// An array or object: not one value a condition could compare.
+    Nested,
+}
+
+/// One data row: its cells by slot, or why it cannot be read at all.
+pub(crate) struct Row<'a> {
+    pub line: u64,
+    cells: Cells<'a>,
+}
+
+enum Cells<'a> {
+    Csv {
+        record: &'a ByteRecord,
+        fields: &'a [Field],
+    },
+    Jsonl {
+        cells: &'a [Cell],
+        fields: &'a [Field],
+    },
+    Broken(&'a str),
+}
+
+impl<'a> Row<'a> {
+    /// Why the row as a whole cannot be read, if so.
+    pub fn broken(&self) -> Option<&'a str> {
+        match self.cells {
+            Cells::Broken(reason) => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// The cell of the field in `slot`; blank when the column is absent. The
+    /// error is the reason the cell cannot be read.
+    pub fn get(&self, slot: usize) -> Result<&'a str, &'static str> {
+        match &self.cells {
+            Cells::Csv { record, fields } => {
+                let Some(i) = fields.get(slot).and_then(|f| f.index) else {
+                    return Ok("");
+                };
+                let bytes = record.get(i).unwrap_or_default();
+                std::str::from_utf8(bytes).map_err(|_| "not valid UTF-8 text")
+            }
+            Cells::Jsonl { cells, fields } => {
+                let cell = fields
+                    .get(slot)
+                    .and_then(|f| f.index)
+                    .and_then(|i| cells.get(i));
+                match cell {
+                    Some(Cell {
+                        text,
+                        state: CellState::Value,
+                    }) => Ok(text),
+                    Some(Cell {
+                        state: CellState::Nested,
+                        ..
+                    }) => Err("a list or an object, not a single value"),
+                    _ => Ok(""),
+                }
+            }
+            Cells::Broken(_) => Ok(""),
+        }
+    }
+}
+
+impl Table {
+    /// Open `path` and resolve the fields against its header. Fields are
+    /// deduplicated by name (the strongest need wins); slots follow the order
+    /// of first mention. `section` is the `accord.toml` table for help texts.
+    pub fn open(
+        path: &Path,
+        format: Format,
+        section: &'static str,
+        columns: &BTreeMap<String, String>,
+        specs: &[FieldSpec],
+    ) -> Result<Table, DataError> {
+        let file = path.display().to_string();
+        let mut fields: Vec<Field> = Vec::new();
+        for spec in specs {
+            if let Some(f) = fields.iter_mut().find(|f| f.name == spec.name) {
+                if spec.need.rank() > f.need.rank() {
+                    f.need = spec.need.clone();
+                }
+                continue;
+            }
+            let column = columns
+                .get(&spec.name)
+                .filter(|c| !c.trim().is_empty())
+                .unwrap_or(&spec.name);
+            fields.push(Field {
+                name: spec.name.clone(),
+                column: column.trim().to_owned(),
+                need: spec.need.clone(),
+                index: None,
+            });
+        }
+        let handle = File::open(path).map_err(|e| DataError::unreadable(&file, &e))?;
+        let (source, header) = match format {
+            Format::Csv => open_csv(handle, &file, section, &mut fields)?,
+            Format::Jsonl => open_jsonl(handle, &file, &mut fields)?,
+        };
+        Ok(Table {
+            file,
+            section,
+            fields,
+            header,
+            source,
+            broken: String::new(),
+        })
+    }
+
+    /// The file as named, for issues.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The slot of a field by accord's name.
+    pub fn slot(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+
+    /// The file's name for each slot's column, for issues.
+    pub fn column_names(&self) -> Vec<String> {
+        self.fields.iter().map(|f| f.column.clone()).collect()
+    }
+
+    /// The next data row, or None at the end. An error here is the file
+    /// becoming unreadable part-way.
+    pub fn next_row(&mut self) -> Result<Option<Row<'_>>, DataError> {
+        match &mut self.source {
+            Source::Csv {
+                reader,
+                record,
+                width,
+            } => {
+                let more = reader
+                    .read_byte_record(record)
+                    .map_err(|e| DataError::unreadable(&self.file, &e))?;
+                if !more {
+                    return Ok(None);
+                }
+                let from = record.position().map_or(0, csv::Position::byte);
+                let line = reader.get_mut().line_at(from);
+                if record.len() != *width {
+                    self.broken.clear();
+                    let _ = write!(
+                        self.broken,
+                        "the row has {} cells, the header has {}",
+                        record.len(),
+                        width
+                    );
+                    return Ok(Some(Row {
+                        line,
+                        cells: Cells::Broken(&self.broken),
+                    }));
+                }
+                Ok(Some(Row {
+                    line,
+                    cells: Cells::Csv {
+                        record,
+                        fields: &self.fields,
+                    },
+                }))
+            }
+            Source::Jsonl(json) => {
+                let (line, parsed) = match json.pending.take() {
+                    Some(first) => first,
+                    None => {
+                        if !json.next_line(&self.file)? {
+                            return Ok(None);
+                        }
+                        (json.line, json.parse(None))
+                    }
+                };
+                match parsed {
+                    Ok(()) => Ok(Some(Row {
+                        line,
+                        cells: Cells::Jsonl {
+                            cells: &json.cells,
+                            fields: &self.fields,
+                        },
+                    })),
+                    Err(reason) => {
+                        self.broken = reason;
+                        Ok(Some(Row {
+                            line,
+                            cells: Cells::Broken(&self.broken),
+                        }))
+                    }
+                }
+            }
+        }
+    }
+
+    /// After the last row: JSON Lines columns that no line had are now
+    /// known to be absent. (A file without a single object has nothing to
+    /// judge and passes.)
+    pub fn finish(&self) -> Result<(), DataError> {
+        match &self.source {
+            Source::Csv { .. } => Ok(()),
+            Source::Jsonl(json) if !json.any_object => Ok(()),
+            Source::Jsonl(json) => {
+                check_present(&self.file, self.section, &self.fields, &self.header, |f| {
+                    f.index
+                        .and_then(|i| json.seen.get(i))
+                        .copied()
+                        .unwrap_or(false)
+                })
+            }
+        }
+    }
+}
+
+/// Read the CSV header and find each field's column in it.
+fn open_csv(
+    handle: File,
+    file: &str,
+    section: &str,
+    fields: &mut [Field],
+) -> Result<(Source, Vec<String>), DataError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(LineCounting::new(handle));
+    let mut record = ByteRecord::new();
+    let has_header = reader
+        .read_byte_record(&mut record)
+        .map_err(|e| DataError::unreadable(file, &e))?;
+    if !has_header {
+        return Err(DataError::Malformed {
+            file: file.to_owned(),
+            reason: "is empty: it has no header row".to_owned(),
+            help: "a CSV export starts with a header row naming its columns, \
+                   such as `id,handed_off_at`"
+                .to_owned(),
+        });
+    }
+    let header: Vec<String> = record
+        .iter()
+        .map(|cell| {
+            let name = String::from_utf8_lossy(cell);
+            name.trim_start_matches('\u{feff}').trim().to_owned()
+        })
+        .collect();
+    for field in fields.iter_mut() {
+        field.index = header.iter().position(|h| *h == field.column);
+    }
+    check_present(file, section, fields, &header, |f| f.index.is_some())?;
+    let width = header.len();
+    Ok((
+        Source::Csv {
+            reader,
+            record,
+            width,
+        },
+        header,
+    ))
+}
+
+/// Number the distinct column names and read the first non-blank line, which
+/// decides whether this is JSON Lines at all.
+fn open_jsonl(
+    handle: File,
+    file: &str,
+    fields: &mut [Field],
+) -> Result<(Source, Vec<String>), DataError> {
+    let mut names: Vec<String> = Vec::new();
+    for field in fields.iter_mut() {
+        let i = match names.iter().position(|n| *n == field.column) {
+            Some(i) => i,
+            None => {
+                names.push(field.column.clone());
+                names.len() - 1
+            }
+        };
+        field.index = Some(i);
+    }
+    let mut json = JsonLines {
+        reader: BufReader::with_capacity(1 << 16, handle),
+        buf: Vec::new(),
+        line: 0,
+        cells: names.iter().map(|_| Cell::default()).collect(),
+        seen: vec![false; names.len()],
+        names,
+        any_object: false,
+        pending: None,
+    };
+    let mut keys = Vec::new();
+    if json.next_line(file)? {
+        let first = json.parse(Some(&mut keys));
+        if let Err(reason) = &first {
+            return Err(DataError::Malformed {
+                file: file.to_owned(),
+                reason: format!("is not JSON Lines: line {} is {reason}", json.line),
+                help: "JSON Lines holds one object per line, such as \
+                       {\"id\": \"L1\", \"handed_off_at\": \"2027-01-04T09:13:00+01:00\"}; \
+                       convert a JSON array first, e.g. with `jq -c '.[]'`"
+                    .to_owned(),
+            });
+        }
+        json.pending = Some((json.line, first));
+    }
+    Ok((Source::Jsonl(Box::new(json)), keys))
+}
+
+/// The E111/E112 error for the first field `present` says is absent:
+/// required fields first, then used ones.
+fn check_present(
+    file: &str,
+    section: &str,
+    fields: &[Field],
+    header: &[String],
+    present: impl Fn(&Field) -> bool,
+) -> Result<(), DataError> {
+    let absent = |required: bool| {
+        fields.iter().find(|f| {
+            let checked = match f.need {
+                Need::Required => required,
+                Need::Used { .. } => !required,
+                Need::Optional => false,
+            };
+            checked && !present(f)
+        })
+    };
+    if let Some(f) = absent(true) {
+        return Err(DataError::missing_column(
+            file, section, &f.name, &f.column, header,
+        ));
+    }
+    if let Some(f) = absent(false) {
+        let rule = match &f.need {
+            Need::Used { rule } => rule.as_str(),
+            _ => "",
+        };
+        return Err(DataError::missing_field(
+            file, section, &f.name, &f.column, rule, header,
+        ));
+    }
+    Ok(())
+}
+
+impl JsonLines {
+    /// Read up to the next non-blank line into `buf`; false at the end.
+    fn next_line(&mut self, file: &str) -> Result<bool, DataError> {
+        loop {
+            self.buf.clear();
+            let n = self
+                .reader
+                .read_until(b'\n', &mut self.buf)
+                .map_err(|e| DataError::unreadable(file, &e))?;
+            if n == 0 {
+                return Ok(false);
+            }
+            self.line += 1;
+            if self.line == 1 && self.buf.starts_with(b"\xEF\xBB\xBF") {
+                self.buf.drain(..3);
+            }
+            // The line break is not part of the object: without it, an
+            // unfinished object's error points at this line's end.
+            while self.buf.last().is_some_and(u8::is_ascii_whitespace) {
+                self.buf.pop();
+            }
+            if !self.buf.is_empty() {
+                return Ok(true);
+            }
+        }
+    }
+
+    /// Parse `buf` into the cells; the error is why the line is unusable.
+    fn parse(&mut self, keys: Option<&mut Vec<String>>) -> Result<(), String> {
+        for cell in &mut self.cells {
+            cell.text.clear();
+            cell.state = CellState::Missing;
+        }
+        let mut de = serde_json::Deserializer::from_slice(&self.buf);
+        let seed = ObjectSeed {
+            names: &self.names,
+            cells: &mut self.cells,
+            keys,
+        };
+        let result = seed.deserialize(&mut de).and_then(|()| de.end());
+        match result {
+            Ok(()) => {
+                self.any_object = true;
+                for (seen, cell) in self.seen.iter_mut().zip(&self.cells) {
+                    *seen |= cell.state != CellState::Missing;
+                }
+                Ok(())
+            }
+            Err(e) if e.is_data() => Err("not a JSON object".to_owned()),
+            Err(e) => {
+                let mut what = lower_first(&e.to_string());
+                if let Some(at) = what.rfind(" at line ") {
+                    what.truncate(at);
+                }
+                Err(format!("not valid JSON ({what} at column {})", e.column()))
+            }
+        }
+    }
+}
+
+/// Reads one JSON object, keeping only the looked-for keys' values.
+struct ObjectSeed<'t> {
+    names: &'t [String],
+    cells: &'t mut [Cell],
+    keys: Option<&'t mut Vec<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for ObjectSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ObjectSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        loop {
+            let key = KeySeed {
+                names: self.names,
+                keys: self.keys.as_deref_mut(),
+            };
+            let Some(found) = map.next_key_seed(key)? else {
+                return Ok(());
+            };
+            match found.and_then(|i| self.cells.get_mut(i)) {
+                Some(cell) => {
+                    // A repeated key: the last one counts, as in most readers.
+                    cell.text.clear();
+                    cell.state = map.next_value_seed(ValueSeed(&mut cell.text))?;
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+    }
+}
+
+/// Matches a key against the looked-for names without allocating; collects
+/// every key when asked (the first line, for help texts).
+struct KeySeed<'t> {
+    names: &'t [String],
+    keys: Option<&'t mut Vec<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Option<usize>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed<'_> {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<usize>, E> {
+        if let Some(keys) = self.keys {
+            keys.push(key.to_owned());
+        }
+        Ok(self.names.iter().position(|n| n == key))
+    }
+}
+
+/// Writes one value's text into a reused buffer.
+struct ValueSeed<'t>(&'t mut String);
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
+    type Value = CellState;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<CellState, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_> {
+    type Value = CellState;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<CellState, E> {
+        self.0.push_str(v);
+        Ok(CellState::Value)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<CellState, E> {
+        self.0.push_str(if v { "true" } else { "false" });
+        Ok(CellState::Value)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<CellState, E> {
+        let _ = write!(self.0, "{v}");
+        Ok(CellState::Value)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<CellState, E> {
+        let _ = write!(self.0, "{v}");
+        Ok(CellState::Value)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<CellState, E> {
+        let _ = write!(self.0, "{v}");
+        Ok(CellState::Value)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<CellState, E> {
+        Ok(CellState::Value)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<CellState, E> {
+        Ok(CellState::Value)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<CellState, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(CellState::Nested)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CellState, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(CellState::Nested)
+    }
+}

@@ -1,0 +1,359 @@
+//! Timestamps in data files: RFC 3339 with an offset, or a local wall-clock
+//! time read in the agreement's time zone.
+//!
+//! Hand-written rather than chrono's `parse_from_rfc3339` or a format string:
+//! it runs once per row of files with millions of rows, where chrono's
+//! general-purpose parsers dominate the load time, and chrono's RFC 3339
+//! parser does not take local times at all. The grammar is small enough to
+//! check byte by byte:
+//!
+//! ```text
+//! YYYY-MM-DD ('T' | 't' | ' ') HH:MM [':' SS ['.' FRACTION]] [OFFSET]
+//! OFFSET = 'Z' | 'z' | ('+' | '-') HH [[':'] MM]
+//! ```
+//!
+//! Surrounding white space is ignored. Without an offset the time is local:
+//! one that falls in a daylight-saving gap is an error, one that occurs twice
+//! takes the earlier instant.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike, Utc};
+use chrono_tz::Tz;
+
+use crate::time::calendar::resolve_local_strict;
+
+/// Parse one timestamp; the error is a plain, lower-case reason suitable for
+/// a data issue (without the value itself, which the caller quotes).
+pub fn parse_timestamp(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
+    let s = text.trim().as_bytes();
+    if s.is_empty() {
+        return Err("empty".to_owned());
+    }
+    let mut p = Cursor { s, at: 0 };
+
+    let date = p.date()?;
+    if p.done() {
+        return Err("a date without a time".to_owned());
+    }
+    if !p.eat_any(b"Tt ") {
+        return Err(expected_date_time());
+    }
+    let time = p.time()?;
+    let local = NaiveDateTime::new(date, time);
+
+    if p.done() {
+        return resolve_local_strict(tz, local).ok_or_else(|| {
+            format!(
+                "{} does not exist in {} (daylight-saving gap)",
+                local.format(if time.second() == 0 && time.nanosecond() == 0 {
+                    "%Y-%m-%d %H:%M"
+                } else {
+                    "%Y-%m-%d %H:%M:%S%.f"
+                }),
+                tz.name()
+            )
+        });
+    }
+    let offset_secs = p.offset()?;
+    if !p.done() {
+        return Err("unexpected text after the time".to_owned());
+    }
+    local
+        .checked_sub_signed(TimeDelta::seconds(offset_secs))
+        .map(|utc| utc.and_utc())
+        .ok_or_else(|| "out of range".to_owned())
+}
+
+fn expected_date_time() -> String {
+    "expected a date and time such as 2027-01-04 09:13 or 2027-01-04T09:13:27+01:00".to_owned()
+}
+
+/// A position in the bytes being parsed.
+struct Cursor<'a> {
+    s: &'a [u8],
+    at: usize,
+}
+
+impl Cursor<'_> {
+    fn done(&self) -> bool {
+        self.at >= self.s.len()
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.at).copied()
+    }
+
+    /// Consume one byte if it is one of `set`.
+    fn eat_any(&mut self, set: &[u8]) -> bool {
+        match self.peek() {
+            Some(b) if set.contains(&b) => {
+                self.at += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Exactly `n` ASCII digits as a number (n ≤ 9, so no overflow).
+    fn digits(&mut self, n: usize) -> Option<u32> {
+        let mut value = 0u32;
+        for _ in 0..n {
+            let b = self.peek().filter(u8::is_ascii_digit)?;
+            value = value * 10 + u32::from(b - b'0');
+            self.at += 1;
+        }
+        Some(value)
+    }
+
+    fn date(&mut self) -> Result<NaiveDate, String> {
+        let shape = || "expected a date such as 2027-01-04".to_owned();
+        let year = self.digits(4).ok_or_else(shape)?;
+        if !self.eat_any(b"-") {
+            return Err(shape());
+        }
+        let month = self.digits(2).ok_or_else(shape)?;
+        if !self.eat_any(b"-") {
+            return Err(shape());
+        }
+        let day = self.digits(2).ok_or_else(shape)?;
+        if !(1..=12).contains(&month) {
+            return Err(format!("month {month} does not exist"));
+        }
+        // Four digits always fit chrono's year range.
+        let year = i32::try_from(year).map_err(|_| shape())?;
+        NaiveDate::from_ymd_opt(year, month, day)
+            .ok_or_else(|| format!("{year:04}-{month:02} has no day {day}"))
+    }
+
+    fn time(&mut self) -> Result<NaiveTime, String> {
+        let shape = || "expected a time such as 09:13 or 09:13:27".to_owned();
+        let hour = self.digits(2).ok_or_else(shape)?;
+        if !self.eat_any(b":") {
+            return Err(shape());
+        }
+        let minute = self.digits(2).ok_or_else(shape)?;
+        let mut second = 0;
+        let mut nano = 0;
+        if self.eat_any(b":") {
+            second = self.digits(2).ok_or_else(shape)?;
+            if self.eat_any(b".,") {
+                nano = self.fraction()?;
+            }
+        }
+        if hour > 23 || minute > 59 || second > 59 {
+            return Err(format!(
+                "{hour:02}:{minute:02}:{second:02} is not a time of day"
+            ));
+        }
+        NaiveTime::from_hms_nano_opt(hour, minute, second, nano).ok_or_else(shape)
+    }
+
+    /// Digits after the decimal point as nanoseconds; digits past the ninth
+    /// are below chrono's resolution and dropped.
+    fn fraction(&mut self) -> Result<u32, String> {
+        let start = self.at;
+        let mut nano = 0u32;
+        let mut scale = 100_000_000u32;
+        while let Some(b) = self.peek().filter(u8::is_ascii_digit) {
+            nano += u32::from(b - b'0') * scale;
+            scale /= 10;
+            self.at += 1;
+        }
+        if self.at == start {
+            return Err("expected digits after the decimal point".to_owned());
+        }
+        Ok(nano)
+    }
+
+    /// The UTC offset in seconds east of Greenwich.
+    fn offset(&mut self) -> Result<i64, String> {
+        if self.eat_any(b"Zz") {
+            return Ok(0);
+        }
+        let shape = || "expected an offset such as +01:00 or Z after the time".to_owned();
+        let sign = match self.peek() {
+            Some(b'+') => 1,
+            Some(b'-') => -1,
+            _ => return Err(shape()),
+        };
+        self.at += 1;
+        let hours = self.digits(2).ok_or_else(shape)?;
+        let colon = self.eat_any(b":");
+        let minutes = match self.peek() {
+            Some(b) if b.is_ascii_digit() => self.digits(2).ok_or_else(shape)?,
+            _ if colon => return Err(shape()),
+            _ => 0,
+        };
+        if hours > 23 || minutes > 59 {
+            return Err(format!("offset {hours:02}:{minutes:02} is out of range"));
+        }
+        Ok(sign * (i64::from(hours) * 3600 + i64::from(minutes) * 60))
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::parse_timestamp;
+    use chrono::{DateTime, Utc};
+    use chrono_tz::{Europe::Amsterdam, UTC};
+
+    fn ok(text: &str) -> DateTime<Utc> {
+        parse_timestamp(text, Amsterdam).unwrap_or_else(|e| panic!("{text:?} should parse: {e}"))
+    }
+
+    fn err(text: &str) -> String {
+        parse_timestamp(text, Amsterdam).expect_err(text)
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    #[test]
+    fn rfc3339_with_offsets() {
+        assert_eq!(ok("2027-01-04T09:13:27+01:00"), utc("2027-01-04T08:13:27Z"));
+        assert_eq!(ok("2027-01-04T09:13:27Z"), utc("2027-01-04T09:13:27Z"));
+        assert_eq!(ok("2027-01-04t09:13:27z"), utc("2027-01-04T09:13:27Z"));
+        assert_eq!(ok("2027-01-04T09:13:27-05:30"), utc("2027-01-04T14:43:27Z"));
+        assert_eq!(ok("2027-01-04T09:13:27+0100"), utc("2027-01-04T08:13:27Z"));
+        assert_eq!(ok("2027-01-04T09:13:27+01"), utc("2027-01-04T08:13:27Z"));
+        assert_eq!(ok("2027-01-04 09:13+01:00"), utc("2027-01-04T08:13:00Z"));
+        // An offset that crosses midnight moves the date.
+        assert_eq!(ok("2027-01-01T00:30:00+01:00"), utc("2026-12-31T23:30:00Z"));
+    }
+
+    #[test]
+    fn fractions() {
+        assert_eq!(
+            ok("2027-01-04T09:13:27.250Z"),
+            utc("2027-01-04T09:13:27.250Z")
+        );
+        assert_eq!(
+            ok("2027-01-04T09:13:27.123456789+01:00"),
+            utc("2027-01-04T08:13:27.123456789Z")
+        );
+        // Below a nanosecond is dropped.
+        assert_eq!(
+            ok("2027-01-04T09:13:27.1234567891Z"),
+            utc("2027-01-04T09:13:27.123456789Z")
+        );
+        assert_eq!(
+            ok("2027-01-04T09:13:27.250"),
+            utc("2027-01-04T08:13:27.250Z")
+        );
+        assert_eq!(ok("2027-01-04 09:13:27,5"), utc("2027-01-04T08:13:27.5Z"));
+        assert_eq!(
+            err("2027-01-04T09:13:27.Z"),
+            "expected digits after the decimal point"
+        );
+    }
+
+    #[test]
+    fn local_times_in_the_zone() {
+        assert_eq!(ok("2027-01-04 09:13"), utc("2027-01-04T08:13:00Z"));
+        assert_eq!(ok("2027-01-04T09:13:27"), utc("2027-01-04T08:13:27Z"));
+        assert_eq!(ok("2027-07-04 09:13"), utc("2027-07-04T07:13:00Z"));
+        assert_eq!(ok("  2027-01-04 09:13 \t"), utc("2027-01-04T08:13:00Z"));
+        assert_eq!(
+            parse_timestamp("2027-01-04 09:13", UTC).unwrap(),
+            utc("2027-01-04T09:13:00Z")
+        );
+    }
+
+    #[test]
+    fn spring_forward_gap_is_an_error() {
+        // 2027-03-28: clocks go from 02:00 to 03:00 in Amsterdam.
+        assert_eq!(
+            err("2027-03-28 02:30"),
+            "2027-03-28 02:30 does not exist in Europe/Amsterdam (daylight-saving gap)"
+        );
+        assert_eq!(
+            err("2027-03-28T02:00:00.5"),
+            "2027-03-28 02:00:00.500 does not exist in Europe/Amsterdam (daylight-saving gap)"
+        );
+        assert_eq!(ok("2027-03-28 01:59:59"), utc("2027-03-28T00:59:59Z"));
+        assert_eq!(ok("2027-03-28 03:00"), utc("2027-03-28T01:00:00Z"));
+        // With an offset the instant is explicit, so no gap applies.
+        assert_eq!(ok("2027-03-28T02:30:00+01:00"), utc("2027-03-28T01:30:00Z"));
+    }
+
+    #[test]
+    fn fall_back_repeat_takes_the_earlier() {
+        // 2027-10-31: 02:00-03:00 happens twice (CEST then CET).
+        assert_eq!(ok("2027-10-31 02:30"), utc("2027-10-31T00:30:00Z"));
+        assert_eq!(ok("2027-10-31 01:59"), utc("2027-10-30T23:59:00Z"));
+        assert_eq!(ok("2027-10-31 03:00"), utc("2027-10-31T02:00:00Z"));
+    }
+
+    #[test]
+    fn impossible_dates_and_times() {
+        assert_eq!(err("2027-02-30 10:00"), "2027-02 has no day 30");
+        assert_eq!(err("2027-02-29 10:00"), "2027-02 has no day 29");
+        assert_eq!(ok("2028-02-29 10:00"), utc("2028-02-29T09:00:00Z"));
+        assert_eq!(err("2027-13-01 10:00"), "month 13 does not exist");
+        assert_eq!(err("2027-00-01 10:00"), "month 0 does not exist");
+        assert_eq!(err("2027-01-00 10:00"), "2027-01 has no day 0");
+        assert_eq!(err("2027-01-04 24:00"), "24:00:00 is not a time of day");
+        assert_eq!(err("2027-01-04 23:60"), "23:60:00 is not a time of day");
+        assert_eq!(err("2027-01-04 23:59:60"), "23:59:60 is not a time of day");
+        assert_eq!(
+            err("2027-01-04T10:00:00+24:00"),
+            "offset 24:00 is out of range"
+        );
+    }
+
+    #[test]
+    fn dates_without_times_and_garbage() {
+        assert_eq!(err("2027-01-04"), "a date without a time");
+        assert_eq!(err(" 2027-01-04 "), "a date without a time");
+        assert_eq!(err(""), "empty");
+        assert_eq!(err("   "), "empty");
+        let date = "expected a date such as 2027-01-04";
+        assert_eq!(err("yesterday"), date);
+        assert_eq!(err("04/01/2027 09:13"), date);
+        assert_eq!(err("27-01-04 09:13"), date);
+        assert_eq!(err("2027-1-4 09:13"), date);
+        assert_eq!(err("２０２７-01-04 09:13"), date);
+        let time = "expected a time such as 09:13 or 09:13:27";
+        assert_eq!(err("2027-01-04 9:13"), time);
+        assert_eq!(err("2027-01-04 09"), time);
+        assert_eq!(err("2027-01-04 09:1"), time);
+        assert_eq!(err("2027-01-04T"), time);
+        assert_eq!(
+            err("2027-01-04X09:13"),
+            "expected a date and time such as 2027-01-04 09:13 or 2027-01-04T09:13:27+01:00"
+        );
+        let offset = "expected an offset such as +01:00 or Z after the time";
+        assert_eq!(err("2027-01-04 09:13:27 CET"), offset);
+        assert_eq!(err("2027-01-04 09:13:27+1"), offset);
+        assert_eq!(err("2027-01-04 09:13:27+01:"), offset);
+        assert_eq!(
+            err("2027-01-04 09:13:27Zulu"),
+            "unexpected text after the time"
+        );
+        assert_eq!(
+            err("2027-01-04 09:13:27+01:00:00"),
+            "unexpected text after the time"
+        );
+    }
+
+    #[test]
+    fn never_panics_on_prefixes_of_valid_input() {
+        let full = "2027-01-04T09:13:27.250+01:00";
+        for end in 0..=full.len() {
+            let _ = parse_timestamp(&full[..end], Amsterdam);
+        }
+        for text in [
+            "\u{feff}2027",
+            "9999-12-31T23:59:59-23:59",
+            "0000-01-01T00:00:00+23:59",
+        ] {
+            let _ = parse_timestamp(text, Amsterdam);
+        }
+    }
+}
