@@ -2,7 +2,11 @@
 //! `Args` and a `run` that returns an [`Exit`].
 
 mod check;
+mod eval;
+mod explain;
 mod fmt;
+mod inputs;
+mod plan;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -25,6 +29,12 @@ pub enum Command {
     Check(check::Args),
     /// Rewrite agreements in the canonical layout, comments kept
     Fmt(fmt::Args),
+    /// The funnel derivation and every quota's target per window, prorated by days
+    Plan(plan::Args),
+    /// Evaluate against data: verdicts per rule, window and group
+    Eval(eval::Args),
+    /// Every rule's judgement of one lead, step by step
+    Explain(explain::Args),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -65,6 +75,9 @@ pub fn main() -> Exit {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Plan(args) => plan::run(&args),
+        Command::Eval(args) => eval::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "accord", &mut std::io::stdout());
             Exit::Ok
@@ -74,8 +87,13 @@ pub fn main() -> Exit {
 
 /// Colour only on a terminal, and never with `NO_COLOR` set.
 pub(crate) fn colour() -> Colour {
+    colour_for(std::io::stdout().is_terminal())
+}
+
+/// Colour for a stream that is (or is not) a terminal.
+pub(crate) fn colour_for(terminal: bool) -> Colour {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    if !no_color && std::io::stdout().is_terminal() {
+    if !no_color && terminal {
         Colour::Always
     } else {
         Colour::Never

@@ -60,7 +60,7 @@ pub fn stream_activities(
     leads: &Leads,
     interner: &mut Interner,
     issues: &mut Vec<DataIssue>,
-    mut visit: impl FnMut(&Activity),
+    mut visit: impl FnMut(&Activity, &Interner),
 ) -> Result<RowCounts, DataError> {
     let mut specs = vec![
         required("lead"),
@@ -170,15 +170,18 @@ pub fn stream_activities(
             values.push(interner.intern(cell(*slot).unwrap_or("")));
         }
         let kind = interner.intern(cell(slots.kind).unwrap_or(""));
-        visit(&Activity {
-            lead,
-            at,
-            kind,
-            duration_ms,
-            seq,
-            line: row.line,
-            values: &values,
-        });
+        visit(
+            &Activity {
+                lead,
+                at,
+                kind,
+                duration_ms,
+                seq,
+                line: row.line,
+                values: &values,
+            },
+            interner,
+        );
         counts.used += 1;
     }
     table.finish()?;
@@ -280,7 +283,7 @@ mod tests {
             &leads,
             &mut interner,
             &mut issues,
-            |a| {
+            |a, _| {
                 raw.push((
                     a.lead,
                     a.at,
@@ -613,7 +616,7 @@ mod tests {
             &Leads::default(),
             &mut interner,
             &mut Vec::new(),
-            |_| visited += 1,
+            |_, _| visited += 1,
         )
         .err()
         .unwrap();

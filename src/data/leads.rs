@@ -82,6 +82,17 @@ impl Leads {
         self.fields.iter().position(|f| f == name)
     }
 
+    /// The lead's values of all [`Leads::fields`], in that order: the record
+    /// lead conditions are evaluated over.
+    pub fn record(&self, lead: u32) -> &[u32] {
+        let width = self.fields.len();
+        usize::try_from(lead)
+            .ok()
+            .and_then(|lead| lead.checked_mul(width))
+            .and_then(|start| self.values.get(start..start.checked_add(width)?))
+            .unwrap_or_default()
+    }
+
     /// The lead's value of field `field`, as an interned symbol (blank: 0).
     pub fn value(&self, lead: u32, field: usize) -> u32 {
         let Ok(lead) = usize::try_from(lead) else {

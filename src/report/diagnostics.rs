@@ -16,7 +16,7 @@ pub enum Colour {
     Never,
 }
 
-fn handler(colour: Colour) -> GraphicalReportHandler {
+pub fn handler(colour: Colour) -> GraphicalReportHandler {
     let theme = match colour {
         Colour::Always => GraphicalTheme::unicode(),
         Colour::Never => GraphicalTheme::unicode_nocolor(),

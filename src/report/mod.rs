@@ -1,3 +1,7 @@
 //! Rendering what accord found, for people and for tools.
 
 pub mod diagnostics;
+pub mod explain;
+pub mod plan;
+pub mod table;
+pub mod verdict;

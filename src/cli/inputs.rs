@@ -1,0 +1,92 @@
+//! The flags `eval`, `explain` and `report` share: where the agreement and
+//! the data are, and "now"; and how a run that could not start is told.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use super::Exit;
+use crate::eval::run::{Options, RunError};
+use crate::project::{self, Overrides, Project};
+use crate::report::diagnostics;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct DataArgs {
+    /// The agreement (default: `agreement` in accord.toml)
+    pub agreement: Option<PathBuf>,
+    /// The leads export, CSV or JSON Lines (default: `[leads] path` in accord.toml)
+    #[arg(long, value_name = "FILE")]
+    pub leads: Option<PathBuf>,
+    /// The activities export, CSV or JSON Lines (default: `[activities] path` in accord.toml)
+    #[arg(long, value_name = "FILE")]
+    pub activities: Option<PathBuf>,
+    /// The project file (default: ./accord.toml when present)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// "Now": RFC 3339, or a local time in the agreement's zone (default: the current time)
+    #[arg(long, value_name = "INSTANT")]
+    pub as_of: Option<String>,
+    /// Make any data issue fatal (exit 2)
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl DataArgs {
+    pub fn project(&self) -> Result<Project, RunError> {
+        Ok(project::resolve(&Overrides {
+            agreement: self.agreement.clone(),
+            leads: self.leads.clone(),
+            activities: self.activities.clone(),
+            config: self.config.clone(),
+        })?)
+    }
+
+    pub fn options<'a>(&self, progress: Option<&'a mut dyn FnMut(u64)>) -> Options<'a> {
+        Options {
+            as_of: self.as_of.clone(),
+            strict: self.strict,
+            progress,
+        }
+    }
+}
+
+/// A progress line on stderr, only when stderr is a terminal.
+pub fn progress() -> Option<impl FnMut(u64)> {
+    std::io::stderr().is_terminal().then_some(|rows: u64| {
+        eprint!("\rreading activities: {rows} rows");
+    })
+}
+
+/// Ends a progress line, if one was drawn.
+pub fn end_progress() {
+    if std::io::stderr().is_terminal() {
+        eprint!("\r\x1b[2K");
+    }
+}
+
+/// Tells on stderr why the run could not start, with whatever it found.
+pub fn fail(error: RunError) -> Exit {
+    let colour = super::colour_for(std::io::stderr().is_terminal());
+    let handler = diagnostics::handler(colour);
+    let mut out = String::new();
+    match &error {
+        RunError::Agreement { checked, .. } => {
+            for problem in &checked.problems {
+                diagnostics::render_one(&handler, checked, problem, &mut out);
+            }
+        }
+        RunError::Strict { issues, .. } => {
+            for i in issues {
+                let column = i
+                    .column
+                    .as_deref()
+                    .map(|c| format!(" [{c}]"))
+                    .unwrap_or_default();
+                out.push_str(&format!("{}:{}{column}: {}\n", i.file, i.line, i.message));
+            }
+        }
+        _ => {}
+    }
+    let _ = handler.render_report(&mut out, &error);
+    eprint!("{out}");
+    Exit::Trouble
+}

@@ -1,0 +1,162 @@
+//! Conditions compiled for evaluation: field names become slots in a
+//! record, string literals become interned symbols, terms are inlined.
+//!
+//! A record is a slice of symbols, one per field the agreement uses in that
+//! context (lead or activity); comparing symbols is comparing strings,
+//! because the interner gives equal strings equal symbols.
+
+use std::collections::HashMap;
+
+use crate::data::Interner;
+use crate::syntax::ast::{CompareOp, Condition, ConditionKind, Term};
+
+/// A condition over one record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    True,
+    Is {
+        slot: usize,
+        sym: u32,
+        negated: bool,
+    },
+    In {
+        slot: usize,
+        syms: Vec<u32>,
+        negated: bool,
+    },
+    Present {
+        slot: usize,
+        set: bool,
+    },
+    Compare {
+        slot: usize,
+        op: CompareOp,
+        value: f64,
+    },
+    Not(Box<Cond>),
+    All(Vec<Cond>),
+    Any(Vec<Cond>),
+}
+
+impl Cond {
+    pub fn holds(&self, record: &[u32], interner: &Interner) -> bool {
+        let value = |slot: &usize| record.get(*slot).copied().unwrap_or(0);
+        match self {
+            Cond::True => true,
+            Cond::Is { slot, sym, negated } => (value(slot) == *sym) != *negated,
+            Cond::In {
+                slot,
+                syms,
+                negated,
+            } => syms.contains(&value(slot)) != *negated,
+            // Symbol 0 is the blank value: missing, empty or white space.
+            Cond::Present { slot, set } => (value(slot) != 0) == *set,
+            Cond::Compare { slot, op, value: v } => match interner.number(value(slot)) {
+                Some(x) => match op {
+                    CompareOp::Lt => x < *v,
+                    CompareOp::Le => x <= *v,
+                    CompareOp::Gt => x > *v,
+                    CompareOp::Ge => x >= *v,
+                },
+                None => false,
+            },
+            Cond::Not(inner) => !inner.holds(record, interner),
+            Cond::All(parts) => parts.iter().all(|c| c.holds(record, interner)),
+            Cond::Any(parts) => parts.iter().any(|c| c.holds(record, interner)),
+        }
+    }
+}
+
+/// The fields one context (leads or activities) needs, in slot order, and
+/// for each the first rule that uses it (named when the data lacks it).
+#[derive(Debug, Clone, Default)]
+pub struct Fields {
+    pub names: Vec<String>,
+    pub users: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Fields {
+    pub fn slot(&mut self, name: &str, user: &str) -> usize {
+        if let Some(slot) = self.index.get(name) {
+            return *slot;
+        }
+        let slot = self.names.len();
+        self.names.push(name.to_owned());
+        self.users.push(user.to_owned());
+        self.index.insert(name.to_owned(), slot);
+        slot
+    }
+
+    pub fn get(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    /// `(field, rule)` pairs, as the data loaders take them.
+    pub fn needed(&self) -> Vec<(String, String)> {
+        self.names
+            .iter()
+            .cloned()
+            .zip(self.users.iter().cloned())
+            .collect()
+    }
+}
+
+/// Compiles conditions of one context, inlining terms.
+pub struct Compiler<'a> {
+    pub terms: &'a HashMap<&'a str, &'a Term>,
+    pub interner: &'a mut Interner,
+}
+
+impl Compiler<'_> {
+    pub fn compile(&mut self, c: &Condition, fields: &mut Fields, user: &str) -> Cond {
+        match &c.kind {
+            ConditionKind::Is {
+                field,
+                value,
+                negated,
+            } => Cond::Is {
+                slot: fields.slot(field, user),
+                sym: self.interner.intern(value),
+                negated: *negated,
+            },
+            ConditionKind::In {
+                field,
+                values,
+                negated,
+            } => Cond::In {
+                slot: fields.slot(field, user),
+                syms: values.iter().map(|v| self.interner.intern(v)).collect(),
+                negated: *negated,
+            },
+            ConditionKind::Presence { field, set } => Cond::Present {
+                slot: fields.slot(field, user),
+                set: *set,
+            },
+            ConditionKind::Compare { field, op, value } => Cond::Compare {
+                slot: fields.slot(field, user),
+                op: *op,
+                value: value.value,
+            },
+            // The checker rejected unknown terms and cycles, so this ends.
+            ConditionKind::Term(name) => match self.terms.get(name.as_str()) {
+                Some(term) => self.compile(&term.condition, fields, user),
+                None => Cond::True,
+            },
+            ConditionKind::Not(inner) => Cond::Not(Box::new(self.compile(inner, fields, user))),
+            ConditionKind::Group(inner) => self.compile(inner, fields, user),
+            ConditionKind::All(parts) => Cond::All(
+                parts
+                    .iter()
+                    .map(|p| self.compile(p, fields, user))
+                    .collect(),
+            ),
+            ConditionKind::Any(parts) => Cond::Any(
+                parts
+                    .iter()
+                    .map(|p| self.compile(p, fields, user))
+                    .collect(),
+            ),
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! `accord explain`: one lead through every rule, in words a sales manager
+//! reads: whether the rule judges it and why, the clause chosen, the
+//! deadline, what each of its activities meant, and the outcome.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::clock::human;
+use super::model::Spec;
+use super::outcome::Outcome;
+use super::rules::aging;
+use super::run::rfc3339;
+use super::{judge, Evaluator, States, NONE};
+use crate::data::{Activity, Interner};
+
+/// An activity of the explained lead, kept whole (there are few).
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub at: DateTime<Utc>,
+    pub seq: u64,
+    pub line: u64,
+    pub kind: u32,
+    pub values: Vec<u32>,
+}
+
+impl Seen {
+    pub fn of(a: &Activity<'_>) -> Seen {
+        Seen {
+            at: a.at,
+            seq: a.seq,
+            line: a.line,
+            kind: a.kind,
+            values: a.values.to_vec(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Explanation {
+    pub lead: String,
+    pub handed_off_at: Option<String>,
+    pub as_of: String,
+    pub rules: Vec<RuleExplanation>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RuleExplanation {
+    pub rule: String,
+    pub kind: &'static str,
+    pub line: usize,
+    /// `met`, `missed`, `open`, `excluded`, `counted` (quota), or
+    /// `not judged`.
+    pub outcome: String,
+    /// Why, in a sentence.
+    pub reason: String,
+    /// The steps that led there, in order.
+    pub steps: Vec<String>,
+}
+
+impl Evaluator<'_> {
+    /// Every rule's judgement of `lead`, given its activities in time order.
+    pub fn explain(&self, lead: u32, seen: &[Seen], interner: &Interner) -> Explanation {
+        let tz = self.program.tz;
+        let when = |t: DateTime<Utc>| rfc3339(t, tz);
+        let handoff = self.leads.handoff(lead);
+        let rules = self
+            .program
+            .rules
+            .iter()
+            .zip(&self.runs)
+            .map(|(rule, run)| {
+                let mut out = RuleExplanation {
+                    rule: rule.name.clone(),
+                    kind: rule.kind.keyword(),
+                    line: rule.line,
+                    outcome: "not judged".to_owned(),
+                    reason: String::new(),
+                    steps: Vec::new(),
+                };
+                let pos = run.position.get(lead as usize).copied().unwrap_or(NONE);
+                let Some(s) = run.scoped.get(pos as usize).filter(|_| pos != NONE) else {
+                    out.reason = self.not_judged(lead, rule, interner);
+                    return out;
+                };
+                let window = run
+                    .windows
+                    .get(s.window as usize)
+                    .map_or("", |w| w.label.as_str());
+                out.steps.push(format!(
+                    "handed off {}, in window {window}",
+                    when(s.handoff)
+                ));
+                if let Some(group) = rule
+                    .per
+                    .as_ref()
+                    .and_then(|_| run.groups.get(s.group as usize))
+                {
+                    out.steps.push(format!("counted for {group}"));
+                }
+                let alt_text = match (&rule.spec, s.alt) {
+                    (Spec::Response { alts, .. }, Some(a)) => {
+                        alts.get(usize::from(a)).map(|a| a.text.clone())
+                    }
+                    (Spec::Attempts { alts, .. }, Some(a)) => {
+                        alts.get(usize::from(a)).map(|a| a.text.clone())
+                    }
+                    _ => None,
+                };
+                if let Some(text) = alt_text {
+                    out.steps.push(format!("clause that applies: `{text}`"));
+                }
+                if let Some(d) = s.deadline {
+                    out.steps.push(format!("deadline: {}", when(d)));
+                }
+                for a in seen {
+                    if let Some(meaning) = self.meaning(rule, s.handoff, a, interner) {
+                        out.steps.push(format!(
+                            "{} {} (line {}): {meaning}",
+                            when(a.at),
+                            display_kind(interner.resolve(a.kind)),
+                            a.line
+                        ));
+                    }
+                }
+                match (&rule.spec, &run.states) {
+                    (Spec::Quota { .. }, _) => {
+                        out.outcome = "counted".to_owned();
+                        out.reason = format!("one of the leads delivered in window {window}");
+                    }
+                    (
+                        Spec::Aging {
+                            buckets, breach, ..
+                        },
+                        States::Aging(contacted),
+                    ) => {
+                        if contacted.get(pos as usize).copied().unwrap_or(false) {
+                            out.outcome = "met".to_owned();
+                            out.reason = "contacted".to_owned();
+                        } else {
+                            let ages: Vec<aging::Age> = buckets
+                                .iter()
+                                .map(|b| aging::Age {
+                                    days: b.0,
+                                    secs: b.1,
+                                })
+                                .collect();
+                            let aged = aging::age(
+                                tz,
+                                s.handoff,
+                                self.as_of,
+                                &ages,
+                                aging::Age {
+                                    days: breach.0,
+                                    secs: breach.1,
+                                },
+                            );
+                            let age = human((self.as_of - s.handoff).num_seconds());
+                            out.outcome = if aged.breaching { "missed" } else { "open" }.to_owned();
+                            out.reason =
+                                format!("uncontacted for {age}; breach after {}", breach.2);
+                        }
+                    }
+                    _ => {
+                        if let Some(judged) = judge(self.leads, rule, run, pos as usize, self.as_of)
+                        {
+                            out.outcome = judged.outcome.word().to_owned();
+                            out.reason = match judged.outcome {
+                                Outcome::Met => "the agreement was kept".to_owned(),
+                                Outcome::Open => {
+                                    "not decided yet: the deadline has not passed".to_owned()
+                                }
+                                Outcome::Missed(r) | Outcome::Excluded(r) => r,
+                            };
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        Explanation {
+            lead: self.leads.id(lead).to_owned(),
+            handed_off_at: handoff.map(when),
+            as_of: when(self.as_of),
+            rules,
+        }
+    }
+
+    /// Why a rule does not judge the lead.
+    fn not_judged(
+        &self,
+        lead: u32,
+        rule: &super::model::RuleProgram,
+        interner: &Interner,
+    ) -> String {
+        let (first, last) = self.program.effective;
+        let Some(handoff) = self.leads.handoff(lead) else {
+            return "the lead was not handed off (`handed_off_at` is blank)".to_owned();
+        };
+        let local = handoff.with_timezone(&self.program.tz).date_naive();
+        if local < first || local > last {
+            return format!(
+                "handed off outside the agreement's effective period {first} to {last}"
+            );
+        }
+        if handoff > self.as_of {
+            return "handed off after the as-of instant".to_owned();
+        }
+        if !rule.leads.holds(self.leads.record(lead), interner) {
+            return format!("not one of this rule's leads (`leads {}`)", rule.leads_text);
+        }
+        "no window of the rule has started".to_owned()
+    }
+
+    /// What an activity means to a rule; `None` when the rule does not look
+    /// at activities.
+    fn meaning(
+        &self,
+        rule: &super::model::RuleProgram,
+        handoff: DateTime<Utc>,
+        a: &Seen,
+        interner: &Interner,
+    ) -> Option<String> {
+        let v = a.values.as_slice();
+        let (looks, label) = match &rule.spec {
+            Spec::Response { first, .. } => (first.holds(v, interner), "a touch"),
+            Spec::Attempts { count, until, .. } => {
+                if until.as_ref().is_some_and(|u| u.holds(v, interner)) && count.holds(v, interner)
+                {
+                    (true, "an attempt that ends the count (`until`)")
+                } else {
+                    (count.holds(v, interner), "an attempt")
+                }
+            }
+            Spec::DutyWithin { anchor, by, .. } => {
+                if anchor.as_ref().is_some_and(|c| c.holds(v, interner)) {
+                    (true, "starts the duty's window")
+                } else {
+                    (by.holds(v, interner), "the hand-over")
+                }
+            }
+            Spec::Aging { contact, .. } => (contact.holds(v, interner), "a contact"),
+            Spec::Quota { .. } | Spec::DutyAtHandoff { .. } => return None,
+        };
+        Some(if a.at > self.as_of {
+            "after the as-of instant: ignored".to_owned()
+        } else if a.at < handoff {
+            "before hand-off: ignored".to_owned()
+        } else if looks {
+            label.to_owned()
+        } else {
+            "not what this rule counts".to_owned()
+        })
+    }
+}
+
+fn display_kind(kind: &str) -> &str {
+    if kind.is_empty() {
+        "activity"
+    } else {
+        kind
+    }
+}

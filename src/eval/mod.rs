@@ -1,0 +1,865 @@
+//! Evaluation: an agreement's program, the leads, a stream of activities
+//! and an as-of instant in; verdicts per rule, window and group out.
+//!
+//! The [`Evaluator`] is built over the loaded leads (deciding for each rule
+//! which leads it judges, in which window and group, under which clause and
+//! by when), folds each activity into small per-lead states as it streams
+//! past, and judges every lead at the end. "Now" comes in as `as_of`; data
+//! after it is ignored.
+
+pub mod clock;
+pub mod condition;
+pub mod explain;
+pub mod model;
+pub mod outcome;
+pub mod plan;
+pub mod rules;
+pub mod run;
+pub mod stats;
+pub mod verdict;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+
+use crate::data::{Activity, DataIssue, Interner, Leads};
+use crate::syntax::ast::{Bound, Measure, RuleKind};
+use crate::time::period::{day_start, windows};
+use crate::time::rate;
+use clock::{human, Clock};
+use model::{Program, RuleProgram, Spec};
+use outcome::Outcome;
+use rules::attempts::{self, Counted};
+use rules::duty::{self, Handover};
+use rules::{aging, response};
+use verdict::*;
+
+/// Floating-point slack when comparing observed values with targets.
+const EPSILON: f64 = 1e-9;
+
+/// Marks a lead a rule does not judge.
+const NONE: u32 = u32::MAX;
+
+/// A window of a rule as reported: its label and bounds.
+#[derive(Debug, Clone)]
+pub struct WindowDef {
+    pub label: String,
+    pub first_day: chrono::NaiveDate,
+    pub end_day: chrono::NaiveDate,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+impl WindowDef {
+    fn closed(&self, as_of: DateTime<Utc>) -> bool {
+        as_of >= self.end
+    }
+}
+
+/// A lead as one rule judges it.
+#[derive(Debug, Clone)]
+pub struct Scoped {
+    pub lead: u32,
+    pub handoff: DateTime<Utc>,
+    pub window: u32,
+    pub group: u32,
+    /// The clause that applies (response, attempts); `None` when none does.
+    pub alt: Option<u16>,
+    pub deadline: Option<DateTime<Utc>>,
+}
+
+/// The per-lead state each rule kind folds activities into.
+#[derive(Debug, Clone)]
+enum States {
+    Nothing,
+    Response(Vec<Option<DateTime<Utc>>>),
+    Attempts(Vec<Vec<Counted>>),
+    Duty(Vec<Handover>),
+    Aging(Vec<bool>),
+}
+
+#[derive(Debug, Clone)]
+struct RuleRun {
+    windows: Vec<WindowDef>,
+    groups: Vec<String>,
+    /// Groups that come from the owner team (no leads makes them `no_data`).
+    members: BTreeSet<u32>,
+    position: Vec<u32>,
+    scoped: Vec<Scoped>,
+    states: States,
+}
+
+/// Folds activities into per-lead states, then judges.
+pub struct Evaluator<'a> {
+    program: &'a Program,
+    leads: &'a Leads,
+    as_of: DateTime<Utc>,
+    runs: Vec<RuleRun>,
+    issues: Vec<DataIssue>,
+    leads_file: String,
+}
+
+impl<'a> Evaluator<'a> {
+    /// Decides, for every rule, which leads it judges and how. `only`
+    /// restricts the run to one lead (for `explain`).
+    pub fn new(
+        program: &'a Program,
+        leads: &'a Leads,
+        leads_file: &str,
+        interner: &Interner,
+        as_of: DateTime<Utc>,
+        only: Option<u32>,
+    ) -> Self {
+        let mut ev = Evaluator {
+            program,
+            leads,
+            as_of,
+            runs: Vec::with_capacity(program.rules.len()),
+            issues: Vec::new(),
+            leads_file: leads_file.to_owned(),
+        };
+        for rule in &program.rules {
+            let run = ev.scope(rule, interner, only);
+            ev.runs.push(run);
+        }
+        ev
+    }
+
+    fn scope(&mut self, rule: &RuleProgram, interner: &Interner, only: Option<u32>) -> RuleRun {
+        let tz = self.program.tz;
+        let (first, last) = self.program.effective;
+        let range_start = day_start(tz, first);
+        let range_end = day_start(tz, last.succ_opt().unwrap_or(last));
+        let windows: Vec<WindowDef> = windows(rule.each, first, last)
+            .into_iter()
+            .map(|w| WindowDef {
+                start: day_start(tz, w.first_day),
+                end: day_start(tz, w.end_day),
+                label: w.label,
+                first_day: w.first_day,
+                end_day: w.end_day,
+            })
+            .filter(|w| w.start <= self.as_of)
+            .collect();
+        let mut position = vec![NONE; self.leads.len()];
+        let mut scoped = Vec::new();
+        let mut group_of: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let members: Vec<String> = self
+            .program
+            .members
+            .get(&rule.owner)
+            .cloned()
+            .unwrap_or_default();
+        if rule.per.is_some() {
+            for m in &members {
+                group_of.entry(m.clone()).or_default();
+            }
+        }
+        let lead_range = match only {
+            Some(lead) => lead..lead.saturating_add(1),
+            None => 0..u32::try_from(self.leads.len()).unwrap_or(u32::MAX),
+        };
+        for lead in lead_range {
+            let Some(handoff) = self.leads.handoff(lead) else {
+                continue;
+            };
+            if handoff < range_start || handoff >= range_end || handoff > self.as_of {
+                continue;
+            }
+            let record = self.leads.record(lead);
+            if !rule.leads.holds(record, interner) {
+                continue;
+            }
+            let window = match windows
+                .partition_point(|w| w.start <= handoff)
+                .checked_sub(1)
+            {
+                Some(w) => w,
+                None => continue,
+            };
+            let (alt, deadline) = choose(rule, record, interner, handoff);
+            if let Some((slot, _)) = &rule.per {
+                let value = interner
+                    .resolve(record.get(*slot).copied().unwrap_or(0))
+                    .to_owned();
+                group_of.entry(value).or_default().push(scoped.len());
+            }
+            if let Some(p) = position.get_mut(lead as usize) {
+                *p = u32::try_from(scoped.len()).unwrap_or(NONE);
+            }
+            scoped.push(Scoped {
+                lead,
+                handoff,
+                window: u32::try_from(window).unwrap_or(0),
+                group: 0,
+                alt,
+                deadline,
+            });
+        }
+        let mut groups = Vec::with_capacity(group_of.len());
+        let mut member_groups = BTreeSet::new();
+        for (g, (value, positions)) in group_of.into_iter().enumerate() {
+            let g = u32::try_from(g).unwrap_or(0);
+            if members.contains(&value) {
+                member_groups.insert(g);
+            } else if let (Some(first), Some((_, field))) = (positions.first(), &rule.per) {
+                let lead = scoped.get(*first).map_or(0, |s| s.lead);
+                let message = if value.is_empty() {
+                    format!(
+                        "lead {} has no `{field}`; rule \"{}\" reports it under \"\"",
+                        self.leads.id(lead),
+                        rule.name
+                    )
+                } else {
+                    format!(
+                        "`{field}` \"{value}\" is not a member of team {}; rule \"{}\" still evaluates it",
+                        rule.owner, rule.name
+                    )
+                };
+                self.issues.push(DataIssue {
+                    file: self.leads_file.clone(),
+                    line: self.leads.line(lead),
+                    column: Some(field.clone()),
+                    message,
+                });
+            }
+            for p in positions {
+                if let Some(s) = scoped.get_mut(p) {
+                    s.group = g;
+                }
+            }
+            groups.push(value);
+        }
+        let n = scoped.len();
+        let states = match &rule.spec {
+            Spec::Response { .. } => States::Response(vec![None; n]),
+            Spec::Attempts { .. } => States::Attempts(vec![Vec::new(); n]),
+            Spec::DutyWithin { .. } => States::Duty(vec![Handover::default(); n]),
+            Spec::Aging { .. } => States::Aging(vec![false; n]),
+            Spec::Quota { .. } | Spec::DutyAtHandoff { .. } => States::Nothing,
+        };
+        RuleRun {
+            windows,
+            groups,
+            members: member_groups,
+            position,
+            scoped,
+            states,
+        }
+    }
+
+    /// Folds one activity into every rule's state of its lead.
+    pub fn observe(&mut self, activity: &Activity<'_>, interner: &Interner) {
+        if activity.at > self.as_of {
+            return;
+        }
+        for (rule, run) in self.program.rules.iter().zip(self.runs.iter_mut()) {
+            let Some(&pos) = run.position.get(activity.lead as usize) else {
+                continue;
+            };
+            let (Some(lead), pos) = (run.scoped.get(pos as usize), pos as usize) else {
+                continue;
+            };
+            let values = activity.values;
+            match (&rule.spec, &mut run.states) {
+                (Spec::Response { first, .. }, States::Response(states)) => {
+                    if let Some(state) = states.get_mut(pos) {
+                        if lead.alt.is_some() && first.holds(values, interner) {
+                            response::observe(state, lead.handoff, activity.at);
+                        }
+                    }
+                }
+                (Spec::Attempts { count, until, .. }, States::Attempts(states)) => {
+                    if let Some(state) = states.get_mut(pos) {
+                        if lead.alt.is_some() && count.holds(values, interner) {
+                            let counted = Counted {
+                                at: activity.at,
+                                seq: activity.seq,
+                                duration_ms: activity.duration_ms,
+                                until: until.as_ref().is_some_and(|u| u.holds(values, interner)),
+                            };
+                            attempts::observe(state, lead.handoff, lead.deadline, counted);
+                        }
+                    }
+                }
+                (
+                    Spec::DutyWithin {
+                        anchor, fields, by, ..
+                    },
+                    States::Duty(states),
+                ) => {
+                    if let Some(state) = states.get_mut(pos) {
+                        if anchor.as_ref().is_some_and(|a| a.holds(values, interner)) {
+                            state.observe_anchor(lead.handoff, activity.at);
+                        }
+                        if by.holds(values, interner) {
+                            let missing: Vec<&str> = fields
+                                .iter()
+                                .filter(|(slot, _)| values.get(*slot).copied().unwrap_or(0) == 0)
+                                .map(|(_, name)| name.as_str())
+                                .collect();
+                            state.observe_by(lead.handoff, activity.at, &missing);
+                        }
+                    }
+                }
+                (Spec::Aging { contact, .. }, States::Aging(states)) => {
+                    if let Some(state) = states.get_mut(pos) {
+                        if activity.at >= lead.handoff && contact.holds(values, interner) {
+                            *state = true;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Judges every lead and gathers the verdicts, rule by rule; also the
+    /// data issues found on the way (groups, weights).
+    pub fn finish(mut self, interner: &Interner) -> (Vec<RuleVerdict>, Vec<DataIssue>) {
+        let runs = std::mem::take(&mut self.runs);
+        let verdicts = self
+            .program
+            .rules
+            .iter()
+            .zip(runs)
+            .map(|(rule, mut run)| self.verdict(rule, &mut run, interner))
+            .collect();
+        (verdicts, self.issues)
+    }
+
+    fn verdict(
+        &mut self,
+        rule: &RuleProgram,
+        run: &mut RuleRun,
+        interner: &Interner,
+    ) -> RuleVerdict {
+        let windows = match rule.spec {
+            Spec::Quota { .. } => self.quota_windows(rule, run, interner),
+            Spec::Aging { .. } => self.aging_windows(rule, run),
+            _ => self.percentage_windows(rule, run),
+        };
+        RuleVerdict {
+            name: rule.name.clone(),
+            kind: rule.kind.keyword(),
+            owner: rule.owner.clone(),
+            line: rule.line,
+            status: rollup(windows.iter().map(|w| w.status)),
+            windows,
+        }
+    }
+
+    fn rfc3339(&self, t: DateTime<Utc>) -> String {
+        run::rfc3339(t, self.program.tz)
+    }
+
+    /// One cell per window and group, in time order then group order.
+    fn cells<T: Default + Clone>(&self, rule: &RuleProgram, run: &RuleRun) -> (Vec<T>, usize) {
+        let groups = if rule.per.is_some() {
+            run.groups.len()
+        } else {
+            1
+        };
+        (vec![T::default(); run.windows.len() * groups], groups)
+    }
+
+    fn window_verdict(
+        &self,
+        run: &RuleRun,
+        rule: &RuleProgram,
+        w: usize,
+        g: usize,
+    ) -> Option<WindowVerdict> {
+        let def = run.windows.get(w)?;
+        let group = match rule.per {
+            Some(_) => Some(run.groups.get(g)?.clone()),
+            None => None,
+        };
+        let closed = def.closed(self.as_of);
+        Some(WindowVerdict {
+            window: def.label.clone(),
+            start: self.rfc3339(def.start),
+            end: self.rfc3339(def.end.min(day_start(self.program.tz, def.end_day))),
+            group,
+            state: if closed { State::Closed } else { State::Open },
+            status: Status::NoData,
+            target: None,
+            observed: None,
+            expected_to_date: None,
+            counts: Counts::Quota { leads: 0 },
+            stats: None,
+            buckets: None,
+            breaches: Vec::new(),
+        })
+    }
+
+    fn quota_windows(
+        &mut self,
+        rule: &RuleProgram,
+        run: &RuleRun,
+        interner: &Interner,
+    ) -> Vec<WindowVerdict> {
+        let Spec::Quota {
+            measure,
+            bound,
+            amount,
+            per,
+        } = &rule.spec
+        else {
+            return Vec::new();
+        };
+        let (mut cells, groups) = self.cells::<(u64, f64)>(rule, run);
+        let mut unweighed: BTreeMap<(usize, u32), u64> = BTreeMap::new();
+        for s in &run.scoped {
+            let value = match measure {
+                Measure::Count => 0.0,
+                Measure::Value => self.value(s.lead, &mut unweighed),
+            };
+            let index = s.window as usize * groups
+                + if rule.per.is_some() {
+                    s.group as usize
+                } else {
+                    0
+                };
+            if let Some(cell) = cells.get_mut(index) {
+                cell.0 += 1;
+                cell.1 += value;
+            }
+        }
+        for ((table, sym), line) in unweighed {
+            let field = self
+                .program
+                .weights
+                .get(table)
+                .map_or("", |t| t.field.as_str());
+            self.issues.push(DataIssue {
+                file: self.leads_file.clone(),
+                line,
+                column: Some(field.to_owned()),
+                message: format!(
+                    "{field} \"{}\" has no weight and `weights {field}` has no `otherwise`; it weighs 0",
+                    interner.resolve(sym)
+                ),
+            });
+        }
+        let mut out = Vec::with_capacity(cells.len());
+        for (index, (leads, value)) in cells.into_iter().enumerate() {
+            let (w, g) = (index / groups, index % groups);
+            let Some(mut v) = self.window_verdict(run, rule, w, g) else {
+                continue;
+            };
+            let Some(def) = run.windows.get(w) else {
+                continue;
+            };
+            let target = rate::target(*amount, *per, def.first_day, def.end_day);
+            let observed = match measure {
+                Measure::Count => leads as f64,
+                Measure::Value => value,
+            };
+            v.status = if def.closed(self.as_of) {
+                let kept = match bound {
+                    Bound::AtLeast => observed + EPSILON >= target,
+                    Bound::AtMost => observed <= target + EPSILON,
+                };
+                if kept {
+                    Status::Met
+                } else {
+                    Status::Missed
+                }
+            } else {
+                let expected = rate::expected_to_date(
+                    *amount,
+                    *per,
+                    def.first_day,
+                    def.end_day,
+                    self.program.tz,
+                    self.as_of,
+                );
+                v.expected_to_date = Some(expected);
+                let behind = match bound {
+                    Bound::AtLeast => observed + EPSILON < expected,
+                    Bound::AtMost => observed > expected + EPSILON,
+                };
+                if behind {
+                    Status::AtRisk
+                } else {
+                    Status::OnTrack
+                }
+            };
+            v.target = Some(target);
+            v.observed = Some(observed);
+            v.counts = Counts::Quota { leads };
+            out.push(v);
+        }
+        out
+    }
+
+    /// A lead's value: the sum of its weights over every table.
+    fn value(&self, lead: u32, unweighed: &mut BTreeMap<(usize, u32), u64>) -> f64 {
+        let record = self.leads.record(lead);
+        self.program
+            .weights
+            .iter()
+            .enumerate()
+            .map(|(i, table)| {
+                let sym = record.get(table.slot).copied().unwrap_or(0);
+                match table.weights.get(&sym).copied().or(table.otherwise) {
+                    Some(w) => w,
+                    None => {
+                        unweighed
+                            .entry((i, sym))
+                            .or_insert_with(|| self.leads.line(lead));
+                        0.0
+                    }
+                }
+            })
+            .sum()
+    }
+
+    fn percentage_windows(&mut self, rule: &RuleProgram, run: &mut RuleRun) -> Vec<WindowVerdict> {
+        #[derive(Default, Clone)]
+        struct Cell {
+            leads: u64,
+            met: u64,
+            missed: u64,
+            open: u64,
+            excluded: u64,
+            samples: Vec<f64>,
+            breaches: Vec<Breach>,
+        }
+        let (mut cells, groups) = self.cells::<Cell>(rule, run);
+        for pos in 0..run.scoped.len() {
+            let Some(judged) = judge(self.leads, rule, run, pos, self.as_of) else {
+                continue;
+            };
+            let Some(s) = run.scoped.get(pos) else {
+                continue;
+            };
+            let index = s.window as usize * groups
+                + if rule.per.is_some() {
+                    s.group as usize
+                } else {
+                    0
+                };
+            let Some(cell) = cells.get_mut(index) else {
+                continue;
+            };
+            cell.leads += 1;
+            match judged.outcome {
+                Outcome::Met => cell.met += 1,
+                Outcome::Missed(reason) => {
+                    cell.missed += 1;
+                    cell.breaches.push(Breach {
+                        lead: self.leads.id(s.lead).to_owned(),
+                        reason,
+                    });
+                }
+                Outcome::Open => cell.open += 1,
+                Outcome::Excluded(_) => cell.excluded += 1,
+            }
+            if let Some(sample) = judged.sample {
+                cell.samples.push(sample);
+            }
+        }
+        let target = rule.spec.target();
+        let mut out = Vec::with_capacity(cells.len());
+        for (index, mut cell) in cells.into_iter().enumerate() {
+            let (w, g) = (index / groups, index % groups);
+            let Some(mut v) = self.window_verdict(run, rule, w, g) else {
+                continue;
+            };
+            let closed = v.state == State::Closed;
+            let decided = cell.met + cell.missed;
+            let observed = (decided > 0).then(|| cell.met as f64 / decided as f64);
+            // A window without leads has nothing to judge, open or closed;
+            // one whose leads are all still open is on track.
+            v.status = match observed {
+                _ if cell.leads == 0 => Status::NoData,
+                None if closed => Status::NoData,
+                None => Status::OnTrack,
+                Some(o) if closed => {
+                    if o + EPSILON >= target {
+                        Status::Met
+                    } else {
+                        Status::Missed
+                    }
+                }
+                Some(o) => {
+                    if o + EPSILON >= target {
+                        Status::OnTrack
+                    } else {
+                        Status::AtRisk
+                    }
+                }
+            };
+            v.target = Some(target);
+            v.observed = observed;
+            v.counts = Counts::Leads {
+                met: cell.met,
+                missed: cell.missed,
+                open: cell.open,
+                excluded: cell.excluded,
+            };
+            v.stats = match rule.kind {
+                RuleKind::Response => {
+                    let (mean_s, median_s, p90_s) = stats::summary(&mut cell.samples);
+                    Some(Stats::Response {
+                        mean_s,
+                        median_s,
+                        p90_s,
+                    })
+                }
+                RuleKind::Attempts => Some(Stats::Attempts {
+                    mean_count: stats::mean(&cell.samples),
+                }),
+                _ => None,
+            };
+            v.breaches = cell.breaches;
+            out.push(v);
+        }
+        out
+    }
+
+    fn aging_windows(&mut self, rule: &RuleProgram, run: &RuleRun) -> Vec<WindowVerdict> {
+        let Spec::Aging {
+            buckets, breach, ..
+        } = &rule.spec
+        else {
+            return Vec::new();
+        };
+        let ages: Vec<aging::Age> = buckets
+            .iter()
+            .map(|(days, secs, _)| aging::Age {
+                days: *days,
+                secs: *secs,
+            })
+            .collect();
+        let breach_age = aging::Age {
+            days: breach.0,
+            secs: breach.1,
+        };
+        let labels = aging::labels(&buckets.iter().map(|b| b.2.clone()).collect::<Vec<_>>());
+        let groups = if rule.per.is_some() {
+            run.groups.len()
+        } else {
+            1
+        };
+        let mut cells: Vec<(u64, Vec<u64>, Vec<Breach>)> =
+            vec![(0, vec![0; labels.len()], Vec::new()); groups];
+        let mut seen = vec![false; groups];
+        let States::Aging(contacted) = &run.states else {
+            return Vec::new();
+        };
+        for (s, contacted) in run.scoped.iter().zip(contacted) {
+            let g = if rule.per.is_some() {
+                s.group as usize
+            } else {
+                0
+            };
+            if let Some(seen) = seen.get_mut(g) {
+                *seen = true;
+            }
+            if *contacted {
+                continue;
+            }
+            let aged = aging::age(self.program.tz, s.handoff, self.as_of, &ages, breach_age);
+            let Some(cell) = cells.get_mut(g) else {
+                continue;
+            };
+            cell.0 += 1;
+            if let Some(b) = cell.1.get_mut(aged.bucket) {
+                *b += 1;
+            }
+            if aged.breaching {
+                cell.2.push(Breach {
+                    lead: self.leads.id(s.lead).to_owned(),
+                    reason: format!(
+                        "uncontacted for {}, breach after {}",
+                        human((self.as_of - s.handoff).num_seconds()),
+                        breach.2
+                    ),
+                });
+            }
+        }
+        let start = self.rfc3339(day_start(self.program.tz, self.program.effective.0));
+        let as_of = self.rfc3339(self.as_of);
+        cells
+            .into_iter()
+            .enumerate()
+            .map(|(g, (uncontacted, counts, breaches))| {
+                let member_without_leads = rule.per.is_some()
+                    && !seen.get(g).copied().unwrap_or(false)
+                    && run.members.contains(&u32::try_from(g).unwrap_or(u32::MAX));
+                WindowVerdict {
+                    window: "as-of".to_owned(),
+                    start: start.clone(),
+                    end: as_of.clone(),
+                    group: rule.per.as_ref().and_then(|_| run.groups.get(g).cloned()),
+                    state: State::Closed,
+                    status: if member_without_leads {
+                        Status::NoData
+                    } else if breaches.is_empty() {
+                        Status::Met
+                    } else {
+                        Status::Missed
+                    },
+                    target: None,
+                    observed: None,
+                    expected_to_date: None,
+                    counts: Counts::Aging {
+                        uncontacted,
+                        breaching: breaches.len() as u64,
+                    },
+                    stats: None,
+                    buckets: Some(
+                        labels
+                            .iter()
+                            .zip(counts)
+                            .map(|(label, count)| Bucket {
+                                label: label.clone(),
+                                count,
+                            })
+                            .collect(),
+                    ),
+                    breaches,
+                }
+            })
+            .collect()
+    }
+}
+
+/// A judged lead: its outcome and what it adds to the window's statistics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judged {
+    pub outcome: Outcome,
+    /// Response seconds (response) or attempts counted (attempts).
+    pub sample: Option<f64>,
+    /// The deadline the lead was held to, when there is one.
+    pub deadline: Option<DateTime<Utc>>,
+}
+
+/// The clause that applies to a lead, and its deadline from handoff.
+fn choose(
+    rule: &RuleProgram,
+    record: &[u32],
+    interner: &Interner,
+    handoff: DateTime<Utc>,
+) -> (Option<u16>, Option<DateTime<Utc>>) {
+    let pick = |whens: &mut dyn Iterator<Item = (&Option<condition::Cond>, &Clock)>| {
+        whens
+            .enumerate()
+            .find(|(_, (when, _))| when.as_ref().is_none_or(|c| c.holds(record, interner)))
+            .map(|(i, (_, clock))| {
+                (
+                    u16::try_from(i).unwrap_or(u16::MAX),
+                    clock.deadline(handoff),
+                )
+            })
+    };
+    let chosen = match &rule.spec {
+        Spec::Response { alts, .. } => pick(&mut alts.iter().map(|a| (&a.when, &a.clock))),
+        Spec::Attempts { alts, .. } => pick(&mut alts.iter().map(|a| (&a.when, &a.clock))),
+        _ => None,
+    };
+    match chosen {
+        Some((alt, deadline)) => (Some(alt), deadline),
+        None => (None, None),
+    }
+}
+
+fn judge(
+    leads: &Leads,
+    rule: &RuleProgram,
+    run: &RuleRun,
+    pos: usize,
+    as_of: DateTime<Utc>,
+) -> Option<Judged> {
+    let s = run.scoped.get(pos)?;
+    let excluded = || Judged {
+        outcome: Outcome::Excluded("no clause applies to this lead".to_owned()),
+        sample: None,
+        deadline: None,
+    };
+    Some(match (&rule.spec, &run.states) {
+        (Spec::Response { alts, .. }, States::Response(states)) => {
+            let Some(alt) = s.alt.and_then(|a| alts.get(usize::from(a))) else {
+                return Some(excluded());
+            };
+            let (outcome, took) = response::judge(
+                s.handoff,
+                s.deadline,
+                *states.get(pos)?,
+                as_of,
+                &alt.clock,
+                &alt.window,
+            );
+            Judged {
+                outcome,
+                sample: took.map(|t| t as f64),
+                deadline: s.deadline,
+            }
+        }
+        (
+            Spec::Attempts {
+                alts,
+                max_duration_s,
+                ..
+            },
+            States::Attempts(states),
+        ) => {
+            let Some(alt) = s.alt.and_then(|a| alts.get(usize::from(a))) else {
+                return Some(excluded());
+            };
+            let band = attempts::Band {
+                min: alt.value.0,
+                max: alt.value.1,
+                budget_ms: max_duration_s.map(|s| s.saturating_mul(1000)),
+            };
+            let mut counted = states.get(pos)?.clone();
+            let (outcome, tally) =
+                attempts::judge(&mut counted, band, s.deadline, as_of, &alt.window);
+            Judged {
+                outcome,
+                sample: Some(tally.count as f64),
+                deadline: s.deadline,
+            }
+        }
+        (Spec::DutyAtHandoff { fields, .. }, _) => {
+            let record = leads.record(s.lead);
+            let missing: Vec<&str> = fields
+                .iter()
+                .filter(|(slot, _)| record.get(*slot).copied().unwrap_or(0) == 0)
+                .map(|(_, name)| name.as_str())
+                .collect();
+            Judged {
+                outcome: duty::judge_at_handoff(&missing),
+                sample: None,
+                deadline: Some(s.handoff),
+            }
+        }
+        (
+            Spec::DutyWithin {
+                clock,
+                window_text,
+                anchor,
+                anchor_text,
+                ..
+            },
+            States::Duty(states),
+        ) => {
+            let state = states.get(pos)?;
+            let anchor_at = match anchor {
+                None => Some(s.handoff),
+                Some(_) => state.anchor,
+            };
+            let (outcome, deadline) =
+                duty::judge_within(state, anchor_at, clock, as_of, anchor_text, window_text);
+            Judged {
+                outcome,
+                sample: None,
+                deadline,
+            }
+        }
+        _ => return None,
+    })
+}

@@ -1,0 +1,188 @@
+//! `attempts`: how thoroughly sales works a lead.
+
+use chrono::{DateTime, Utc};
+
+use crate::eval::clock::human;
+use crate::eval::outcome::Outcome;
+
+/// One counted activity: when, its place in the file (ties keep file
+/// order), its duration, and whether it matches `until`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted {
+    pub at: DateTime<Utc>,
+    pub seq: u64,
+    pub duration_ms: i64,
+    pub until: bool,
+}
+
+/// What the counted activities add up to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    pub count: u64,
+    pub spent_ms: i64,
+    /// The activity that matched `until` and stopped the count.
+    pub stopped_at: Option<DateTime<Utc>>,
+}
+
+/// Keeps an activity that counts: from handoff to the deadline, inclusive.
+pub fn observe(
+    counted: &mut Vec<Counted>,
+    handoff: DateTime<Utc>,
+    deadline: Option<DateTime<Utc>>,
+    activity: Counted,
+) {
+    if activity.at >= handoff && deadline.is_none_or(|d| activity.at <= d) {
+        counted.push(activity);
+    }
+}
+
+/// The band a lead is held to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    pub min: u64,
+    pub max: Option<u64>,
+    pub budget_ms: Option<i64>,
+}
+
+/// Walks the counted activities in time order: more than MAX, or time spent
+/// above the budget, is missed at once; reaching `until` is met; once the
+/// deadline has passed, MIN..MAX is met and fewer is missed; else open.
+pub fn judge(
+    counted: &mut [Counted],
+    band: Band,
+    deadline: Option<DateTime<Utc>>,
+    as_of: DateTime<Utc>,
+    window: &str,
+) -> (Outcome, Tally) {
+    counted.sort_by_key(|c| (c.at, c.seq));
+    let mut tally = Tally::default();
+    for c in counted.iter() {
+        tally.count += 1;
+        tally.spent_ms = tally.spent_ms.saturating_add(c.duration_ms);
+        if let Some(max) = band.max.filter(|max| tally.count > *max) {
+            let why = format!("{}, more than {max}", attempts(tally.count));
+            return (Outcome::Missed(why), tally);
+        }
+        if let Some(budget) = band.budget_ms.filter(|b| tally.spent_ms > *b) {
+            let why = format!(
+                "{} spent, more than the {} a lead is worth",
+                human(tally.spent_ms / 1000),
+                human(budget / 1000)
+            );
+            return (Outcome::Missed(why), tally);
+        }
+        if c.until {
+            tally.stopped_at = Some(c.at);
+            return (Outcome::Met, tally);
+        }
+    }
+    let outcome = match deadline {
+        Some(d) if as_of > d && tally.count >= band.min => Outcome::Met,
+        Some(d) if as_of > d => Outcome::Missed(format!(
+            "{} within {window}, at least {} expected",
+            attempts(tally.count),
+            band.min
+        )),
+        _ => Outcome::Open,
+    };
+    (outcome, tally)
+}
+
+fn attempts(n: u64) -> String {
+    match n {
+        1 => "1 attempt".to_owned(),
+        n => format!("{n} attempts"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn day(d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2027, 1, d, 10, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    fn calls(days: &[u32]) -> Vec<Counted> {
+        days.iter()
+            .enumerate()
+            .map(|(i, d)| Counted {
+                at: day(*d),
+                seq: i as u64,
+                duration_ms: 600_000,
+                until: false,
+            })
+            .collect()
+    }
+
+    const SIX_TO_NINE: Band = Band {
+        min: 6,
+        max: Some(9),
+        budget_ms: None,
+    };
+
+    #[test]
+    fn within_the_band_is_met_only_once_the_deadline_has_passed() {
+        let mut c = calls(&[2, 3, 4, 5, 6, 7]);
+        let before = judge(&mut c, SIX_TO_NINE, Some(day(15)), day(15), "14d").0;
+        assert_eq!(before, Outcome::Open);
+        let after = judge(&mut c, SIX_TO_NINE, Some(day(15)), day(16), "14d").0;
+        assert_eq!(after, Outcome::Met);
+    }
+
+    #[test]
+    fn fewer_than_min_after_the_deadline_is_missed() {
+        let mut c = calls(&[2, 3]);
+        let (o, t) = judge(&mut c, SIX_TO_NINE, Some(day(15)), day(16), "14d");
+        assert_eq!(
+            o,
+            Outcome::Missed("2 attempts within 14d, at least 6 expected".into())
+        );
+        assert_eq!(t.count, 2);
+    }
+
+    #[test]
+    fn more_than_max_is_missed_at_once() {
+        let mut c = calls(&[2, 2, 3, 3, 4, 4, 5, 5, 6, 6]);
+        let (o, _) = judge(&mut c, SIX_TO_NINE, Some(day(15)), day(7), "14d");
+        assert_eq!(o, Outcome::Missed("10 attempts, more than 9".into()));
+    }
+
+    #[test]
+    fn until_stops_the_count_in_time_order_whatever_the_file_order() {
+        let mut c = calls(&[5, 2, 3]);
+        c[1].until = false;
+        c[2].until = true; // day 3 connects; the day-5 call comes after and is not counted
+        let (o, t) = judge(&mut c, SIX_TO_NINE, Some(day(15)), day(4), "14d");
+        assert_eq!(o, Outcome::Met);
+        assert_eq!((t.count, t.stopped_at), (2, Some(day(3))));
+    }
+
+    #[test]
+    fn the_time_budget_is_missed_at_once() {
+        let band = Band {
+            budget_ms: Some(1_500_000),
+            ..SIX_TO_NINE
+        };
+        let mut c = calls(&[2, 3, 4]);
+        let (o, t) = judge(&mut c, band, Some(day(15)), day(5), "14d");
+        assert_eq!(
+            o,
+            Outcome::Missed("30m spent, more than the 25m a lead is worth".into())
+        );
+        assert_eq!(t.count, 3);
+    }
+
+    #[test]
+    fn only_activities_from_handoff_to_the_deadline_count() {
+        let mut kept = Vec::new();
+        for c in calls(&[1, 2, 15, 16]) {
+            observe(&mut kept, day(2), Some(day(15)), c);
+        }
+        let days: Vec<_> = kept.iter().map(|c| c.at).collect();
+        assert_eq!(days, vec![day(2), day(15)]);
+    }
+}

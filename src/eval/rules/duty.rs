@@ -1,0 +1,186 @@
+//! `duty`: what each side hands the other.
+
+use chrono::{DateTime, Utc};
+
+use crate::eval::clock::{human, Clock};
+use crate::eval::outcome::Outcome;
+
+/// `at handoff`: the lead itself must carry every field.
+pub fn judge_at_handoff(missing: &[&str]) -> Outcome {
+    if missing.is_empty() {
+        Outcome::Met
+    } else {
+        Outcome::Missed(format!("missing at handoff: {}", missing.join(", ")))
+    }
+}
+
+/// What a lead's activities say about a windowed duty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Handover {
+    /// The earliest anchor activity at or after handoff (`after first ...`).
+    pub anchor: Option<DateTime<Utc>>,
+    /// Complete hand-overs (a `by` activity carrying every field) at or after handoff.
+    pub complete: Vec<DateTime<Utc>>,
+    /// The earliest incomplete one, and the fields it lacked.
+    pub incomplete: Option<(DateTime<Utc>, String)>,
+}
+
+impl Handover {
+    pub fn observe_anchor(&mut self, handoff: DateTime<Utc>, at: DateTime<Utc>) {
+        if at >= handoff && self.anchor.is_none_or(|a| at < a) {
+            self.anchor = Some(at);
+        }
+    }
+
+    pub fn observe_by(&mut self, handoff: DateTime<Utc>, at: DateTime<Utc>, missing: &[&str]) {
+        if at < handoff {
+            return;
+        }
+        if missing.is_empty() {
+            self.complete.push(at);
+        } else if self.incomplete.as_ref().is_none_or(|(t, _)| at < *t) {
+            self.incomplete = Some((at, missing.join(", ")));
+        }
+    }
+}
+
+/// A lead whose anchor has not happened is excluded; a complete hand-over
+/// within the window after the anchor (the anchor instant included) is met;
+/// a late one, or none once the deadline has passed, is missed; else open.
+pub fn judge_within(
+    state: &Handover,
+    anchor: Option<DateTime<Utc>>,
+    clock: &Clock,
+    as_of: DateTime<Utc>,
+    anchor_text: &str,
+    window: &str,
+) -> (Outcome, Option<DateTime<Utc>>) {
+    let Some(anchor) = anchor else {
+        return (
+            Outcome::Excluded(format!("{anchor_text} has not happened")),
+            None,
+        );
+    };
+    let deadline = clock.deadline(anchor);
+    let given = state
+        .complete
+        .iter()
+        .filter(|t| **t >= anchor)
+        .min()
+        .copied();
+    let outcome = match (given, deadline) {
+        (Some(t), Some(d)) if t <= d => Outcome::Met,
+        (Some(t), _) => Outcome::Missed(format!(
+            "handed over late, {} after {anchor_text}, window {window}",
+            human((t - anchor).num_seconds())
+        )),
+        (None, Some(d)) if as_of > d => {
+            let mut why = format!("nothing handed over within {window} after {anchor_text}");
+            if let Some((_, missing)) = &state.incomplete {
+                why.push_str(&format!(" (a hand-over lacked {missing})"));
+            }
+            Outcome::Missed(why)
+        }
+        (None, _) => Outcome::Open,
+    };
+    (outcome, deadline)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn day(d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2027, 1, d, 10, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    fn week() -> Clock {
+        Clock::Wall {
+            tz: chrono_tz::UTC,
+            days: 7,
+            secs: 0,
+        }
+    }
+
+    #[test]
+    fn at_handoff_lists_what_is_missing() {
+        assert_eq!(judge_at_handoff(&[]), Outcome::Met);
+        assert_eq!(
+            judge_at_handoff(&["phone", "persona"]),
+            Outcome::Missed("missing at handoff: phone, persona".into())
+        );
+    }
+
+    #[test]
+    fn a_hand_over_at_the_anchor_instant_and_at_the_deadline_counts() {
+        let mut s = Handover::default();
+        s.observe_by(day(1), day(4), &[]);
+        let (o, _) = judge_within(&s, Some(day(4)), &week(), day(20), "the first touch", "7d");
+        assert_eq!(o, Outcome::Met);
+        let mut s = Handover::default();
+        s.observe_by(day(1), day(11), &[]);
+        assert_eq!(
+            judge_within(&s, Some(day(4)), &week(), day(20), "x", "7d").0,
+            Outcome::Met
+        );
+    }
+
+    #[test]
+    fn late_and_missing_feedback_are_missed_with_different_reasons() {
+        let mut late = Handover::default();
+        late.observe_by(day(1), day(12), &[]);
+        let (o, _) = judge_within(
+            &late,
+            Some(day(4)),
+            &week(),
+            day(20),
+            "the first touch",
+            "7d",
+        );
+        assert!(matches!(o, Outcome::Missed(ref why) if why.starts_with("handed over late")));
+        let mut missing = Handover::default();
+        missing.observe_by(day(1), day(5), &["status"]);
+        let (o, _) = judge_within(
+            &missing,
+            Some(day(4)),
+            &week(),
+            day(20),
+            "the first touch",
+            "7d",
+        );
+        assert_eq!(
+            o,
+            Outcome::Missed(
+                "nothing handed over within 7d after the first touch (a hand-over lacked status)"
+                    .into()
+            )
+        );
+        let (open, _) = judge_within(
+            &missing,
+            Some(day(4)),
+            &week(),
+            day(11),
+            "the first touch",
+            "7d",
+        );
+        assert_eq!(open, Outcome::Open);
+    }
+
+    #[test]
+    fn no_anchor_yet_is_excluded_and_the_earliest_anchor_wins() {
+        let s = Handover::default();
+        let (o, _) = judge_within(&s, None, &week(), day(20), "the first touch", "7d");
+        assert_eq!(
+            o,
+            Outcome::Excluded("the first touch has not happened".into())
+        );
+        let mut s = Handover::default();
+        for d in [9, 3, 6, 1] {
+            s.observe_anchor(day(2), day(d));
+        }
+        assert_eq!(s.anchor, Some(day(3)));
+    }
+}

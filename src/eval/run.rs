@@ -1,0 +1,305 @@
+//! One evaluation end to end: the agreement checked and compiled, the leads
+//! loaded, the activities streamed through the [`Evaluator`], and the
+//! verdict document assembled. This is what `eval`, `explain` and `report`
+//! call; each step's failure is a [`RunError`] (exit 2).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+
+use super::explain::{Explanation, Seen};
+use super::model::{compile, Program};
+use super::verdict::{rollup, DataSummary, Verdict};
+use super::Evaluator;
+use crate::agreement::{check_file, Checked};
+use crate::check::Options as CheckOptions;
+use crate::data::{
+    load_leads, parse_timestamp, stream_activities, DataError, DataIssue, DurationUnit, Format,
+    Interner, Leads, RowCounts,
+};
+use crate::project::Project;
+
+/// How to run.
+#[derive(Default)]
+pub struct Options<'a> {
+    /// "Now": RFC 3339, or a local time in the agreement's zone; default:
+    /// the clock.
+    pub as_of: Option<String>,
+    /// Any data issue is fatal.
+    pub strict: bool,
+    /// Called with the number of activity rows read, every so often, for a
+    /// progress indicator.
+    pub progress: Option<&'a mut dyn FnMut(u64)>,
+}
+
+/// How often [`Options::progress`] hears, in rows.
+const PROGRESS_EVERY: u64 = 1 << 20;
+
+/// An evaluation that could not run.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum RunError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Project(Box<crate::project::ProjectError>),
+
+    /// The agreement has errors; its diagnostics are in `checked`.
+    #[error("`{path}` has errors, so it cannot be evaluated")]
+    #[diagnostic(
+        code(accord::E122),
+        help("run `accord check {path}` and fix what it reports")
+    )]
+    Agreement { path: String, checked: Box<Checked> },
+
+    #[error("--as-of `{text}`: {reason}")]
+    #[diagnostic(
+        code(accord::E121),
+        help("give an RFC 3339 instant such as `2027-02-15T12:00:00+01:00`, or a local time such as `2027-02-15 12:00`")
+    )]
+    AsOf { text: String, reason: String },
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Data(Box<DataError>),
+
+    #[error("{count} data issue(s) with --strict")]
+    #[diagnostic(
+        code(accord::E123),
+        help("fix the rows listed above, or run without --strict to leave them out")
+    )]
+    Strict {
+        count: usize,
+        issues: Vec<DataIssue>,
+    },
+
+    #[error("no lead `{id}` in `{file}`")]
+    #[diagnostic(code(accord::E124), help("{help}"))]
+    UnknownLead {
+        id: String,
+        file: String,
+        help: String,
+    },
+}
+
+// Boxed: errors are rare and the happy path should not carry their size.
+impl From<crate::project::ProjectError> for RunError {
+    fn from(e: crate::project::ProjectError) -> Self {
+        RunError::Project(Box::new(e))
+    }
+}
+
+impl From<DataError> for RunError {
+    fn from(e: DataError) -> Self {
+        RunError::Data(Box::new(e))
+    }
+}
+
+/// A finished evaluation.
+pub struct Evaluation {
+    pub verdict: Verdict,
+    pub program: Program,
+    pub as_of: DateTime<Utc>,
+}
+
+/// Evaluates the project's agreement against its data.
+pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, RunError> {
+    let Prepared {
+        program,
+        mut interner,
+        leads,
+        leads_file,
+        lead_counts,
+        mut issues,
+        as_of,
+        data,
+    } = prepare(project, &options)?;
+    let mut ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, None);
+    let mut progress = options.progress;
+    let activity_counts = stream(
+        project,
+        &data,
+        &leads,
+        &mut interner,
+        &mut issues,
+        |a, i| {
+            if let Some(report) = progress.as_mut() {
+                if a.seq % PROGRESS_EVERY == 0 {
+                    report(a.seq);
+                }
+            }
+            ev.observe(a, i);
+        },
+    )?;
+    let (rules, more) = ev.finish(&interner);
+    issues.extend(more);
+    if options.strict && !issues.is_empty() {
+        return Err(RunError::Strict {
+            count: issues.len(),
+            issues,
+        });
+    }
+    let verdict = Verdict {
+        schema: "accord.verdict/1",
+        agreement: program.name.clone(),
+        version: program.version.clone(),
+        as_of: rfc3339(as_of, program.tz),
+        status: rollup(rules.iter().map(|r| r.status)),
+        data: DataSummary {
+            leads: lead_counts.used,
+            activities: activity_counts.used,
+            issues: issues.len() as u64,
+        },
+        rules,
+        issues,
+    };
+    Ok(Evaluation {
+        verdict,
+        program,
+        as_of,
+    })
+}
+
+/// Every rule's judgement of one lead, step by step.
+pub fn explain(project: &Project, options: Options<'_>, id: &str) -> Result<Explanation, RunError> {
+    let Prepared {
+        program,
+        mut interner,
+        leads,
+        leads_file,
+        mut issues,
+        as_of,
+        data,
+        ..
+    } = prepare(project, &options)?;
+    let Some(lead) = leads.index_of(id) else {
+        let help = match leads.rejected_line(id) {
+            Some(line) => {
+                format!("its row (line {line}) was rejected; see the data issues of `accord eval`")
+            }
+            None => "lead ids are compared exactly as written in the `id` column".to_owned(),
+        };
+        return Err(RunError::UnknownLead {
+            id: id.to_owned(),
+            file: leads_file,
+            help,
+        });
+    };
+    let mut ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, Some(lead));
+    let mut seen = Vec::new();
+    stream(
+        project,
+        &data,
+        &leads,
+        &mut interner,
+        &mut issues,
+        |a, i| {
+            if a.lead == lead {
+                seen.push(Seen::of(a));
+                ev.observe(a, i);
+            }
+        },
+    )?;
+    seen.sort_by_key(|s| (s.at, s.seq));
+    Ok(ev.explain(lead, &seen, &interner))
+}
+
+/// What every run needs before the activities stream.
+struct Prepared {
+    program: Program,
+    interner: Interner,
+    leads: Leads,
+    leads_file: String,
+    lead_counts: RowCounts,
+    issues: Vec<DataIssue>,
+    as_of: DateTime<Utc>,
+    data: DataSettings,
+}
+
+/// How to read the data files.
+struct DataSettings {
+    tz: Tz,
+    activities_format: Format,
+    duration_unit: DurationUnit,
+    activity_fields: Vec<(String, String)>,
+}
+
+fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunError> {
+    let checked = check_file(&project.agreement, &CheckOptions { today: None });
+    let (Some(agreement), Some(source)) = (checked.clean(), checked.source.as_ref()) else {
+        return Err(RunError::Agreement {
+            path: project.agreement.display().to_string(),
+            checked: Box::new(checked),
+        });
+    };
+    let mut interner = Interner::new();
+    let program = compile(agreement, &source.text, &mut interner);
+    let config = &project.config;
+    let tz = config.data.tz().unwrap_or(program.tz);
+    let as_of = match &options.as_of {
+        Some(text) => parse_timestamp(text, tz).map_err(|reason| RunError::AsOf {
+            text: text.clone(),
+            reason,
+        })?,
+        None => Utc::now(),
+    };
+    let pairs = |f: &super::condition::Fields| -> Vec<(String, String)> {
+        f.names
+            .iter()
+            .cloned()
+            .zip(f.users.iter().cloned())
+            .collect()
+    };
+    let mut issues = Vec::new();
+    let (leads, lead_counts) = load_leads(
+        &project.leads,
+        Format::resolve(&project.leads, config.leads.format),
+        &config.leads.columns,
+        tz,
+        &pairs(&program.lead_fields),
+        &mut interner,
+        &mut issues,
+    )?;
+    let data = DataSettings {
+        tz,
+        activities_format: Format::resolve(&project.activities, config.activities.format),
+        duration_unit: config.activities.duration_unit.unwrap_or_default(),
+        activity_fields: pairs(&program.activity_fields),
+    };
+    Ok(Prepared {
+        program,
+        interner,
+        leads,
+        leads_file: project.leads.display().to_string(),
+        lead_counts,
+        issues,
+        as_of,
+        data,
+    })
+}
+
+fn stream(
+    project: &Project,
+    data: &DataSettings,
+    leads: &Leads,
+    interner: &mut Interner,
+    issues: &mut Vec<DataIssue>,
+    visit: impl FnMut(&crate::data::Activity, &Interner),
+) -> Result<RowCounts, DataError> {
+    stream_activities(
+        &project.activities,
+        data.activities_format,
+        &project.config.activities.columns,
+        data.duration_unit,
+        data.tz,
+        &data.activity_fields,
+        leads,
+        interner,
+        issues,
+        visit,
+    )
+}
+
+/// An instant as the verdict document writes it: RFC 3339 in the
+/// agreement's zone, seconds precision.
+pub fn rfc3339(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz)
+        .to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}

@@ -1,0 +1,172 @@
+//! The verdict document (`accord.verdict/1`): what `eval --format json`
+//! prints and every other format renders. Field names and order are a
+//! contract with outside tools (CLI.md); add fields, never rename them.
+
+use serde::Serialize;
+
+use crate::data::DataIssue;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Verdict {
+    pub schema: &'static str,
+    pub agreement: String,
+    pub version: Option<String>,
+    pub as_of: String,
+    pub status: Status,
+    pub data: DataSummary,
+    pub rules: Vec<RuleVerdict>,
+    pub issues: Vec<DataIssue>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DataSummary {
+    pub leads: u64,
+    pub activities: u64,
+    pub issues: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RuleVerdict {
+    pub name: String,
+    pub kind: &'static str,
+    pub owner: String,
+    pub line: usize,
+    pub status: Status,
+    pub windows: Vec<WindowVerdict>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct WindowVerdict {
+    pub window: String,
+    pub start: String,
+    pub end: String,
+    pub group: Option<String>,
+    pub state: State,
+    pub status: Status,
+    pub target: Option<f64>,
+    pub observed: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_to_date: Option<f64>,
+    pub counts: Counts,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stats: Option<Stats>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buckets: Option<Vec<Bucket>>,
+    pub breaches: Vec<Breach>,
+}
+
+/// Window and rule statuses, and the document's.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    NoData,
+    Met,
+    OnTrack,
+    AtRisk,
+    Missed,
+    Breached,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::NoData => "no_data",
+            Status::Met => "met",
+            Status::OnTrack => "on_track",
+            Status::AtRisk => "at_risk",
+            Status::Missed => "missed",
+            Status::Breached => "breached",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Closed,
+    Open,
+}
+
+/// Counts as each kind of rule reports them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Counts {
+    Quota {
+        leads: u64,
+    },
+    Leads {
+        met: u64,
+        missed: u64,
+        open: u64,
+        excluded: u64,
+    },
+    Aging {
+        uncontacted: u64,
+        breaching: u64,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Stats {
+    Response {
+        mean_s: Option<f64>,
+        median_s: Option<f64>,
+        p90_s: Option<f64>,
+    },
+    Attempts {
+        mean_count: Option<f64>,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Bucket {
+    pub label: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Breach {
+    pub lead: String,
+    pub reason: String,
+}
+
+/// `breached` if any closed window missed; else `at_risk` if any open
+/// window is; else `met`; `no_data` when every window has none (or there
+/// are no windows at all).
+pub fn rollup(statuses: impl IntoIterator<Item = Status>) -> Status {
+    let mut any = false;
+    let mut all_no_data = true;
+    let mut at_risk = false;
+    for status in statuses {
+        any = true;
+        match status {
+            Status::Missed | Status::Breached => return Status::Breached,
+            Status::AtRisk => at_risk = true,
+            _ => {}
+        }
+        all_no_data &= status == Status::NoData;
+    }
+    if !any || all_no_data {
+        Status::NoData
+    } else if at_risk {
+        Status::AtRisk
+    } else {
+        Status::Met
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{rollup, Status::*};
+
+    #[test]
+    fn a_missed_window_breaches_and_at_risk_needs_no_miss() {
+        assert_eq!(rollup([Met, Missed, AtRisk]), Breached);
+        assert_eq!(rollup([Met, AtRisk, NoData]), AtRisk);
+        assert_eq!(rollup([Met, OnTrack, NoData]), Met);
+        assert_eq!(rollup([NoData, NoData]), NoData);
+        assert_eq!(rollup([]), NoData);
+        assert_eq!(rollup([Breached, Met]), Breached);
+    }
+}
