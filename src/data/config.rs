@@ -46,6 +46,11 @@ pub struct DataConfig {
     /// without an offset; default: the agreement's. Checked when loaded.
     #[serde(default, deserialize_with = "time_zone")]
     pub timezone: Option<String>,
+    /// The instant the exports were taken, used as "now" when `--as-of` is
+    /// not given; for a fixed snapshot, reproducible output. Default: the
+    /// clock.
+    #[serde(default)]
+    pub as_of: Option<String>,
 }
 
 impl DataConfig {

@@ -49,7 +49,7 @@ pub enum RunError {
     )]
     Agreement { path: String, checked: Box<Checked> },
 
-    #[error("--as-of `{text}`: {reason}")]
+    #[error("the as-of instant `{text}`: {reason}")]
     #[diagnostic(
         code(accord::E121),
         help("give an RFC 3339 instant such as `2027-02-15T12:00:00+01:00`, or a local time such as `2027-02-15 12:00`")
@@ -233,7 +233,7 @@ fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunErro
     let program = compile(agreement, &source.text, &mut interner);
     let config = &project.config;
     let tz = config.data.tz().unwrap_or(program.tz);
-    let as_of = match &options.as_of {
+    let as_of = match options.as_of.as_ref().or(config.data.as_of.as_ref()) {
         Some(text) => parse_timestamp(text, tz).map_err(|reason| RunError::AsOf {
             text: text.clone(),
             reason,
