@@ -92,6 +92,34 @@ impl Lower {
         })
     }
 
+    /// The first half of a split file: the agreement with the items of
+    /// that half; the caller appends the other half's.
+    pub fn head(&mut self, head: P<'_>) -> Option<Agreement> {
+        let whole = span(&head);
+        let mut inner = head.into_inner().filter(|p| p.as_rule() != Rule::EOI);
+        let keyword = span(&inner.next()?);
+        let name = self.string(inner.next()?);
+        let items = inner.map(|p| self.item(p)).collect::<Option<Vec<_>>>()?;
+        Some(Agreement {
+            name,
+            items,
+            keyword,
+            span: whole,
+        })
+    }
+
+    /// The second half of a split file: its items, and where the
+    /// agreement's closing brace ends.
+    pub fn tail(&mut self, tail: P<'_>) -> Option<(Vec<Item>, usize)> {
+        let end = span(&tail).end;
+        let items = tail
+            .into_inner()
+            .filter(|p| p.as_rule() != Rule::EOI)
+            .map(|p| self.item(p))
+            .collect::<Option<Vec<_>>>()?;
+        Some((items, end))
+    }
+
     fn item(&mut self, pair: P<'_>) -> Option<Item> {
         let sp = span(&pair);
         Some(match pair.as_rule() {

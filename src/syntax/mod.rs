@@ -6,6 +6,7 @@ mod error;
 mod grammar;
 mod lower;
 mod span;
+mod split;
 
 pub use error::ParseError;
 pub use span::{line_col, Span, Spanned};
@@ -25,6 +26,16 @@ pub fn parse(source: &str) -> Result<ast::Agreement, Vec<ParseError>> {
             span: span.into(),
         }]);
     }
+    if source.len() >= split::MIN_SPLIT_BYTES {
+        if let Some(parsed) = split::parse_in_two(source) {
+            return parsed;
+        }
+    }
+    parse_whole(source)
+}
+
+/// Parses on one thread; the reference the split parse must agree with.
+fn parse_whole(source: &str) -> Result<ast::Agreement, Vec<ParseError>> {
     let file = grammar::AccordParser::parse(grammar::Rule::file, source)
         .map_err(|e| vec![error::syntax_error(source, &e)])?;
     let mut lower = lower::Lower::default();
@@ -122,7 +133,7 @@ fn too_deep(source: &str) -> Option<Span> {
 
 /// Moves past a string's closing quote (or the end of its line, where the
 /// grammar will report it unterminated).
-fn skip_string(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) {
+pub(crate) fn skip_string(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) {
     while let Some((_, c)) = chars.next() {
         match c {
             '\\' => {
