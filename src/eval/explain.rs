@@ -86,10 +86,10 @@ impl Evaluator<'_> {
                     .windows
                     .get(s.window as usize)
                     .map_or("", |w| w.label.as_str());
-                out.steps.push(format!(
-                    "handed off {}, in window {window}",
-                    when(s.handoff)
-                ));
+                out.steps.push(match rule.spec {
+                    Spec::Aging { .. } => format!("handed off {}", when(s.handoff)),
+                    _ => format!("handed off {}, in window {window}", when(s.handoff)),
+                });
                 if let Some(group) = rule
                     .per
                     .as_ref()
@@ -112,8 +112,9 @@ impl Evaluator<'_> {
                 if let Some(d) = s.deadline {
                     out.steps.push(format!("deadline: {}", when(d)));
                 }
+                let mut matched = 0;
                 for a in seen {
-                    if let Some(meaning) = self.meaning(rule, s.handoff, a, interner) {
+                    if let Some(meaning) = self.meaning(rule, s, a, &mut matched, interner) {
                         out.steps.push(format!(
                             "{} {} (line {}): {meaning}",
                             when(a.at),
@@ -163,6 +164,11 @@ impl Evaluator<'_> {
                     _ => {
                         if let Some(judged) = judge(self.leads, rule, run, pos as usize, self.as_of)
                         {
+                            if let (None, Some(d), Spec::DutyWithin { .. }) =
+                                (s.deadline, judged.deadline, &rule.spec)
+                            {
+                                out.steps.push(format!("deadline: {}", when(d)));
+                            }
                             out.outcome = judged.outcome.word().to_owned();
                             out.reason = match judged.outcome {
                                 Outcome::Met => "the agreement was kept".to_owned(),
@@ -211,44 +217,65 @@ impl Evaluator<'_> {
         "no window of the rule has started".to_owned()
     }
 
-    /// What an activity means to a rule; `None` when the rule does not look
-    /// at activities.
+    /// What an activity means to a rule, given how many earlier ones it
+    /// matched; `None` when the rule does not look at activities.
     fn meaning(
         &self,
         rule: &super::model::RuleProgram,
-        handoff: DateTime<Utc>,
+        lead: &super::Scoped,
         a: &Seen,
+        matched: &mut usize,
         interner: &Interner,
     ) -> Option<String> {
         let v = a.values.as_slice();
-        let (looks, label) = match &rule.spec {
-            Spec::Response { first, .. } => (first.holds(v, interner), "a touch"),
-            Spec::Attempts { count, until, .. } => {
-                if until.as_ref().is_some_and(|u| u.holds(v, interner)) && count.holds(v, interner)
-                {
-                    (true, "an attempt that ends the count (`until`)")
-                } else {
-                    (count.holds(v, interner), "an attempt")
-                }
+        if matches!(rule.spec, Spec::Quota { .. } | Spec::DutyAtHandoff { .. }) {
+            return None;
+        }
+        if a.at > self.as_of {
+            return Some("after the as-of instant: ignored".to_owned());
+        }
+        if a.at < lead.handoff {
+            return Some("before hand-off: ignored".to_owned());
+        }
+        let nth = |matched: &mut usize, first: &str, later: &str| {
+            *matched += 1;
+            if *matched == 1 {
+                first.to_owned()
+            } else {
+                later.to_owned()
             }
-            Spec::DutyWithin { anchor, by, .. } => {
-                if anchor.as_ref().is_some_and(|c| c.holds(v, interner)) {
-                    (true, "starts the duty's window")
-                } else {
-                    (by.holds(v, interner), "the hand-over")
-                }
-            }
-            Spec::Aging { contact, .. } => (contact.holds(v, interner), "a contact"),
-            Spec::Quota { .. } | Spec::DutyAtHandoff { .. } => return None,
         };
-        Some(if a.at > self.as_of {
-            "after the as-of instant: ignored".to_owned()
-        } else if a.at < handoff {
-            "before hand-off: ignored".to_owned()
-        } else if looks {
-            label.to_owned()
-        } else {
-            "not what this rule counts".to_owned()
+        Some(match &rule.spec {
+            Spec::Response { first, .. } if first.holds(v, interner) => nth(
+                matched,
+                "the first touch",
+                "a later touch (only the first counts)",
+            ),
+            Spec::Attempts { count, until, .. } if count.holds(v, interner) => {
+                if lead.deadline.is_some_and(|d| a.at > d) {
+                    "an attempt after the deadline: not counted".to_owned()
+                } else {
+                    *matched += 1;
+                    let stop = until.as_ref().is_some_and(|u| u.holds(v, interner));
+                    let tail = if stop {
+                        ", which ends the count (`until`)"
+                    } else {
+                        ""
+                    };
+                    format!("attempt {}{tail}", matched)
+                }
+            }
+            Spec::DutyWithin {
+                anchor: Some(anchor),
+                ..
+            } if anchor.holds(v, interner) => nth(
+                matched,
+                "starts the duty's window",
+                "a later one: the window had started",
+            ),
+            Spec::DutyWithin { by, .. } if by.holds(v, interner) => "a hand-over".to_owned(),
+            Spec::Aging { contact, .. } if contact.holds(v, interner) => "a contact".to_owned(),
+            _ => "not what this rule counts".to_owned(),
         })
     }
 }
