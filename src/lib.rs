@@ -13,6 +13,7 @@ pub mod data;
 pub mod eval;
 pub mod format;
 pub mod funnel;
+pub mod init;
 pub mod project;
 pub mod report;
 pub mod source;

@@ -5,6 +5,7 @@ mod check;
 mod eval;
 mod explain;
 mod fmt;
+mod init;
 mod inputs;
 mod plan;
 
@@ -35,6 +36,8 @@ pub enum Command {
     Eval(eval::Args),
     /// Every rule's judgement of one lead, step by step
     Explain(explain::Args),
+    /// Write a starter agreement, accord.toml and sample data that run at once
+    Init(init::Args),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -78,6 +81,7 @@ pub fn main() -> Exit {
         Command::Plan(args) => plan::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Init(args) => init::run(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "accord", &mut std::io::stdout());
             Exit::Ok
