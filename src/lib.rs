@@ -18,4 +18,5 @@ pub mod project;
 pub mod report;
 pub mod source;
 pub mod syntax;
+pub mod testing;
 pub mod time;

@@ -96,7 +96,7 @@ pub fn agreement_files(paths: &[PathBuf]) -> Vec<Result<PathBuf, LoadError>> {
     for path in paths {
         if path.is_dir() {
             let mut found = Vec::new();
-            if let Err(e) = walk(path, &mut found) {
+            if let Err(e) = walk(path, ".sla", &mut found) {
                 out.push(Err(e));
                 continue;
             }
@@ -114,7 +114,15 @@ pub fn agreement_files(paths: &[PathBuf]) -> Vec<Result<PathBuf, LoadError>> {
     out
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+/// Every file under `dir` whose name ends with `suffix`, sorted.
+pub fn files_ending(dir: &Path, suffix: &str) -> Result<Vec<PathBuf>, LoadError> {
+    let mut found = Vec::new();
+    walk(dir, suffix, &mut found)?;
+    found.sort();
+    Ok(found)
+}
+
+fn walk(dir: &Path, suffix: &str, found: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     let entries = std::fs::read_dir(dir).map_err(|e| LoadError::Unreadable {
         path: dir.display().to_string(),
         reason: e.to_string().to_lowercase(),
@@ -122,8 +130,12 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            walk(&path, found)?;
-        } else if path.extension().is_some_and(|e| e == "sla") {
+            walk(&path, suffix, found)?;
+        } else if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.ends_with(suffix))
+        {
             found.push(path);
         }
     }

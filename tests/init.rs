@@ -50,6 +50,9 @@ fn the_starter_checks_evaluates_and_plans_in_its_folder() {
     assert_eq!(doc["data"]["leads"], 150);
     assert_eq!(doc["data"]["issues"], 0);
     assert_eq!(doc["rules"].as_array().unwrap().len(), 5);
+    let (out, err, code) = accord(&dir, &["test", "."]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("3 expectations: 3 passed, 0 failed"), "{out}");
     let (out, _, code) = accord(&dir, &["plan"]);
     assert_eq!(code, 0);
     assert!(out.contains("= leads (funnel.leads)"), "{out}");

@@ -8,6 +8,7 @@ mod fmt;
 mod init;
 mod inputs;
 mod plan;
+mod test;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -38,6 +39,8 @@ pub enum Command {
     Explain(explain::Args),
     /// Write a starter agreement, accord.toml and sample data that run at once
     Init(init::Args),
+    /// Run agreement tests: `*.test.toml` files of leads, activities and expected verdicts
+    Test(test::Args),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -82,6 +85,7 @@ pub fn main() -> Exit {
         Command::Eval(args) => eval::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Test(args) => test::run(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "accord", &mut std::io::stdout());
             Exit::Ok

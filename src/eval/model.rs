@@ -176,7 +176,9 @@ pub fn compile(agreement: &Agreement, source: &str, interner: &mut Interner) -> 
         .weights()
         .map(|w| WeightTable {
             field: w.field.node.clone(),
-            slot: b.lead_fields.slot(&w.field, "weights"),
+            slot: b
+                .lead_fields
+                .slot(&w.field, &format!("weights {}", w.field.node)),
             weights: w
                 .rows
                 .iter()

@@ -1,15 +1,20 @@
 //! `accord init`: a starter project that runs at once — a commented
-//! agreement, an `accord.toml` and a small sample export it evaluates — so a
-//! first-time user sees `check`, `eval` and `report` work before changing
-//! anything. Existing files are never overwritten.
+//! agreement, its tests, an `accord.toml` and a small sample export it
+//! evaluates — so a first-time user sees `check`, `test`, `eval` and
+//! `report` work before changing anything. Existing files are never
+//! overwritten.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The files `init` writes, relative to the target folder, and their text.
-pub const FILES: [(&str, &str); 4] = [
+pub const FILES: [(&str, &str); 5] = [
     ("accord.toml", include_str!("templates/accord.toml")),
     ("agreement.sla", include_str!("templates/agreement.sla")),
+    (
+        "agreement.test.toml",
+        include_str!("templates/agreement.test.toml"),
+    ),
     ("data/leads.csv", include_str!("templates/leads.csv")),
     (
         "data/activities.csv",

@@ -4,4 +4,5 @@ pub mod diagnostics;
 pub mod explain;
 pub mod plan;
 pub mod table;
+pub mod testing;
 pub mod verdict;

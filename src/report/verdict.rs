@@ -391,7 +391,7 @@ pub fn junit(v: &Verdict) -> String {
 
 /// Text escaped for XML attributes and content; five replacements, so no
 /// XML crate for it.
-fn xml(s: &str) -> String {
+pub(crate) fn xml(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
