@@ -19,7 +19,7 @@ use super::issue::{quoted, DataError, DataIssue, RowProblems};
 use super::leads::Leads;
 use super::table::{FieldSpec, Need, Table};
 use super::timestamp::parse_timestamp;
-use super::{Format, RowCounts};
+use super::{Format, RowCounts, Wanted};
 
 /// One usable activity row, valid only during the visit.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -56,7 +56,7 @@ pub fn stream_activities(
     columns: &BTreeMap<String, String>,
     duration_unit: DurationUnit,
     tz: Tz,
-    needed: &[(String, String)],
+    needed: &[Wanted],
     leads: &Leads,
     interner: &mut Interner,
     issues: &mut Vec<DataIssue>,
@@ -71,9 +71,11 @@ pub fn stream_activities(
             need: Need::Optional,
         },
     ];
-    specs.extend(needed.iter().map(|(field, rule)| FieldSpec {
-        name: field.clone(),
-        need: Need::Used { rule: rule.clone() },
+    specs.extend(needed.iter().map(|w| FieldSpec {
+        name: w.field.clone(),
+        need: Need::Used {
+            rule: w.rule.clone(),
+        },
     }));
     let mut table = Table::open(path, format, "activities", columns, &specs)?;
     let file = table.file().to_owned();
@@ -84,7 +86,7 @@ pub fn stream_activities(
         at: table.slot("at"),
         kind: table.slot("kind"),
         duration: table.slot("duration"),
-        needed: needed.iter().map(|(f, _)| table.slot(f)).collect(),
+        needed: needed.iter().map(|w| table.slot(&w.field)).collect(),
     };
 
     let mut counts = RowCounts::default();
@@ -166,8 +168,8 @@ pub fn stream_activities(
             continue;
         };
         values.clear();
-        for slot in &slots.needed {
-            values.push(interner.intern(cell(*slot).unwrap_or("")));
+        for (slot, wanted) in slots.needed.iter().zip(needed) {
+            values.push(wanted.symbol(cell(*slot).unwrap_or(""), interner));
         }
         let kind = interner.intern(cell(slots.kind).unwrap_or(""));
         visit(
@@ -268,10 +270,7 @@ mod tests {
             .iter()
             .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
             .collect();
-        let needed: Vec<(String, String)> = needed
-            .iter()
-            .map(|(f, r)| ((*f).to_owned(), (*r).to_owned()))
-            .collect();
+        let needed = crate::data::testutil::wanted(needed);
         let mut raw = Vec::new();
         let counts = stream_activities(
             path,
@@ -612,7 +611,7 @@ mod tests {
             &BTreeMap::new(),
             DurationUnit::Seconds,
             Amsterdam,
-            &[("actor".to_owned(), "Speed to lead".to_owned())],
+            &crate::data::testutil::wanted(&[("actor", "Speed to lead")]),
             &Leads::default(),
             &mut interner,
             &mut Vec::new(),

@@ -12,6 +12,10 @@ use std::sync::{Arc, OnceLock};
 /// The symbol of every blank or missing value.
 pub const BLANK: u32 = 0;
 
+/// The symbol of a value that is set but never compared (see
+/// [`super::Wanted::compared`]); it resolves to blank text.
+pub const PRESENT: u32 = u32::MAX;
+
 /// A table of distinct field values.
 #[derive(Debug)]
 pub struct Interner {

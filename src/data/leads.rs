@@ -19,7 +19,7 @@ use super::intern::{is_blank, Interner};
 use super::issue::{quoted, DataError, DataIssue, RowProblems};
 use super::table::{FieldSpec, Need, Table};
 use super::timestamp::parse_timestamp;
-use super::{Format, RowCounts};
+use super::{Format, RowCounts, Wanted};
 
 /// The loaded leads, in file order; a lead is its index (`u32`).
 #[derive(Debug, Default)]
@@ -120,7 +120,7 @@ pub fn load_leads(
     format: Format,
     columns: &BTreeMap<String, String>,
     tz: Tz,
-    needed: &[(String, String)],
+    needed: &[Wanted],
     interner: &mut Interner,
     issues: &mut Vec<DataIssue>,
 ) -> Result<(Leads, RowCounts), DataError> {
@@ -134,9 +134,11 @@ pub fn load_leads(
             need: Need::Required,
         },
     ];
-    specs.extend(needed.iter().map(|(field, rule)| FieldSpec {
-        name: field.clone(),
-        need: Need::Used { rule: rule.clone() },
+    specs.extend(needed.iter().map(|w| FieldSpec {
+        name: w.field.clone(),
+        need: Need::Used {
+            rule: w.rule.clone(),
+        },
     }));
     let mut table = Table::open(path, format, "leads", columns, &specs)?;
     let file = table.file().to_owned();
@@ -145,12 +147,19 @@ pub fn load_leads(
     let (id_slot, handoff_slot) = (table.slot("id"), table.slot("handed_off_at"));
 
     let mut leads = Leads::default();
-    for (field, _) in needed {
-        if !leads.fields.contains(field) {
-            leads.fields.push(field.clone());
+    let mut wanted: Vec<&Wanted> = Vec::new();
+    for w in needed {
+        match wanted.iter_mut().find(|seen| seen.field == w.field) {
+            Some(seen) if w.compared => *seen = w,
+            Some(_) => {}
+            None => {
+                leads.fields.push(w.field.clone());
+                wanted.push(w);
+            }
         }
     }
-    let field_slots: Vec<Option<usize>> = leads.fields.iter().map(|f| table.slot(f)).collect();
+    let field_slots: Vec<(Option<usize>, &Wanted)> =
+        wanted.iter().map(|w| (table.slot(&w.field), *w)).collect();
 
     let mut counts = RowCounts::default();
     let mut problems = RowProblems::default();
@@ -199,7 +208,7 @@ pub fn load_leads(
             }
         }
 
-        for s in field_slots.iter().flatten() {
+        for s in field_slots.iter().filter_map(|(s, _)| s.as_ref()) {
             if let Err(reason) = row.get(*s) {
                 problems.add(column(*s), reason.to_owned());
             }
@@ -222,9 +231,9 @@ pub fn load_leads(
         leads.by_id.insert(id.into(), lead);
         leads.handoff.push(handoff);
         leads.line.push(row.line);
-        for slot in &field_slots {
+        for (slot, wanted) in &field_slots {
             let text = slot.and_then(|s| row.get(s).ok()).unwrap_or("");
-            leads.values.push(interner.intern(text));
+            leads.values.push(wanted.symbol(text, interner));
         }
         counts.used += 1;
     }
@@ -241,13 +250,6 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().to_utc()
-    }
-
-    fn needs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(f, r)| ((*f).to_owned(), (*r).to_owned()))
-            .collect()
     }
 
     struct Loaded {
@@ -273,7 +275,7 @@ mod tests {
             Format::detect(path),
             &columns,
             Amsterdam,
-            &needs(needed),
+            &crate::data::testutil::wanted(needed),
             &mut interner,
             &mut issues,
         )?;

@@ -29,6 +29,33 @@ pub use issue::{DataError, DataIssue};
 pub use leads::{load_leads, Leads};
 pub use timestamp::parse_timestamp;
 
+/// A field the agreement uses, as the loaders take it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wanted {
+    /// The field's name (a column, after mapping).
+    pub field: String,
+    /// A rule that uses it, for the error when the file lacks the column.
+    pub rule: String,
+    /// Whether any condition compares its value. A field only tested for
+    /// presence (`is set`, `provide`) is stored as set or blank, not
+    /// interned: a million distinct e-mail addresses would otherwise be
+    /// kept for nothing.
+    pub compared: bool,
+}
+
+impl Wanted {
+    /// The symbol a cell of this field stores.
+    pub fn symbol(&self, text: &str, interner: &mut Interner) -> u32 {
+        if self.compared {
+            interner.intern(text)
+        } else if intern::is_blank(text) {
+            intern::BLANK
+        } else {
+            intern::PRESENT
+        }
+    }
+}
+
 /// How a data file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -93,6 +120,18 @@ pub(crate) mod testutil {
         dir
     }
 
+    /// Fields every condition compares, as most tests want them.
+    pub fn wanted(pairs: &[(&str, &str)]) -> Vec<super::Wanted> {
+        pairs
+            .iter()
+            .map(|(f, r)| super::Wanted {
+                field: (*f).to_owned(),
+                rule: (*r).to_owned(),
+                compared: true,
+            })
+            .collect()
+    }
+
     /// Write `contents` to `name` in a fresh directory and return its path.
     pub fn write(name: &str, contents: &str) -> PathBuf {
         let path = temp_dir().join(name);
@@ -104,7 +143,25 @@ pub(crate) mod testutil {
 
 #[cfg(test)]
 mod tests {
-    use super::Format;
+    use super::{intern, Format, Interner, Wanted};
+
+    #[test]
+    fn fields_only_tested_for_presence_are_not_interned() {
+        let mut interner = Interner::new();
+        let wanted = |compared| Wanted {
+            field: "email".to_owned(),
+            rule: "r".to_owned(),
+            compared,
+        };
+        assert_eq!(
+            wanted(false).symbol("a@x.example", &mut interner),
+            intern::PRESENT
+        );
+        assert_eq!(wanted(false).symbol("  ", &mut interner), intern::BLANK);
+        assert_eq!(interner.len(), 1, "nothing but the blank value");
+        let sym = wanted(true).symbol("a@x.example", &mut interner);
+        assert_eq!(interner.resolve(sym), "a@x.example");
+    }
     use std::path::Path;
 
     #[test]

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::data::Interner;
+use crate::data::{Interner, Wanted};
 use crate::syntax::ast::{CompareOp, Condition, ConditionKind, Term};
 
 /// A condition over one record.
@@ -73,17 +73,31 @@ impl Cond {
 pub struct Fields {
     pub names: Vec<String>,
     pub users: Vec<String>,
+    /// Whether a condition compares the field's value (else it is only
+    /// tested for presence).
+    pub compared: Vec<bool>,
     index: HashMap<String, usize>,
 }
 
 impl Fields {
+    /// The slot of a field whose value is compared.
     pub fn slot(&mut self, name: &str, user: &str) -> usize {
+        let slot = self.presence_slot(name, user);
+        if let Some(c) = self.compared.get_mut(slot) {
+            *c = true;
+        }
+        slot
+    }
+
+    /// The slot of a field only tested for being set.
+    pub fn presence_slot(&mut self, name: &str, user: &str) -> usize {
         if let Some(slot) = self.index.get(name) {
             return *slot;
         }
         let slot = self.names.len();
         self.names.push(name.to_owned());
         self.users.push(user.to_owned());
+        self.compared.push(false);
         self.index.insert(name.to_owned(), slot);
         slot
     }
@@ -92,12 +106,17 @@ impl Fields {
         self.index.get(name).copied()
     }
 
-    /// `(field, rule)` pairs, as the data loaders take them.
-    pub fn needed(&self) -> Vec<(String, String)> {
+    /// The fields as the data loaders take them.
+    pub fn needed(&self) -> Vec<Wanted> {
         self.names
             .iter()
-            .cloned()
-            .zip(self.users.iter().cloned())
+            .zip(&self.users)
+            .zip(&self.compared)
+            .map(|((field, rule), compared)| Wanted {
+                field: field.clone(),
+                rule: rule.clone(),
+                compared: *compared,
+            })
             .collect()
     }
 }
@@ -130,7 +149,7 @@ impl Compiler<'_> {
                 negated: *negated,
             },
             ConditionKind::Presence { field, set } => Cond::Present {
-                slot: fields.slot(field, user),
+                slot: fields.presence_slot(field, user),
                 set: *set,
             },
             ConditionKind::Compare { field, op, value } => Cond::Compare {
@@ -158,5 +177,24 @@ impl Compiler<'_> {
                     .collect(),
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fields;
+
+    #[test]
+    fn a_field_is_compared_once_any_use_compares_it() {
+        let mut f = Fields::default();
+        let email = f.presence_slot("email", "dossier");
+        let owner = f.presence_slot("owner", "dossier");
+        assert_eq!(f.slot("owner", "speed"), owner);
+        let needed = f.needed();
+        assert_eq!(
+            (needed[email].compared, needed[owner].compared),
+            (false, true)
+        );
+        assert_eq!(needed[owner].rule, "dossier", "the first user is named");
     }
 }

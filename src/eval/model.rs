@@ -464,7 +464,7 @@ impl Builder<'_> {
                     fields: provide
                         .0
                         .iter()
-                        .map(|f| (self.lead_fields.slot(f, &name), f.node.clone()))
+                        .map(|f| (self.lead_fields.presence_slot(f, &name), f.node.clone()))
                         .collect(),
                     target,
                 },
@@ -476,7 +476,7 @@ impl Builder<'_> {
                     fields: provide
                         .0
                         .iter()
-                        .map(|f| (self.activity_fields.slot(f, &name), f.node.clone()))
+                        .map(|f| (self.activity_fields.presence_slot(f, &name), f.node.clone()))
                         .collect(),
                     by: provide
                         .1

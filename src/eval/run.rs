@@ -218,7 +218,7 @@ struct DataSettings {
     tz: Tz,
     activities_format: Format,
     duration_unit: DurationUnit,
-    activity_fields: Vec<(String, String)>,
+    activity_fields: Vec<crate::data::Wanted>,
 }
 
 fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunError> {
@@ -240,20 +240,13 @@ fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunErro
         })?,
         None => Utc::now(),
     };
-    let pairs = |f: &super::condition::Fields| -> Vec<(String, String)> {
-        f.names
-            .iter()
-            .cloned()
-            .zip(f.users.iter().cloned())
-            .collect()
-    };
     let mut issues = Vec::new();
     let (leads, lead_counts) = load_leads(
         &project.leads,
         Format::resolve(&project.leads, config.leads.format),
         &config.leads.columns,
         tz,
-        &pairs(&program.lead_fields),
+        &program.lead_fields.needed(),
         &mut interner,
         &mut issues,
     )?;
@@ -261,7 +254,7 @@ fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunErro
         tz,
         activities_format: Format::resolve(&project.activities, config.activities.format),
         duration_unit: config.activities.duration_unit.unwrap_or_default(),
-        activity_fields: pairs(&program.activity_fields),
+        activity_fields: program.activity_fields.needed(),
     };
     Ok(Prepared {
         program,
