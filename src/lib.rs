@@ -10,6 +10,7 @@ pub mod agreement;
 pub mod check;
 pub mod cli;
 pub mod data;
+pub mod diff;
 pub mod eval;
 pub mod format;
 pub mod funnel;

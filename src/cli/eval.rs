@@ -1,8 +1,7 @@
 //! `accord eval`: verdicts per rule, window and group.
 
-use super::inputs::{self, DataArgs};
+use super::inputs::DataArgs;
 use super::Exit;
-use crate::eval::run::evaluate;
 use crate::eval::verdict::Status;
 use crate::report::verdict;
 
@@ -38,17 +37,9 @@ pub enum FailOn {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let project = match args.data.project() {
-        Ok(p) => p,
-        Err(e) => return inputs::fail(e),
-    };
-    let mut progress = inputs::progress();
-    let hook = progress.as_mut().map(|p| p as &mut dyn FnMut(u64));
-    let result = evaluate(&project, args.data.options(hook));
-    inputs::end_progress();
-    let evaluation = match result {
-        Ok(e) => e,
-        Err(e) => return inputs::fail(e),
+    let (project, evaluation) = match args.data.evaluate() {
+        Ok(done) => done,
+        Err(exit) => return exit,
     };
     let v = &evaluation.verdict;
     let output = match args.format {

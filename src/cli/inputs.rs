@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use super::Exit;
-use crate::eval::run::{Options, RunError};
+use crate::eval::run::{Evaluation, Options, RunError};
 use crate::project::{self, Overrides, Project};
 use crate::report::diagnostics;
 
@@ -38,6 +38,17 @@ impl DataArgs {
             activities: self.activities.clone(),
             config: self.config.clone(),
         })?)
+    }
+
+    /// Resolves the inputs and evaluates, with a progress line on a
+    /// terminal; on failure, tells why on stderr and gives the exit code.
+    pub fn evaluate(&self) -> Result<(Project, Evaluation), Exit> {
+        let project = self.project().map_err(fail)?;
+        let mut progress = progress();
+        let hook = progress.as_mut().map(|p| p as &mut dyn FnMut(u64));
+        let result = crate::eval::run::evaluate(&project, self.options(hook));
+        end_progress();
+        result.map(|e| (project, e)).map_err(fail)
     }
 
     pub fn options<'a>(&self, progress: Option<&'a mut dyn FnMut(u64)>) -> Options<'a> {

@@ -2,12 +2,14 @@
 //! `Args` and a `run` that returns an [`Exit`].
 
 mod check;
+mod diff;
 mod eval;
 mod explain;
 mod fmt;
 mod init;
 mod inputs;
 mod plan;
+mod report;
 mod test;
 
 use std::io::IsTerminal;
@@ -41,6 +43,10 @@ pub enum Command {
     Init(init::Args),
     /// Run agreement tests: `*.test.toml` files of leads, activities and expected verdicts
     Test(test::Args),
+    /// Write one self-contained HTML page of the verdicts, for both teams
+    Report(report::Args),
+    /// Compare two versions of an agreement by meaning: stricter or looser, and for whom
+    Diff(diff::Args),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -86,6 +92,8 @@ pub fn main() -> Exit {
         Command::Explain(args) => explain::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "accord", &mut std::io::stdout());
             Exit::Ok

@@ -2,7 +2,9 @@
 
 pub mod diagnostics;
 pub mod explain;
+pub mod html;
 pub mod plan;
+pub mod svg;
 pub mod table;
 pub mod testing;
 pub mod verdict;

@@ -37,7 +37,7 @@ fn seconds(s: Option<f64>) -> String {
     )
 }
 
-fn mark(status: Status) -> &'static str {
+pub fn mark(status: Status) -> &'static str {
     match status {
         Status::Met | Status::OnTrack => "✓",
         Status::AtRisk => "!",
@@ -46,7 +46,7 @@ fn mark(status: Status) -> &'static str {
     }
 }
 
-fn words(status: Status) -> &'static str {
+pub fn words(status: Status) -> &'static str {
     match status {
         Status::NoData => "no data",
         Status::Met => "met",

@@ -1,0 +1,461 @@
+//! `accord report` on the bundled sample (accord.toml in the repository
+//! root): the page is read back with an HTML parser and every number in
+//! its tables is compared with `accord eval --format json` and `accord plan
+//! --format json`; the page must fetch nothing and every chart must say
+//! what it is. The heading outline is pinned, not the whole page, so that
+//! styling can change without a snapshot churn.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use scraper::{ElementRef, Html, Selector};
+use serde_json::Value;
+
+fn accord(args: &[&str]) -> (String, String, i32) {
+    let out = assert_cmd::Command::cargo_bin("accord")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap(),
+    )
+}
+
+/// The sample's report, written once for every test here.
+fn page() -> &'static str {
+    static PAGE: OnceLock<String> = OnceLock::new();
+    PAGE.get_or_init(|| {
+        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sample-report.html");
+        let _ = std::fs::remove_file(&out);
+        let (stdout, stderr, code) = accord(&["report", "--out", out.to_str().unwrap()]);
+        assert_eq!(code, 0, "a report of a breach is still a report: {stderr}");
+        assert!(stdout.starts_with("wrote "), "{stdout}");
+        assert!(stdout.contains("(breached)"), "{stdout}");
+        std::fs::read_to_string(&out).unwrap()
+    })
+}
+
+fn json(args: &[&str]) -> Value {
+    let (out, _, _) = accord(args);
+    serde_json::from_str(&out).unwrap()
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+fn text(e: ElementRef) -> String {
+    e.text().collect::<String>().trim().to_owned()
+}
+
+/// A number cell as printed: `79`, `103.33`, `95.8%`, `10.53 min`, `—`;
+/// with half a unit of its last digit, the most rounding can move it.
+fn parse(cell: &str) -> Option<(f64, f64)> {
+    if cell == "—" {
+        return None;
+    }
+    let (digits, scale) = [
+        ("%", 0.01),
+        (" min", 60.0),
+        (" h", 3600.0),
+        (" d", 86_400.0),
+        (" s", 1.0),
+    ]
+    .iter()
+    .find_map(|(suffix, scale)| cell.strip_suffix(suffix).map(|d| (d, *scale)))
+    .unwrap_or((cell, 1.0));
+    let digits = digits.trim();
+    let value: f64 = digits
+        .parse()
+        .unwrap_or_else(|_| panic!("not a number: {cell:?}"));
+    let decimals = digits.split_once('.').map_or(0, |(_, d)| d.len());
+    let slack = 0.5 * 10f64.powi(-(decimals as i32)) * scale + 1e-9;
+    Some((value * scale, slack))
+}
+
+fn same(cell: &str, expected: &Value, what: &str) {
+    match (parse(cell), expected.as_f64()) {
+        (None, None) => {}
+        (Some((got, slack)), Some(want)) => assert!(
+            (got - want).abs() <= slack,
+            "{what}: the page says {cell}, the verdict {want}"
+        ),
+        _ => panic!("{what}: the page says {cell:?}, the verdict {expected}"),
+    }
+}
+
+/// Which row of the page a window is: rule, window label, group.
+type Key = (String, String, Option<String>);
+
+fn rows(doc: &Html) -> HashMap<Key, Vec<ElementRef<'_>>> {
+    let mut map: HashMap<Key, Vec<ElementRef>> = HashMap::new();
+    for tr in doc.select(&sel("tr[data-rule][data-window]")) {
+        let a = |n: &str| tr.value().attr(n).map(str::to_owned);
+        map.entry((
+            a("data-rule").unwrap(),
+            a("data-window").unwrap(),
+            a("data-group"),
+        ))
+        .or_default()
+        .push(tr);
+    }
+    map
+}
+
+/// Every number the verdict document has for a window, by the name the
+/// page's cells use.
+fn fields(w: &Value) -> Vec<(String, Value)> {
+    let mut out = vec![
+        ("target".to_owned(), w["target"].clone()),
+        ("observed".to_owned(), w["observed"].clone()),
+    ];
+    if let Some(e) = w.get("expected_to_date") {
+        out.push(("expected_to_date".to_owned(), e.clone()));
+    }
+    for part in ["counts", "stats"] {
+        if let Some(map) = w.get(part).and_then(Value::as_object) {
+            out.extend(map.iter().map(|(k, v)| (format!("{part}.{k}"), v.clone())));
+        }
+    }
+    for b in w
+        .get("buckets")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        out.push((
+            format!("buckets.{}", b["label"].as_str().unwrap()),
+            b["count"].clone(),
+        ));
+    }
+    out
+}
+
+#[test]
+fn every_number_of_every_window_is_the_verdicts() {
+    let verdict = json(&["eval", "--format", "json"]);
+    let doc = Html::parse_document(page());
+    let rows = rows(&doc);
+    let mut checked = 0;
+    for rule in verdict["rules"].as_array().unwrap() {
+        let name = rule["name"].as_str().unwrap();
+        for w in rule["windows"].as_array().unwrap() {
+            let key = (
+                name.to_owned(),
+                w["window"].as_str().unwrap().to_owned(),
+                w["group"].as_str().map(str::to_owned),
+            );
+            let found = rows
+                .get(&key)
+                .unwrap_or_else(|| panic!("no row for {key:?}"));
+            for (field, expected) in fields(w) {
+                let cell = sel(&format!("td[data-field=\"{field}\"]"));
+                let cells: Vec<String> = found
+                    .iter()
+                    .flat_map(|tr| tr.select(&cell).map(text).collect::<Vec<_>>())
+                    .collect();
+                // Aging windows have no target in the verdict, and no cell.
+                assert!(
+                    !cells.is_empty() || expected.is_null(),
+                    "{key:?} has no {field}"
+                );
+                for cell in cells {
+                    same(&cell, &expected, &format!("{key:?} {field}"));
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 500, "only {checked} numbers compared");
+    // The people section repeats a person's rows: each grouped window is
+    // in the team's table and in its person's.
+    let grouped = rows.keys().filter(|k| k.2.is_some()).count();
+    assert!(rows
+        .iter()
+        .filter(|(k, _)| k.2.is_some())
+        .all(|(_, v)| v.len() == 2));
+    assert!(grouped > 30);
+}
+
+#[test]
+fn the_summary_counts_what_the_verdict_says() {
+    let verdict = json(&["eval", "--format", "json"]);
+    let doc = Html::parse_document(page());
+    let cell = |field: &str| -> String {
+        let found: Vec<String> = doc
+            .select(&sel(&format!("[data-field=\"{field}\"]")))
+            .map(text)
+            .collect();
+        assert_eq!(found.len(), 1, "{field}");
+        found[0].clone()
+    };
+    let rules = verdict["rules"].as_array().unwrap();
+    let windows: Vec<&Value> = rules
+        .iter()
+        .flat_map(|r| r["windows"].as_array().unwrap())
+        .collect();
+    for status in ["met", "at_risk", "breached", "no_data"] {
+        let n = rules.iter().filter(|r| r["status"] == status).count();
+        assert_eq!(cell(&format!("rules.{status}")), n.to_string(), "{status}");
+    }
+    for status in ["met", "on_track", "at_risk", "missed", "no_data"] {
+        let n = windows.iter().filter(|w| w["status"] == status).count();
+        assert_eq!(
+            cell(&format!("windows.{status}")),
+            n.to_string(),
+            "{status}"
+        );
+    }
+    assert_eq!(cell("rules.total"), rules.len().to_string());
+    assert_eq!(cell("windows.total"), windows.len().to_string());
+    let issues = verdict["issues"].as_array().unwrap();
+    assert_eq!(cell("data.issues"), issues.len().to_string());
+    let listed: Vec<ElementRef> = doc.select(&sel("table.issues tbody tr")).collect();
+    assert_eq!(listed.len(), issues.len());
+    for (row, issue) in listed.iter().zip(issues) {
+        let cells: Vec<String> = row.select(&sel("td")).map(text).collect();
+        assert_eq!(cells[0], issue["file"].as_str().unwrap());
+        assert_eq!(cells[1], issue["line"].to_string());
+        assert_eq!(cells[3], issue["message"].as_str().unwrap());
+    }
+    let overall = text(doc.select(&sel("p.overall .status")).next().unwrap());
+    assert!(overall.ends_with("breached"), "{overall}");
+}
+
+#[test]
+fn the_funnel_and_the_waterfalls_add_up_to_the_plan() {
+    let plan = json(&["plan", "--format", "json"]);
+    let verdict = json(&["eval", "--format", "json"]);
+    let doc = Html::parse_document(page());
+    for field in [
+        "revenue",
+        "marketing_share",
+        "deal_size",
+        "customers",
+        "lead_to_customer",
+        "leads",
+    ] {
+        let cell = text(
+            doc.select(&sel(&format!("td[data-field=\"funnel.{field}\"]")))
+                .next()
+                .unwrap_or_else(|| panic!("funnel.{field}")),
+        );
+        let digits = cell.trim_start_matches(|c: char| !c.is_ascii_digit());
+        same(digits, &plan["funnel"][field], &format!("funnel {field}"));
+    }
+    let quotas = plan["quotas"].as_array().unwrap();
+    assert!(!quotas.is_empty());
+    for q in quotas {
+        let name = q["name"].as_str().unwrap();
+        let table = doc
+            .select(&sel("table.quota"))
+            .find(|t| t.value().attr("data-rule") == Some(name))
+            .unwrap_or_else(|| panic!("no waterfall table for {name}"));
+        let cell = |field: &str| {
+            text(
+                table
+                    .select(&sel(&format!("td[data-field=\"{field}\"]")))
+                    .next()
+                    .unwrap_or_else(|| panic!("{name}: {field}")),
+            )
+        };
+        same(&cell("plan.total"), &q["total"], "total");
+        let windows = verdict["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()["windows"]
+            .as_array()
+            .unwrap();
+        let delivered: f64 = windows
+            .iter()
+            .map(|w| w["observed"].as_f64().unwrap())
+            .sum();
+        let expected: f64 = windows
+            .iter()
+            .map(|w| match w["state"].as_str().unwrap() {
+                "open" => w["expected_to_date"].as_f64().unwrap(),
+                _ => w["target"].as_f64().unwrap(),
+            })
+            .sum();
+        same(&cell("delivered"), &delivered.into(), "delivered");
+        same(&cell("expected"), &expected.into(), "expected");
+        let total = q["total"].as_f64().unwrap();
+        same(&cell("remainder"), &(total - delivered).abs().into(), "gap");
+        // The windows still to come are the plan's, with its targets.
+        let later: Vec<(String, String)> = table
+            .select(&sel("tr[data-plan-window]"))
+            .map(|tr| {
+                (
+                    tr.value().attr("data-plan-window").unwrap().to_owned(),
+                    text(
+                        tr.select(&sel("td[data-field=\"plan.target\"]"))
+                            .next()
+                            .unwrap(),
+                    ),
+                )
+            })
+            .collect();
+        let planned = q["windows"].as_array().unwrap();
+        assert_eq!(later.len() + windows.len(), planned.len(), "{name}");
+        for (label, target) in later {
+            let p = planned
+                .iter()
+                .find(|p| p["window"] == label.as_str())
+                .unwrap();
+            same(&target, &p["target"], &format!("{name} {label}"));
+        }
+    }
+}
+
+#[test]
+fn the_page_fetches_nothing_and_runs_nothing() {
+    let html = page();
+    let lower = html.to_lowercase();
+    assert!(!lower.contains("<script"), "no scripts");
+    assert!(!lower.contains("@import"), "no imported style sheets");
+    assert!(!lower.contains("url(http") && !lower.contains("url(//"));
+    let doc = Html::parse_document(html);
+    for e in doc.select(&sel("*")) {
+        for (name, value) in e.value().attrs() {
+            if name.ends_with("src") || name.ends_with("href") || name == "srcset" {
+                assert!(
+                    value.starts_with('#'),
+                    "<{} {name}={value:?}> leaves the page",
+                    e.value().name()
+                );
+            }
+        }
+    }
+    for attr in ["src=\"http", "href=\"http", "src=\"//", "href=\"//"] {
+        assert!(!lower.contains(attr), "{attr}");
+    }
+    assert!(doc
+        .select(&sel("link, img, iframe, object, embed"))
+        .next()
+        .is_none());
+    // Every fragment link lands somewhere.
+    for a in doc.select(&sel("a[href^=\"#\"]")) {
+        let id = &a.value().attr("href").unwrap()[1..];
+        assert!(
+            doc.select(&sel(&format!("[id=\"{id}\"]"))).next().is_some(),
+            "#{id}"
+        );
+    }
+}
+
+#[test]
+fn every_chart_has_a_title_a_size_and_something_drawn() {
+    let doc = Html::parse_document(page());
+    let charts: Vec<ElementRef> = doc.select(&sel("svg")).collect();
+    assert!(charts.len() >= 15, "{} charts", charts.len());
+    let mut ids = std::collections::HashSet::new();
+    for svg in charts {
+        let title = svg
+            .select(&sel("title"))
+            .next()
+            .map(text)
+            .unwrap_or_default();
+        assert!(!title.is_empty(), "an svg without a title");
+        let size = |n: &str| -> f64 { svg.value().attr(n).unwrap().parse().unwrap() };
+        assert!(size("width") > 0.0 && size("height") > 0.0, "{title}");
+        assert!(svg.select(&sel("rect")).count() > 2, "{title}: no bars");
+        let axes: Vec<String> = svg.select(&sel("text")).map(text).collect();
+        assert!(
+            axes.iter().any(|t| t.ends_with(')')),
+            "{title}: no axis with a unit"
+        );
+        // Patterns are found by id: two charts sharing one would draw
+        // with the other's.
+        for e in svg.select(&sel("[id]")) {
+            assert!(ids.insert(e.value().attr("id").unwrap().to_owned()));
+        }
+        // Every number drawn on a bar is in the table of its figure.
+        let figure = svg
+            .parent()
+            .and_then(ElementRef::wrap)
+            .filter(|p| p.value().name() == "figure")
+            .unwrap_or_else(|| panic!("{title}: not in a figure"));
+        let tokens: std::collections::HashSet<String> = figure
+            .select(&sel("table td, table th"))
+            .flat_map(|c| {
+                text(c)
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let drawn: Vec<String> = svg
+            .select(&sel("g.labels text, g.rules text"))
+            .map(text)
+            .filter(|t| t.trim_end_matches('%').parse::<f64>().is_ok())
+            .collect();
+        for label in drawn {
+            assert!(tokens.contains(&label), "{title}: {label} not in its table");
+        }
+    }
+}
+
+#[test]
+fn the_outline_is_pinned() {
+    let doc = Html::parse_document(page());
+    let mut outline = String::new();
+    let mut level = 1;
+    for e in doc.select(&sel("h1, h2, h3, h4, svg")) {
+        let line = match e.value().name() {
+            "svg" => format!(
+                "{}chart: {}",
+                "  ".repeat(level),
+                text(e.select(&sel("title")).next().unwrap())
+            ),
+            h => {
+                level = h[1..].parse().unwrap();
+                format!("{}{}", "  ".repeat(level - 1), text(e))
+            }
+        };
+        outline.push_str(&line);
+        outline.push('\n');
+    }
+    insta::assert_snapshot!("sample_outline", outline);
+}
+
+#[test]
+fn the_page_goes_to_standard_output_with_a_dash() {
+    let (out, _, code) = accord(&["report", "--out", "-"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("<!DOCTYPE html>"));
+    assert_eq!(out, page(), "the same page, wherever it goes");
+}
+
+#[test]
+fn a_run_that_cannot_start_writes_nothing_and_exits_2() {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("never-written.html");
+    let _ = std::fs::remove_file(&out);
+    let (_, err, code) = accord(&[
+        "report",
+        "tests/ui/E012-unknown-team.sla",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("E122"), "{err}");
+    assert!(!out.exists());
+    let (_, err, code) = accord(&["report", "--out", "/nonexistent-dir/report.html"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot write"), "{err}");
+    let (_, _, code) = accord(&["report"]);
+    assert_eq!(code, 2, "--out is required");
+}
