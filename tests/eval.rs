@@ -242,6 +242,16 @@ fn attempts_until_connected_too_many_and_too_long() {
         ]
     );
     assert_eq!(json(w)["counts"]["met"], 1, "U stopped on a connected call");
+    // U 2 (until), M 5, D 3, F 2, O 2 (its third call came after the window).
+    assert_eq!(
+        json(w)["stats"]["distribution"],
+        serde_json::json!([{"attempts": 2, "leads": 3}, {"attempts": 3, "leads": 1}, {"attempts": 5, "leads": 1}])
+    );
+    assert_eq!(json(w)["stats"]["median_spent_s"], 120.0);
+    assert_eq!(
+        json(w)["stats"]["mean_spent_s"],
+        (120.0 + 300.0 + 3900.0 + 120.0 + 120.0) / 5.0
+    );
 }
 
 const DUTIES: &str = r#"
@@ -277,6 +287,10 @@ fn handoff_fields_and_late_missing_or_unanchored_feedback() {
             "LATE missing at handoff: phone",
             "NONE missing at handoff: email, phone"
         ]
+    );
+    assert_eq!(
+        json(window(&v, "dossier", "2027-01"))["missing_fields"],
+        serde_json::json!([{"field": "email", "leads": 1}, {"field": "phone", "leads": 2}])
     );
     let w = window(&v, "feedback", "2027-01");
     let feedback: Vec<String> = w

@@ -389,6 +389,7 @@ impl<'a> Evaluator<'a> {
             counts: Counts::Quota { leads: 0 },
             stats: None,
             buckets: None,
+            missing_fields: None,
             breaches: Vec::new(),
         })
     }
@@ -525,6 +526,8 @@ impl<'a> Evaluator<'a> {
             open: u64,
             excluded: u64,
             samples: Vec<f64>,
+            spent: Vec<f64>,
+            missing: BTreeMap<String, u64>,
             breaches: Vec<Breach>,
         }
         let (mut cells, groups) = self.cells::<Cell>(rule, run);
@@ -556,6 +559,12 @@ impl<'a> Evaluator<'a> {
                 }
                 Outcome::Open => cell.open += 1,
                 Outcome::Excluded(_) => cell.excluded += 1,
+            }
+            if let Some(spent) = judged.spent_s {
+                cell.spent.push(spent);
+            }
+            for field in judged.missing {
+                *cell.missing.entry(field).or_default() += 1;
             }
             if let Some(sample) = judged.sample {
                 cell.samples.push(sample);
@@ -609,11 +618,35 @@ impl<'a> Evaluator<'a> {
                         p90_s,
                     })
                 }
-                RuleKind::Attempts => Some(Stats::Attempts {
-                    mean_count: stats::mean(&cell.samples),
-                }),
+                RuleKind::Attempts => {
+                    let mut distribution: BTreeMap<u64, u64> = BTreeMap::new();
+                    for n in &cell.samples {
+                        *distribution.entry(*n as u64).or_default() += 1;
+                    }
+                    let (mean_spent_s, median_spent_s, _) = stats::summary(&mut cell.spent);
+                    Some(Stats::Attempts {
+                        mean_count: stats::mean(&cell.samples),
+                        distribution: distribution
+                            .into_iter()
+                            .map(|(attempts, leads)| AttemptCount { attempts, leads })
+                            .collect(),
+                        mean_spent_s,
+                        median_spent_s,
+                    })
+                }
                 _ => None,
             };
+            if let Spec::DutyAtHandoff { fields, .. } = &rule.spec {
+                v.missing_fields = Some(
+                    fields
+                        .iter()
+                        .map(|(_, field)| MissingField {
+                            field: field.clone(),
+                            leads: cell.missing.get(field).copied().unwrap_or(0),
+                        })
+                        .collect(),
+                );
+            }
             v.breaches = cell.breaches;
             out.push(v);
         }
@@ -721,6 +754,7 @@ impl<'a> Evaluator<'a> {
                             })
                             .collect(),
                     ),
+                    missing_fields: None,
                     breaches,
                 }
             })
@@ -734,6 +768,10 @@ pub struct Judged {
     pub outcome: Outcome,
     /// Response seconds (response) or attempts counted (attempts).
     pub sample: Option<f64>,
+    /// Time spent on the counted attempts, in seconds (attempts).
+    pub spent_s: Option<f64>,
+    /// The fields the lead lacked (duties at handoff).
+    pub missing: Vec<String>,
     /// The deadline the lead was held to, when there is one.
     pub deadline: Option<DateTime<Utc>>,
 }
@@ -778,6 +816,8 @@ fn judge(
     let excluded = || Judged {
         outcome: Outcome::Excluded("no clause applies to this lead".to_owned()),
         sample: None,
+        spent_s: None,
+        missing: Vec::new(),
         deadline: None,
     };
     Some(match (&rule.spec, &run.states) {
@@ -796,6 +836,8 @@ fn judge(
             Judged {
                 outcome,
                 sample: took.map(|t| t as f64),
+                spent_s: None,
+                missing: Vec::new(),
                 deadline: s.deadline,
             }
         }
@@ -821,6 +863,8 @@ fn judge(
             Judged {
                 outcome,
                 sample: Some(tally.count as f64),
+                spent_s: Some(tally.spent_ms as f64 / 1000.0),
+                missing: Vec::new(),
                 deadline: s.deadline,
             }
         }
@@ -834,6 +878,8 @@ fn judge(
             Judged {
                 outcome: duty::judge_at_handoff(&missing),
                 sample: None,
+                spent_s: None,
+                missing: missing.iter().map(|f| (*f).to_owned()).collect(),
                 deadline: Some(s.handoff),
             }
         }
@@ -857,6 +903,8 @@ fn judge(
             Judged {
                 outcome,
                 sample: None,
+                spent_s: None,
+                missing: Vec::new(),
                 deadline,
             }
         }

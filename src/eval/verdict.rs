@@ -52,6 +52,9 @@ pub struct WindowVerdict {
     pub stats: Option<Stats>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub buckets: Option<Vec<Bucket>>,
+    /// `at handoff` duties: each required field and how many leads lacked it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_fields: Option<Vec<MissingField>>,
     pub breaches: Vec<Breach>,
 }
 
@@ -116,7 +119,26 @@ pub enum Stats {
     },
     Attempts {
         mean_count: Option<f64>,
+        /// How many leads got each number of counted attempts, in order of
+        /// the number (only numbers some lead got).
+        distribution: Vec<AttemptCount>,
+        /// Time spent on the counted attempts per lead (`duration`).
+        mean_spent_s: Option<f64>,
+        median_spent_s: Option<f64>,
     },
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AttemptCount {
+    pub attempts: u64,
+    pub leads: u64,
+}
+
+/// For `at handoff` duties: how many of the window's leads lacked a field.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MissingField {
+    pub field: String,
+    pub leads: u64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

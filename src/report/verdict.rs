@@ -217,7 +217,7 @@ fn rule_table(rule: &RuleVerdict) -> String {
                     ) => {
                         row.extend([seconds(*median_s), seconds(*p90_s)]);
                     }
-                    (Some(Stats::Attempts { mean_count }), _) => {
+                    (Some(Stats::Attempts { mean_count, .. }), _) => {
                         row.push(mean_count.map_or_else(|| "—".to_owned(), number));
                     }
                     _ => {}

@@ -184,6 +184,7 @@ mod tests {
             counts: Counts::Quota { leads: 1 },
             stats: None,
             buckets: None,
+            missing_fields: None,
             breaches: Vec::new(),
         }
     }

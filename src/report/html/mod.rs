@@ -388,7 +388,7 @@ fn window_table(
                                         td.num data-field="stats.median_s" { (time(*median_s)) }
                                         td.num data-field="stats.p90_s" { (time(*p90_s)) }
                                     }
-                                    Some(Stats::Attempts { mean_count }) => {
+                                    Some(Stats::Attempts { mean_count, .. }) => {
                                         td.num data-field="stats.mean_count" { (mean_count.map_or_else(|| "—".to_owned(), number)) }
                                     }
                                     None => {}

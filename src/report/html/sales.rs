@@ -189,6 +189,7 @@ pub(super) fn attempts(
     for (i, w) in l.windows.iter().enumerate() {
         if let Some(Stats::Attempts {
             mean_count: Some(mean),
+            ..
         }) = &w.stats
         {
             chart.bar(i, *mean, Fill::Mid, number(*mean));
