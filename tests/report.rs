@@ -96,6 +96,14 @@ fn same(cell: &str, expected: &Value, what: &str) {
     }
 }
 
+/// A chart's title, as screen readers and the outline give it.
+fn title(svg: ElementRef) -> String {
+    svg.select(&sel("title"))
+        .next()
+        .map(text)
+        .unwrap_or_default()
+}
+
 /// Which row of the page a window is: rule, window label, group.
 type Key = (String, String, Option<String>);
 
@@ -115,7 +123,10 @@ fn rows(doc: &Html) -> HashMap<Key, Vec<ElementRef<'_>>> {
 }
 
 /// Every number the verdict document has for a window, by the name the
-/// page's cells use.
+/// page's cells use; lists get a cell per entry (`stats.distribution.3`:
+/// the leads with 3 attempts, `missing_fields.phone`: the leads without a
+/// phone), and each field at handoff also the share of leads that had it
+/// (`complete.phone`).
 fn fields(w: &Value) -> Vec<(String, Value)> {
     let mut out = vec![
         ("target".to_owned(), w["target"].clone()),
@@ -125,9 +136,33 @@ fn fields(w: &Value) -> Vec<(String, Value)> {
         out.push(("expected_to_date".to_owned(), e.clone()));
     }
     for part in ["counts", "stats"] {
-        if let Some(map) = w.get(part).and_then(Value::as_object) {
-            out.extend(map.iter().map(|(k, v)| (format!("{part}.{k}"), v.clone())));
+        for (k, v) in w.get(part).and_then(Value::as_object).into_iter().flatten() {
+            match v.as_array() {
+                Some(list) if k == "distribution" => out.extend(list.iter().map(|d| {
+                    (
+                        format!("stats.distribution.{}", d["attempts"]),
+                        d["leads"].clone(),
+                    )
+                })),
+                _ => out.push((format!("{part}.{k}"), v.clone())),
+            }
         }
+    }
+    let judged: u64 = ["met", "missed", "open"]
+        .iter()
+        .filter_map(|k| w["counts"][k].as_u64())
+        .sum();
+    for m in w
+        .get("missing_fields")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let field = m["field"].as_str().unwrap();
+        let lacking = m["leads"].as_u64().unwrap();
+        out.push((format!("missing_fields.{field}"), m["leads"].clone()));
+        let had = (judged > 0).then(|| (judged - lacking) as f64 / judged as f64);
+        out.push((format!("complete.{field}"), had.into()));
     }
     for b in w
         .get("buckets")
@@ -160,7 +195,18 @@ fn every_number_of_every_window_is_the_verdicts() {
             let found = rows
                 .get(&key)
                 .unwrap_or_else(|| panic!("no row for {key:?}"));
-            for (field, expected) in fields(w) {
+            let fields = fields(w);
+            // The distribution lists only the numbers some lead got; the
+            // table's other columns must say no lead got them.
+            for tr in found {
+                for td in tr.select(&sel("td[data-field^=\"stats.distribution.\"]")) {
+                    let field = td.value().attr("data-field").unwrap();
+                    if !fields.iter().any(|(f, _)| f == field) {
+                        assert_eq!(text(td), "0", "{key:?} {field}");
+                    }
+                }
+            }
+            for (field, expected) in fields {
                 let cell = sel(&format!("td[data-field=\"{field}\"]"));
                 let cells: Vec<String> = found
                     .iter()
@@ -180,13 +226,22 @@ fn every_number_of_every_window_is_the_verdicts() {
     }
     assert!(checked > 500, "only {checked} numbers compared");
     // The people section repeats a person's rows: each grouped window is
-    // in the team's table and in its person's.
-    let grouped = rows.keys().filter(|k| k.2.is_some()).count();
-    assert!(rows
+    // in the team's tables and in its person's.
+    let grouped: Vec<&Vec<ElementRef>> = rows
         .iter()
         .filter(|(k, _)| k.2.is_some())
-        .all(|(_, v)| v.len() == 2));
-    assert!(grouped > 30);
+        .map(|(_, v)| v)
+        .collect();
+    assert!(grouped.len() > 30);
+    for found in grouped {
+        let in_people = |tr: &ElementRef| {
+            tr.ancestors()
+                .filter_map(ElementRef::wrap)
+                .any(|a| a.value().id() == Some("people"))
+        };
+        assert!(found.iter().any(in_people));
+        assert!(!found.iter().all(in_people));
+    }
 }
 
 #[test]
@@ -364,11 +419,7 @@ fn every_chart_has_a_title_a_size_and_something_drawn() {
     assert!(charts.len() >= 15, "{} charts", charts.len());
     let mut ids = std::collections::HashSet::new();
     for svg in charts {
-        let title = svg
-            .select(&sel("title"))
-            .next()
-            .map(text)
-            .unwrap_or_default();
+        let title = title(svg);
         assert!(!title.is_empty(), "an svg without a title");
         let size = |n: &str| -> f64 { svg.value().attr(n).unwrap().parse().unwrap() };
         assert!(size("width") > 0.0 && size("height") > 0.0, "{title}");
@@ -409,6 +460,110 @@ fn every_chart_has_a_title_a_size_and_something_drawn() {
     }
 }
 
+/// The numbers drawn on a chart's bars, left to right.
+fn bar_labels(svg: ElementRef) -> Vec<String> {
+    svg.select(&sel("g.labels text")).map(text).collect()
+}
+
+#[test]
+fn each_window_spread_of_attempts_is_drawn_against_the_clauses_bands() {
+    let doc = Html::parse_document(page());
+    let figures: Vec<ElementRef> = doc
+        .select(&sel("figure.multiples"))
+        .filter(|f| text(f.select(&sel("figcaption")).next().unwrap()).contains("attempts"))
+        .collect();
+    // "Call depth" is split per owner: a figure per person, none in the
+    // team's section, where a chart per window and person would not read.
+    assert_eq!(figures.len(), 3);
+    for figure in figures {
+        let charts: Vec<ElementRef> = figure.select(&sel("svg")).collect();
+        let rows: Vec<ElementRef> = figure.select(&sel("tbody tr")).collect();
+        assert_eq!(charts.len(), 4, "one per window");
+        for (svg, row) in charts.iter().zip(&rows) {
+            let title = title(*svg);
+            assert!(title.contains("leads by attempts in"), "{title}");
+            assert!(
+                title.contains(row.value().attr("data-window").unwrap()),
+                "{title}"
+            );
+            // Both clauses' bands, shaded over the counts they allow and
+            // labelled left to right.
+            let spans: Vec<String> = svg.select(&sel("g.spans text")).map(text).collect();
+            assert_eq!(spans, ["3–6", "6–9"], "{title}");
+            let axis: Vec<String> = svg.select(&sel("g.x-axis text")).map(text).collect();
+            assert_eq!(axis.first().map(String::as_str), Some("0"), "{title}");
+            assert!(
+                axis.iter().any(|t| t == "9"),
+                "{title}: the axis reaches MAX"
+            );
+            // A bar for every number some lead got, and for no other.
+            let counts: Vec<String> = row
+                .select(&sel("td[data-field]"))
+                .map(text)
+                .filter(|t| t != "0")
+                .collect();
+            assert_eq!(bar_labels(*svg), counts, "{title}");
+        }
+    }
+}
+
+#[test]
+fn time_spent_per_lead_is_drawn_against_the_max_duration() {
+    let doc = Html::parse_document(page());
+    let charts: Vec<ElementRef> = doc
+        .select(&sel("svg"))
+        .filter(|svg| title(*svg).contains("time spent per lead"))
+        .collect();
+    assert_eq!(charts.len(), 4, "the team's and each person's");
+    for svg in charts {
+        let lines: Vec<String> = svg.select(&sel("g.rules text")).map(text).collect();
+        assert_eq!(lines, ["2h"], "{}", title(svg));
+        let legend: Vec<String> = svg.select(&sel("g.legend text")).map(text).collect();
+        assert_eq!(legend, ["mean", "median", "max duration 2h"]);
+    }
+}
+
+#[test]
+fn hand_over_completeness_is_drawn_per_field_and_window() {
+    let verdict = json(&["eval", "--format", "json"]);
+    let doc = Html::parse_document(page());
+    let rule = verdict["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Handoff dossier")
+        .unwrap();
+    let windows = rule["windows"].as_array().unwrap();
+    let figure = doc
+        .select(&sel("figure.multiples"))
+        .find(|f| text(f.select(&sel("figcaption")).next().unwrap()).contains("each field"))
+        .unwrap();
+    let charts: Vec<ElementRef> = figure.select(&sel("svg")).collect();
+    let rows: Vec<ElementRef> = figure.select(&sel("tbody tr")).collect();
+    assert_eq!(charts.len(), windows.len());
+    assert_eq!(rows.len(), windows.len());
+    for ((svg, row), w) in charts.iter().zip(&rows).zip(windows) {
+        let title = title(*svg);
+        assert!(title.contains(w["window"].as_str().unwrap()), "{title}");
+        // A bar per field the duty names, in its order, as the table says.
+        let fields: Vec<&str> = w["missing_fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["field"].as_str().unwrap())
+            .collect();
+        let axis: Vec<String> = svg.select(&sel("g.x-axis text")).map(text).collect();
+        assert_eq!(axis[..fields.len()], fields, "{title}");
+        let shares: Vec<String> = row
+            .select(&sel("td[data-field^=\"complete.\"]"))
+            .map(text)
+            .collect();
+        assert_eq!(bar_labels(*svg), shares, "{title}");
+        let lines: Vec<String> = svg.select(&sel("g.rules text")).map(text).collect();
+        assert_eq!(lines, ["100%"], "{title}: the target");
+    }
+}
+
 #[test]
 fn the_outline_is_pinned() {
     let doc = Html::parse_document(page());
@@ -416,11 +571,7 @@ fn the_outline_is_pinned() {
     let mut level = 1;
     for e in doc.select(&sel("h1, h2, h3, h4, svg")) {
         let line = match e.value().name() {
-            "svg" => format!(
-                "{}chart: {}",
-                "  ".repeat(level),
-                text(e.select(&sel("title")).next().unwrap())
-            ),
+            "svg" => format!("{}chart: {}", "  ".repeat(level), title(e)),
             h => {
                 level = h[1..].parse().unwrap();
                 format!("{}{}", "  ".repeat(level - 1), text(e))

@@ -163,6 +163,10 @@ pub struct Spec {
     /// Unique in the page: it prefixes the ids of the title and patterns.
     pub id: String,
     pub title: String,
+    /// The title as drawn, when shorter than `title` because the page says
+    /// the rest above the chart (one of several small charts under one
+    /// caption); `title` stays whole for screen readers and the outline.
+    pub heading: Option<String>,
     pub description: String,
     pub x: Axis,
     pub y: Axis,
@@ -187,6 +191,7 @@ impl Spec {
         Spec {
             id: id.to_owned(),
             title: title.to_owned(),
+            heading: None,
             description: String::new(),
             x,
             y,
@@ -230,6 +235,15 @@ pub enum Mark {
     Band {
         from: f64,
         to: f64,
+        fill: Fill,
+        label: String,
+    },
+    /// A vertical band over the positions `from` to `to` (inclusive), drawn
+    /// under the bars and labelled above the plot: a range of categories
+    /// that is fine, as a band of counts on a histogram's x axis.
+    Span {
+        from: usize,
+        to: usize,
         fill: Fill,
         label: String,
     },
@@ -336,6 +350,7 @@ impl Chart {
             }
             Mark::Rule { value, .. } => value.is_finite(),
             Mark::Band { from, to, .. } => from.is_finite() && !to.is_nan(),
+            Mark::Span { from, to, .. } => from <= to && *to < self.spec.positions.len(),
         };
         if drawable {
             self.marks.push(mark);
@@ -364,21 +379,31 @@ impl Chart {
                         *from
                     }
                 }
+                Mark::Span { .. } => 0.0,
             })
             .fold(0.0, f64::max)
     }
 
-    /// Legend entries laid out in rows that fit the width: (row, x, entry).
-    fn legend_layout(&self) -> Vec<(usize, f64, &(Swatch, String))> {
+    /// Legend entries laid out in rows that fit the width: (row, x,
+    /// swatch, label). A label too long for a row of its own is cut short
+    /// with an ellipsis rather than run off the drawing; the page around a
+    /// chart says at length what its legend names (a clause, a field).
+    fn legend_layout(&self) -> Vec<(usize, f64, Swatch, String)> {
+        let room = ((self.spec.width - RIGHT - LEFT - 26.0) / CHAR_W).max(2.0) as usize;
         let mut out = Vec::new();
         let (mut row, mut x) = (0, LEFT);
-        for entry in &self.legend {
-            let w = 28.0 + entry.1.chars().count() as f64 * CHAR_W + 18.0;
+        for (swatch, label) in &self.legend {
+            let label = if label.chars().count() > room {
+                label.chars().take(room - 1).chain(['…']).collect()
+            } else {
+                label.clone()
+            };
+            let w = 28.0 + label.chars().count() as f64 * CHAR_W + 18.0;
             if x + w > self.spec.width - RIGHT && x > LEFT {
                 row += 1;
                 x = LEFT;
             }
-            out.push((row, x, entry));
+            out.push((row, x, *swatch, label));
             x += w;
         }
         out
@@ -421,7 +446,7 @@ impl Chart {
     /// The height of the whole drawing.
     pub fn height(&self) -> f64 {
         let frame = self.frame();
-        let rows = self.legend_layout().last().map_or(0, |(row, _, _)| row + 1);
+        let rows = self.legend_layout().last().map_or(0, |(row, ..)| row + 1);
         let clusters = if self.spec.clusters.is_empty() {
             0.0
         } else {
@@ -453,7 +478,7 @@ impl Chart {
                 desc id=(format!("{id}-desc")) { (s.description) }
                 defs { (patterns(id)) }
                 rect x="0" y="0" width=(Px(width)) height=(Px(height)) fill="#fff" {}
-                text x=(Px(f.left)) y="20" font-size="14" font-weight="600" { (s.title) }
+                text x=(Px(f.left)) y="20" font-size="14" font-weight="600" { (s.heading.as_ref().unwrap_or(&s.title)) }
                 g class="grid" {
                     @for v in &ticks {
                         @let y = f.y.at(*v);
@@ -471,6 +496,11 @@ impl Chart {
                             rect x=(Px(f.left)) y=(Px(y1.min(y0))) width=(Px(f.right - f.left))
                                 height=(Px((y0 - y1).abs())) fill=(fill.paint(id))
                                 fill-opacity="0.55" stroke="#777" stroke-width="0.5" {}
+                        }
+                        @if let Mark::Span { from, to, fill, .. } = m {
+                            @let (x0, x1) = (f.left + *from as f64 * f.band(), f.left + (*to + 1) as f64 * f.band());
+                            rect x=(Px(x0)) y=(Px(f.top)) width=(Px(x1 - x0)) height=(Px(f.bottom - f.top))
+                                fill=(fill.paint(id)) fill-opacity="0.55" stroke="#777" stroke-width="0.5" {}
                         }
                     }
                 }
@@ -498,7 +528,11 @@ impl Chart {
                     @for m in &self.marks {
                         @if let Mark::Bar { pos, slot, width, from, to, label: Some(label), .. } = m {
                             @let (x, w) = f.bar_x(*pos, *slot, *width);
-                            (value_label(x + w / 2.0, f.y.at(from.max(*to)), w, label))
+                            // Bars side by side touch, so a label wider than
+                            // its bar would sit on its neighbour's; a lone bar
+                            // has some of the gap between positions to spare.
+                            @let room = if slot.1 > 1 { w } else { w + 6.0 };
+                            (value_label(x + w / 2.0, f.y.at(from.max(*to)), room, label))
                         }
                     }
                     @for m in &self.marks {
@@ -507,6 +541,7 @@ impl Chart {
                         }
                     }
                 }
+                (self.span_labels(&f))
                 g class="x-axis" {
                     @for (i, label) in s.positions.iter().enumerate() {
                         text x=(Px(f.centre(i))) y=(Px(f.bottom + 16.0)) text-anchor="middle" { (label) }
@@ -514,7 +549,7 @@ impl Chart {
                     text x=(Px((f.left + f.right) / 2.0)) y=(Px(x_title)) text-anchor="middle" { (s.x.text()) }
                 }
                 g class="legend" {
-                    @for (row, x, (swatch, label)) in self.legend_layout() {
+                    @for (row, x, swatch, label) in self.legend_layout() {
                         @let y = legend_top + row as f64 * LINE_H;
                         @match swatch {
                             Swatch::Fill(fill) => {
@@ -555,6 +590,43 @@ impl Chart {
                         line x1=(Px(x0)) x2=(Px(x0)) y1=(Px(f.top)) y2=(Px(y + 4.0)) stroke="#bbb" stroke-width="1" {}
                     }
                     text x=(Px(x0 + n as f64 * band / 2.0)) y=(Px(y)) text-anchor="middle" font-weight="600" { (label) }
+                }
+            }
+        }
+    }
+
+    /// Span labels above the plot, where no bar reaches (the tallest bar's
+    /// value would sit on one inside it), each centred over its span; one
+    /// that would overlap the one before is moved right until it does not.
+    fn span_labels(&self, f: &Frame) -> Markup {
+        let mut labels: Vec<(f64, f64, &String)> = self
+            .marks
+            .iter()
+            .filter_map(|m| match m {
+                Mark::Span {
+                    from, to, label, ..
+                } => Some((
+                    (f.centre(*from) + f.centre(*to)) / 2.0,
+                    label.chars().count() as f64 * CHAR_W,
+                    label,
+                )),
+                _ => None,
+            })
+            .collect();
+        labels.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut next = f64::NEG_INFINITY;
+        let placed: Vec<(f64, &String)> = labels
+            .into_iter()
+            .map(|(centre, wide, label)| {
+                let x = (centre - wide / 2.0).max(next);
+                next = x + wide + CHAR_W;
+                (x, label)
+            })
+            .collect();
+        html! {
+            g class="spans" {
+                @for (x, label) in placed {
+                    text x=(Px(x)) y=(Px(f.top - 5.0)) { (label) }
                 }
             }
         }
@@ -601,10 +673,11 @@ impl Chart {
     }
 }
 
-/// A bar's value above it; turned upright when the bar is too narrow for it.
-fn value_label(cx: f64, top: f64, bar_width: f64, label: &str) -> Markup {
+/// A bar's value above it; turned upright when wider than the `room` it
+/// may take.
+fn value_label(cx: f64, top: f64, room: f64, label: &str) -> Markup {
     let wide = label.chars().count() as f64 * CHAR_W;
-    if wide <= bar_width + 6.0 {
+    if wide <= room {
         html! {
             text x=(Px(cx)) y=(Px(top - 4.0)) text-anchor="middle" paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="round" { (label) }
         }
@@ -787,6 +860,92 @@ mod tests {
     }
 
     #[test]
+    fn a_span_covers_its_positions_whole_and_is_labelled_above_the_plot() {
+        let mut chart = Chart::new(spec(&["0", "1", "2", "3"]));
+        chart.bar(1, 5.0, Fill::Mid, "5".to_owned());
+        chart.mark(Mark::Span {
+            from: 1,
+            to: 2,
+            fill: Fill::Dots,
+            label: "1–2".to_owned(),
+        });
+        chart.mark(Mark::Span {
+            from: 2,
+            to: 4,
+            fill: Fill::Hatch,
+            label: "past the axis".to_owned(),
+        });
+        assert_eq!(chart.marks().len(), 2, "a span beyond the axis is left out");
+        let f = chart.frame();
+        assert!(
+            f.top_value >= 5.0 && f.top_value < 10.0,
+            "a span has no height"
+        );
+        let svg = chart.render().into_string();
+        let rect = format!(
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#c1-dots)\"",
+            Px(f.left + f.band()),
+            Px(f.top),
+            Px(2.0 * f.band()),
+            Px(f.bottom - f.top)
+        );
+        assert!(svg.contains(&rect), "{svg}");
+        let label = format!(
+            "<text x=\"{}\" y=\"{}\">1–2</text>",
+            Px(f.left + 2.0 * f.band() - 1.5 * CHAR_W),
+            Px(f.top - 5.0)
+        );
+        assert!(svg.contains(&label), "{svg}");
+    }
+
+    #[test]
+    fn span_labels_over_the_same_middle_are_set_side_by_side() {
+        let mut chart = Chart::new(spec(&["0", "1", "2", "3", "4"]));
+        for (from, to, label) in [(0, 4, "≥ 0"), (1, 3, "1–3"), (2, 2, "2")] {
+            chart.mark(Mark::Span {
+                from,
+                to,
+                fill: Fill::Dots,
+                label: label.to_owned(),
+            });
+        }
+        let f = chart.frame();
+        let svg = chart.span_labels(&f).into_string();
+        // (x, label) left to right, as drawn.
+        let placed: Vec<(f64, String)> = svg
+            .split("<text x=\"")
+            .skip(1)
+            .map(|t| {
+                let x = t[..t.find('"').unwrap()].parse().unwrap();
+                let label = &t[t.find('>').unwrap() + 1..t.find('<').unwrap()];
+                (x, label.to_owned())
+            })
+            .collect();
+        assert_eq!(placed.len(), 3);
+        // All three spans have one middle: the first label stays centred
+        // on it, the others follow.
+        let (x, first) = &placed[0];
+        let wide = first.chars().count() as f64 * CHAR_W;
+        assert!((x - (f.centre(2) - wide / 2.0)).abs() < 0.06, "{placed:?}");
+        for pair in placed.windows(2) {
+            let ((x0, l0), (x1, _)) = (&pair[0], &pair[1]);
+            let end = x0 + l0.chars().count() as f64 * CHAR_W;
+            assert!(*x1 >= end + CHAR_W - 0.1, "{placed:?}");
+        }
+    }
+
+    #[test]
+    fn a_heading_replaces_the_drawn_title_only() {
+        let mut s = spec(&["a"]);
+        s.heading = Some("2027-01".to_owned());
+        let mut chart = Chart::new(s);
+        chart.bar(0, 1.0, Fill::Light, "1".to_owned());
+        let svg = chart.render().into_string();
+        assert!(svg.contains("font-weight=\"600\">2027-01</text>"));
+        assert!(svg.contains("<title id=\"c1-title\">Leads &lt;per&gt; window &amp; more</title>"));
+    }
+
+    #[test]
     fn the_y_axis_carries_its_unit_and_a_fixed_top_when_asked() {
         let mut s = spec(&["a"]);
         s.y = Axis::new("observed", Some("%"));
@@ -807,6 +966,24 @@ mod tests {
         assert!(narrow.contains("rotate(-90)"));
         let wide = value_label(10.0, 50.0, 80.0, "123.45").into_string();
         assert!(!wide.contains("rotate"));
+        // A label a little wider than its bar fits over a lone bar, not
+        // between two side by side.
+        let mut chart = Chart::new(spec(&["a"]));
+        let (_, w) = chart.frame().bar_x(0, (0, 2), 1.0);
+        let label = "8".repeat((w / CHAR_W).floor() as usize + 1);
+        chart.bar_in(0, (0, 2), 1.0, Fill::Light, label.clone());
+        chart.bar_in(0, (1, 2), 1.0, Fill::Mid, label.clone());
+        // Both labels, and the y axis's title.
+        assert_eq!(count(&chart.render().into_string(), "rotate(-90)"), 3);
+        let mut lone = Chart::new(spec(&["a", "b"]));
+        let (_, w) = lone.frame().bar_x(0, (0, 1), 1.0);
+        lone.bar(
+            0,
+            1.0,
+            Fill::Light,
+            "8".repeat((w / CHAR_W).floor() as usize + 1),
+        );
+        assert_eq!(count(&lone.render().into_string(), "rotate(-90)"), 1);
     }
 
     #[test]
@@ -820,12 +997,23 @@ mod tests {
                 &format!("a long legend entry {i}"),
             );
         }
-        let rows = chart.legend_layout().last().map_or(0, |(row, _, _)| *row);
+        let rows = chart.legend_layout().last().map_or(0, |(row, ..)| *row);
         assert!(rows >= 2);
         assert!(chart.height() > one_row + 2.0 * LINE_H - 1e-9);
-        for (_, x, (_, label)) in chart.legend_layout() {
+        for (_, x, _, label) in chart.legend_layout() {
             assert!(x + label.len() as f64 * CHAR_W <= 880.0);
         }
+        let mut s = spec(&["a"]);
+        s.width = 300.0;
+        let mut narrow = Chart::new(s);
+        narrow.key(Swatch::Fill(Fill::Dots), &"between 3 and 6 ".repeat(8));
+        narrow.key(Swatch::Fill(Fill::Mid), "leads");
+        let laid = narrow.legend_layout();
+        let (row, x, _, label) = &laid[0];
+        assert_eq!((*row, *x), (0, LEFT));
+        assert!(label.ends_with('…'));
+        assert!(x + 26.0 + label.chars().count() as f64 * CHAR_W <= 300.0 - RIGHT);
+        assert_eq!(laid[1].3, "leads", "short labels stay whole");
     }
 
     #[test]

@@ -6,7 +6,8 @@ What the Rust tests cannot see, because only a browser lays the page out:
 - the page logs nothing to the console and fetches nothing;
 - every chart is drawn at a size above zero, with shapes that have area;
 - laid out with the print style at the width of an A4 page inside its
-  margins, nothing is wider than the page;
+  margins, nothing is wider than the page, and the small charts drawn one
+  per window sit two to a row;
 - it prints to a PDF of A4 pages;
 - a screenshot at 150 dpi A4 (1240 x 1754) is written to
   target/browser/report.png (and the print layout's first page to
@@ -131,7 +132,8 @@ PROBE = """
       return b.width > 0 || b.height > 0;
     }).length;
     var title = svg.querySelector('title');
-    return { title: title ? title.textContent : '', width: box.width, height: box.height, drawn: drawn };
+    return { title: title ? title.textContent : '', width: box.width, height: box.height, drawn: drawn,
+             small: !!svg.closest('figure.multiples'), top: box.top };
   });
   var page = document.documentElement;
   var wide = [].filter.call(document.querySelectorAll('body *'), function (e) {
@@ -261,6 +263,15 @@ def main():
             )
         else:
             ok(f"fits an A4 page ({paper['scrollWidth']}px of {paper['width']}px)")
+        # Small charts (one per window) are drawn to sit two to a row; one
+        # to a row on paper would double the pages they take.
+        small = [c for c in paper["charts"] if c["small"]]
+        rows = {round(c["top"]) for c in small}
+        half = paper["width"] / 2
+        if any(c["width"] > half for c in small) or len(rows) >= max(len(small), 2):
+            fail(f"small charts not two to a row on A4: {len(small)} in {len(rows)} rows")
+        elif small:
+            ok(f"{len(small)} small charts two to a row on A4 ({len(rows)} rows)")
 
     pdf = OUT / "report.pdf"
     browse(browser, report.as_uri(), f"--print-to-pdf={pdf}", "--no-pdf-header-footer")

@@ -1,13 +1,23 @@
 //! Chart builders more than one section uses: where each window's bars go,
-//! which fill a status gets, the unit for durations, and the compliance
-//! chart (share of leads met against the target) of percentage rules.
+//! which fill a status gets, the unit for durations, durations per window
+//! against reference lines, and the compliance chart (share of leads met
+//! against the target) of percentage rules.
 
-use maud::Markup;
+use maud::{html, Markup};
 
 use super::{person, rule_title, window_label, Page, Scope};
 use crate::eval::verdict::{RuleVerdict, Status, WindowVerdict};
 use crate::report::svg::{Axis, Chart, Fill, Mark, Spec, Stroke, Swatch};
 use crate::report::verdict::{number, percent, words};
+
+/// Line styles for several reference lines in one chart, told apart in
+/// greyscale.
+pub const STROKES: [Stroke; 4] = [
+    Stroke::Dashed,
+    Stroke::Dotted,
+    Stroke::DashDot,
+    Stroke::Solid,
+];
 
 /// Bar positions for windows: one per window, or, when several groups
 /// share a window, one per group with the window as a cluster beneath.
@@ -108,6 +118,120 @@ impl TimeUnit {
     }
 }
 
+/// One duration the verdict has per window, drawn as a bar of its own.
+pub struct Series {
+    /// Its legend entry.
+    pub name: &'static str,
+    pub fill: Fill,
+    pub seconds: fn(&WindowVerdict) -> Option<f64>,
+}
+
+/// A duration the agreement sets, drawn as a line across the plot.
+pub struct Line {
+    pub seconds: f64,
+    /// Right of the plot, as the agreement writes it.
+    pub label: String,
+    pub legend: String,
+}
+
+/// Durations side by side per window (and person), against the lines the
+/// agreement sets, all in one unit that fits the largest of them.
+pub struct Durations {
+    pub title: String,
+    pub axis: &'static str,
+    /// What the bars are, for the description.
+    pub bars: String,
+    /// What the lines are, for the description.
+    pub lines_are: &'static str,
+    pub series: Vec<Series>,
+    pub lines: Vec<Line>,
+}
+
+impl Durations {
+    /// The chart, and its unit for the table under it: the one that fits
+    /// the bars, as the table gives their numbers (a 2h budget over bars of
+    /// minutes would make them `0.14 h`); the lines only when no bar is.
+    pub fn render(&self, page: &Page, windows: &[&WindowVerdict]) -> (Markup, TimeUnit) {
+        let largest = windows
+            .iter()
+            .flat_map(|w| self.series.iter().filter_map(|s| (s.seconds)(w)))
+            .reduce(f64::max)
+            .unwrap_or_else(|| self.lines.iter().map(|l| l.seconds).fold(0.0, f64::max));
+        let unit = TimeUnit::fitting(largest);
+        let l = layout(windows);
+        let mut spec = Spec::new(
+            &page.chart_id(),
+            &self.title,
+            Axis::new("window", None),
+            Axis::new(self.axis, Some(unit.name)),
+        );
+        spec.description = format!(
+            "Bars per window{}: {}, in {}{}.",
+            if l.clusters.is_empty() {
+                ""
+            } else {
+                " and person"
+            },
+            self.bars,
+            unit.name,
+            if self.lines.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", self.lines_are)
+            }
+        );
+        spec.positions = l.positions;
+        spec.clusters = l.clusters;
+        let mut chart = Chart::new(spec);
+        let of = self.series.len();
+        for (i, w) in l.windows.iter().enumerate() {
+            for (k, series) in self.series.iter().enumerate() {
+                if let Some(v) = (series.seconds)(w) {
+                    chart.bar_in(i, (k, of), unit.of(v), series.fill, number(unit.of(v)));
+                }
+            }
+        }
+        for series in &self.series {
+            chart.key(Swatch::Fill(series.fill), series.name);
+        }
+        for (line, stroke) in self.lines.iter().zip(STROKES.iter().cycle()) {
+            chart.mark(Mark::Rule {
+                value: unit.of(line.seconds),
+                stroke: *stroke,
+                label: line.label.clone(),
+            });
+            chart.key(Swatch::Stroke(*stroke), &line.legend);
+        }
+        (chart.render(), unit)
+    }
+}
+
+/// The width of a small chart: two sit side by side on a page.
+const SMALL_WIDTH: f64 = 432.0;
+
+/// The spec of one of several small charts, one per window, where one
+/// chart of every window's bars side by side would not read. Its drawn
+/// title is the window's label alone: the caption above them says the rest.
+pub fn small(page: &Page, title: &str, w: &WindowVerdict, x: Axis, y: Axis) -> Spec {
+    let mut spec = Spec::new(&page.chart_id(), title, x, y);
+    spec.heading = Some(window_label(w));
+    spec.width = SMALL_WIDTH;
+    spec.plot_height = 150.0;
+    spec
+}
+
+/// Small charts two to a row under one caption, then what reads them.
+pub fn multiples(caption: &str, charts: Vec<Markup>, rest: Markup) -> Markup {
+    html! {
+        figure.multiples {
+            figcaption { (caption) }
+            @if charts.is_empty() { p.note { "No window has leads to draw." } }
+            @for chart in charts { (chart) }
+            (rest)
+        }
+    }
+}
+
 /// Observed share of leads met per window against the target line.
 pub fn compliance(
     page: &Page,
@@ -141,6 +265,14 @@ pub fn compliance(
             chart.bar(i, o, status_fill(w.status), percent(o));
         }
     }
+    status_keys(&mut chart, &l.windows);
+    target_lines(&mut chart, windows);
+    chart.render()
+}
+
+/// A dashed line at each target the windows have (one, unless the
+/// agreement changed it), for a chart of shares.
+pub fn target_lines(chart: &mut Chart, windows: &[&WindowVerdict]) {
     let targets: Vec<f64> =
         windows
             .iter()
@@ -158,11 +290,9 @@ pub fn compliance(
             label: percent(*t),
         });
     }
-    status_keys(&mut chart, &l.windows);
     if !targets.is_empty() {
         chart.key(Swatch::Stroke(Stroke::Dashed), "target");
     }
-    chart.render()
 }
 
 #[cfg(test)]

@@ -301,7 +301,9 @@ fn grouped(windows: &[&WindowVerdict]) -> bool {
 }
 
 /// The table of a percentage or aging rule's windows: every number the
-/// verdict document has for them. Response times in `unit`.
+/// verdict document has for them but the attempts distribution and the
+/// fields missing at handoff, which have tables of their own. Durations
+/// (response times, time spent) in `unit`.
 fn window_table(
     rule: &RuleVerdict,
     windows: &[&WindowVerdict],
@@ -345,7 +347,9 @@ fn window_table(
                             th.num { "met" } th.num { "missed" } th.num { "open" } th.num { "excluded" }
                             @match stats {
                                 Some(Stats::Response { .. }) => { th.num { "mean" } th.num { "median" } th.num { "p90" } }
-                                Some(Stats::Attempts { .. }) => { th.num { "mean attempts" } }
+                                Some(Stats::Attempts { .. }) => {
+                                    th.num { "mean attempts" } th.num { "mean time spent" } th.num { "median time spent" }
+                                }
                                 None => {}
                             }
                         }
@@ -388,8 +392,10 @@ fn window_table(
                                         td.num data-field="stats.median_s" { (time(*median_s)) }
                                         td.num data-field="stats.p90_s" { (time(*p90_s)) }
                                     }
-                                    Some(Stats::Attempts { mean_count, .. }) => {
+                                    Some(Stats::Attempts { mean_count, mean_spent_s, median_spent_s, .. }) => {
                                         td.num data-field="stats.mean_count" { (mean_count.map_or_else(|| "—".to_owned(), number)) }
+                                        td.num data-field="stats.mean_spent_s" { (time(*mean_spent_s)) }
+                                        td.num data-field="stats.median_spent_s" { (time(*median_spent_s)) }
                                     }
                                     None => {}
                                 }
@@ -401,6 +407,12 @@ fn window_table(
             }
         }
     }
+}
+
+/// Where the team's section of a rule split per person leaves something
+/// to each person's section.
+fn under_people(what: &str) -> Markup {
+    html! { p.note { (what) " per person under " a href="#people" { "People" } "." } }
 }
 
 /// Every breach of some windows: which lead, and why.
