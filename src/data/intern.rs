@@ -6,8 +6,9 @@
 //! that every blank value (empty after trimming white space) is symbol 0:
 //! `is empty` then needs no string at all.
 
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
+
+use rustc_hash::FxHashMap;
 
 /// The symbol of every blank or missing value.
 pub const BLANK: u32 = 0;
@@ -19,8 +20,10 @@ pub const PRESENT: u32 = u32::MAX;
 /// A table of distinct field values.
 #[derive(Debug)]
 pub struct Interner {
-    /// Shared with `values`, so a new value costs one allocation.
-    by_value: HashMap<Arc<str>, u32>,
+    /// Shared with `values`, so a new value costs one allocation. FxHash:
+    /// every cell of every row is looked up here, and the values are not
+    /// attacker-chosen keys a slower, DoS-resistant hash would guard.
+    by_value: FxHashMap<Arc<str>, u32>,
     /// Indexed by symbol; `values[0]` is the blank value.
     values: Vec<Arc<str>>,
     /// Each value's number, parsed the first time a condition asks for it:
@@ -38,7 +41,7 @@ impl Interner {
     /// An interner holding only the blank value.
     pub fn new() -> Self {
         Interner {
-            by_value: HashMap::new(),
+            by_value: FxHashMap::default(),
             values: vec![Arc::from("")],
             numbers: vec![OnceLock::from(None)],
         }

@@ -10,6 +10,8 @@
 //! are issues too (see [`Leads::rejected_line`]).
 
 use std::collections::{BTreeMap, HashMap};
+
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -25,7 +27,8 @@ use super::{Format, RowCounts, Wanted};
 #[derive(Debug, Default)]
 pub struct Leads {
     ids: Vec<Box<str>>,
-    by_id: HashMap<Box<str>, u32>,
+    /// FxHash: every activity row looks its lead up here.
+    by_id: FxHashMap<Box<str>, u32>,
     /// Ids whose first row was rejected, with that row's line.
     rejected: HashMap<Box<str>, u64>,
     handoff: Vec<Option<DateTime<Utc>>>,
