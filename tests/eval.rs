@@ -307,6 +307,10 @@ fn handoff_fields_and_late_missing_or_unanchored_feedback() {
                 .to_owned(),
         ]
     );
+    assert_eq!(
+        json(w)["handovers"],
+        serde_json::json!({"on_time": 1, "late": 1, "missing": 1})
+    );
     // WAIT was never touched: its feedback window has not begun.
     assert_eq!(
         json(w)["counts"],

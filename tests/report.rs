@@ -135,7 +135,7 @@ fn fields(w: &Value) -> Vec<(String, Value)> {
     if let Some(e) = w.get("expected_to_date") {
         out.push(("expected_to_date".to_owned(), e.clone()));
     }
-    for part in ["counts", "stats"] {
+    for part in ["counts", "stats", "handovers"] {
         for (k, v) in w.get(part).and_then(Value::as_object).into_iter().flatten() {
             match v.as_array() {
                 Some(list) if k == "distribution" => out.extend(list.iter().map(|d| {

@@ -390,6 +390,7 @@ impl<'a> Evaluator<'a> {
             stats: None,
             buckets: None,
             missing_fields: None,
+            handovers: None,
             breaches: Vec::new(),
         })
     }
@@ -528,6 +529,7 @@ impl<'a> Evaluator<'a> {
             samples: Vec<f64>,
             spent: Vec<f64>,
             missing: BTreeMap<String, u64>,
+            late: u64,
             breaches: Vec<Breach>,
         }
         let (mut cells, groups) = self.cells::<Cell>(rule, run);
@@ -563,6 +565,7 @@ impl<'a> Evaluator<'a> {
             if let Some(spent) = judged.spent_s {
                 cell.spent.push(spent);
             }
+            cell.late += u64::from(judged.late);
             for field in judged.missing {
                 *cell.missing.entry(field).or_default() += 1;
             }
@@ -636,6 +639,13 @@ impl<'a> Evaluator<'a> {
                 }
                 _ => None,
             };
+            if let Spec::DutyWithin { .. } = &rule.spec {
+                v.handovers = Some(Handovers {
+                    on_time: cell.met,
+                    late: cell.late,
+                    missing: cell.missed - cell.late,
+                });
+            }
             if let Spec::DutyAtHandoff { fields, .. } = &rule.spec {
                 v.missing_fields = Some(
                     fields
@@ -755,6 +765,7 @@ impl<'a> Evaluator<'a> {
                             .collect(),
                     ),
                     missing_fields: None,
+                    handovers: None,
                     breaches,
                 }
             })
@@ -772,6 +783,8 @@ pub struct Judged {
     pub spent_s: Option<f64>,
     /// The fields the lead lacked (duties at handoff).
     pub missing: Vec<String>,
+    /// A hand-over came, but after the deadline (duties within a window).
+    pub late: bool,
     /// The deadline the lead was held to, when there is one.
     pub deadline: Option<DateTime<Utc>>,
 }
@@ -818,6 +831,7 @@ fn judge(
         sample: None,
         spent_s: None,
         missing: Vec::new(),
+        late: false,
         deadline: None,
     };
     Some(match (&rule.spec, &run.states) {
@@ -838,6 +852,7 @@ fn judge(
                 sample: took.map(|t| t as f64),
                 spent_s: None,
                 missing: Vec::new(),
+                late: false,
                 deadline: s.deadline,
             }
         }
@@ -865,6 +880,7 @@ fn judge(
                 sample: Some(tally.count as f64),
                 spent_s: Some(tally.spent_ms as f64 / 1000.0),
                 missing: Vec::new(),
+                late: false,
                 deadline: s.deadline,
             }
         }
@@ -880,6 +896,7 @@ fn judge(
                 sample: None,
                 spent_s: None,
                 missing: missing.iter().map(|f| (*f).to_owned()).collect(),
+                late: false,
                 deadline: Some(s.handoff),
             }
         }
@@ -900,11 +917,15 @@ fn judge(
             };
             let (outcome, deadline) =
                 duty::judge_within(state, anchor_at, clock, as_of, anchor_text, window_text);
+            // Missed with a complete hand-over after the anchor: it came late.
+            let late = matches!(outcome, Outcome::Missed(_))
+                && anchor_at.is_some_and(|a| state.complete.iter().any(|t| *t >= a));
             Judged {
                 outcome,
                 sample: None,
                 spent_s: None,
                 missing: Vec::new(),
+                late,
                 deadline,
             }
         }

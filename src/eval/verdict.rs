@@ -55,6 +55,10 @@ pub struct WindowVerdict {
     /// `at handoff` duties: each required field and how many leads lacked it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub missing_fields: Option<Vec<MissingField>>,
+    /// Duties within a window: decided hand-overs on time, late, or missing
+    /// (none, or none complete, by the deadline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handovers: Option<Handovers>,
     pub breaches: Vec<Breach>,
 }
 
@@ -132,6 +136,13 @@ pub enum Stats {
 pub struct AttemptCount {
     pub attempts: u64,
     pub leads: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Handovers {
+    pub on_time: u64,
+    pub late: u64,
+    pub missing: u64,
 }
 
 /// For `at handoff` duties: how many of the window's leads lacked a field.

@@ -315,6 +315,7 @@ mod tests {
             stats: None,
             buckets: None,
             missing_fields: None,
+            handovers: None,
             breaches: Vec::new(),
         }
     }

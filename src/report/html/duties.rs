@@ -51,6 +51,9 @@ pub(super) fn duty(
             }
             (window_table(rule, windows, None, &caption))
         }
+        @if windows.iter().any(|w| w.handovers.is_some()) {
+            (handovers(rule, windows, scope))
+        }
         @if at_handoff {
             @if per_person {
                 (under_people("Hand-over completeness by field is drawn"))
@@ -62,6 +65,38 @@ pub(super) fn duty(
             (under_people("The leads missed are listed"))
         } @else {
             (breaches_table(rule, windows))
+        }
+    }
+}
+
+/// Hand-overs within a window after an event: on time, late, or missing.
+fn handovers(rule: &RuleVerdict, windows: &[&WindowVerdict], scope: Scope) -> Markup {
+    let grouped = grouped(windows);
+    html! {
+        table {
+            caption { (rule.name) (scope.suffix()) ": hand-overs on time, late and missing (decided leads)" }
+            thead {
+                tr {
+                    th { "window" }
+                    @if grouped { th { "person" } }
+                    th.num { "on time" }
+                    th.num { "late" }
+                    th.num { "missing" }
+                }
+            }
+            tbody {
+                @for w in windows {
+                    @if let Some(h) = &w.handovers {
+                        tr data-rule=(rule.name) data-window=(w.window) data-group=[w.group.as_deref()] {
+                            td { (window_label(w)) }
+                            @if grouped { td { (w.group.as_deref().map(person).unwrap_or("")) } }
+                            td.num data-field="handovers.on_time" { (h.on_time) }
+                            td.num data-field="handovers.late" { (h.late) }
+                            td.num data-field="handovers.missing" { (h.missing) }
+                        }
+                    }
+                }
+            }
         }
     }
 }
