@@ -4,25 +4,13 @@
 
 use std::path::PathBuf;
 
-fn accord(args: &[&str]) -> (String, String, i32) {
-    let out = assert_cmd::Command::cargo_bin("accord")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap(),
-    )
-}
+mod common;
+
+use common::run as accord;
 
 /// A test file next to the bundled agreement's path, in a fresh folder.
 fn test_file(name: &str, body: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("accord-tests-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("tests", name);
     let path = dir.join(format!("{name}.test.toml"));
     let agreement = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules/b2b-inbound.sla");
     std::fs::write(

@@ -6,20 +6,14 @@
     clippy::panic
 )]
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn accord() -> Command {
-    let mut cmd = Command::cargo_bin("accord").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
+mod common;
+
+use common::accord;
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("accord-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::temp_dir("cli", name)
 }
 
 #[test]

@@ -16,7 +16,9 @@ use accord::agreement::check_source;
 use accord::check::Options;
 use accord::diff::{compare, Change, Diff, Direction};
 use accord::source::Source;
-use assert_cmd::Command;
+mod common;
+
+use common::accord;
 use predicates::prelude::*;
 
 const BASE: &str = r#"# Base agreement for diff tests.
@@ -598,17 +600,8 @@ fn a_renamed_term_is_followed() {
 
 // The binary.
 
-fn accord() -> Command {
-    let mut cmd = Command::cargo_bin("accord").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("accord-diff-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::temp_dir("diff", name)
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> String {

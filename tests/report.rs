@@ -18,20 +18,9 @@ use std::sync::OnceLock;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 
-fn accord(args: &[&str]) -> (String, String, i32) {
-    let out = assert_cmd::Command::cargo_bin("accord")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-        out.status.code().unwrap(),
-    )
-}
+mod common;
+
+use common::run as accord;
 
 /// The sample's report, written once for every test here.
 fn page() -> &'static str {

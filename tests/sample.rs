@@ -3,20 +3,11 @@
 //! and its output is pinned, in every format.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::path::Path;
+mod common;
 
 fn accord(args: &[&str]) -> (String, i32) {
-    let out = assert_cmd::Command::cargo_bin("accord")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8(out.stdout).unwrap(),
-        out.status.code().unwrap(),
-    )
+    let (stdout, _, code) = common::run(args);
+    (stdout, code)
 }
 
 #[test]
@@ -37,7 +28,7 @@ fn the_sample_evaluates_to_the_pinned_verdicts() {
 fn every_sample_row_is_used_or_an_issue() {
     let (out, _) = accord(&["eval", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = common::root();
     let rows = |file: &str| -> u64 {
         let mut reader = csv::Reader::from_path(root.join(file)).unwrap();
         reader.byte_records().count() as u64

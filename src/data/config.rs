@@ -234,12 +234,6 @@ fn time_zone<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 mod tests {
     use super::*;
     use crate::data::testutil::temp_dir;

@@ -128,7 +128,6 @@ fn millis_of_fraction(frac: &str) -> Option<i64> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::{parse_duration, DurationUnit::*};
 

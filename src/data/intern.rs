@@ -122,7 +122,6 @@ fn parse_number(text: &str) -> Option<f64> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::{Interner, BLANK};
 

@@ -245,7 +245,6 @@ pub fn load_leads(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::data::testutil::write;

@@ -62,7 +62,6 @@ impl<R: Read> Read for LineCounting<R> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::LineCounting;
 

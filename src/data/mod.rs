@@ -115,7 +115,6 @@ pub(crate) mod testutil {
     pub fn temp_dir() -> PathBuf {
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("accord-data-{}-{n}", std::process::id()));
-        #[allow(clippy::unwrap_used)]
         std::fs::create_dir_all(&dir).unwrap();
         dir
     }
@@ -135,7 +134,6 @@ pub(crate) mod testutil {
     /// Write `contents` to `name` in a fresh directory and return its path.
     pub fn write(name: &str, contents: &str) -> PathBuf {
         let path = temp_dir().join(name);
-        #[allow(clippy::unwrap_used)]
         std::fs::write(&path, contents).unwrap();
         path
     }

@@ -191,12 +191,6 @@ impl Cursor<'_> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 mod tests {
     use super::parse_timestamp;
     use chrono::{DateTime, Utc};

@@ -844,7 +844,6 @@ fn aging(p: &mut Pair<'_, '_>, a: &View<'_>, b: &View<'_>) {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
     use crate::syntax::ast::{DurationUnit, Span, Spanned};
 

@@ -219,7 +219,6 @@ pub fn terms_used<'a>(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
     use crate::syntax::ast::{ClauseKind, Item};
     use crate::syntax::parse;

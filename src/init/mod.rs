@@ -83,7 +83,6 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, InitError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use crate::agreement::check_source;
     use crate::check::Options;

@@ -78,7 +78,6 @@ fn split_point(source: &str) -> Option<usize> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::{parse_in_two, split_point};
     use crate::syntax::parse_whole;

@@ -261,12 +261,6 @@ fn saturated(direction: i64) -> DateTime<Utc> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use super::*;
     use chrono_tz::Europe::Amsterdam;

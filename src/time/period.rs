@@ -114,12 +114,6 @@ pub fn day_start(tz: Tz, d: NaiveDate) -> DateTime<Utc> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use super::*;
     use chrono_tz::{America::Santiago, Europe::Amsterdam};

@@ -72,12 +72,6 @@ fn elapsed_fraction(tz: Tz, day: NaiveDate, as_of: DateTime<Utc>) -> f64 {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use super::*;
     use crate::time::period::windows;
