@@ -631,38 +631,15 @@ fn target_table(old: Plan, new: Plan) -> Vec<TargetChange> {
     rows.into_iter().map(|(_, r)| r).collect()
 }
 
-/// What a window clause is called: `window when persona is "CEO"`.
-fn applies_text(applies: &Applies) -> String {
-    match applies {
-        Applies::When(c) => format!("when {}", format::condition(c)),
-        Applies::Otherwise(_) => "otherwise".to_owned(),
-    }
-}
-
-fn window_text(w: &Window) -> String {
-    match &w.calendar {
-        Some(c) => format!("{} on {}", format::duration(&w.duration), c.node),
-        None => format::duration(&w.duration),
-    }
-}
-
-fn band_text(b: &Band) -> String {
-    match b {
-        Band::Between { min, max } => format!("between {} and {}", min.node, max.node),
-        Band::AtLeast(min) => format!("at least {}", min.node),
-        Band::AtMost(max) => format!("at most {}", max.node),
-    }
-}
-
 fn alt_text(alt: &Alt<'_>) -> String {
     let band = alt
         .band
-        .map(|b| format!("{} ", band_text(b)))
+        .map(|b| format!("{} ", format::band(b)))
         .unwrap_or_default();
     format!(
         "{band}within {} {}",
-        window_text(alt.window),
-        applies_text(alt.applies)
+        format::window(alt.window),
+        format::applies(alt.applies)
     )
 }
 
@@ -694,12 +671,12 @@ fn alternatives(p: &mut Pair<'_, '_>, a: &View<'_>, b: &View<'_>) {
         }
     }
     for new in added {
-        let clause = format!("clause {}", applies_text(new.applies));
+        let clause = format!("clause {}", format::applies(new.applies));
         p.push(&clause, None, Some(alt_text(new)), Direction::Changed);
     }
     for (i, old) in a.alts.iter().enumerate() {
         if !used.get(i).copied().unwrap_or(false) {
-            let clause = format!("clause {}", applies_text(old.applies));
+            let clause = format!("clause {}", format::applies(old.applies));
             p.push(&clause, Some(alt_text(old)), None, Direction::Changed);
         }
     }
@@ -711,7 +688,7 @@ fn alternatives(p: &mut Pair<'_, '_>, a: &View<'_>, b: &View<'_>) {
             Some(
                 v.alts
                     .iter()
-                    .map(|alt| applies_text(alt.applies))
+                    .map(|alt| format::applies(alt.applies))
                     .collect::<Vec<_>>()
                     .join(", "),
             )
@@ -722,13 +699,13 @@ fn alternatives(p: &mut Pair<'_, '_>, a: &View<'_>, b: &View<'_>) {
         let (Some(old), Some(new)) = (a.alts.get(i), b.alts.get(j)) else {
             continue;
         };
-        let applies = applies_text(new.applies);
+        let applies = format::applies(new.applies);
         if let (Some(x), Some(y)) = (old.band, new.band) {
             if let Some(d) = band_direction((x.min(), x.max()), (y.min(), y.max())) {
                 p.push(
                     &format!("attempts {applies}"),
-                    Some(band_text(x)),
-                    Some(band_text(y)),
+                    Some(format::band(x)),
+                    Some(format::band(y)),
                     d,
                 );
             }
@@ -737,8 +714,8 @@ fn alternatives(p: &mut Pair<'_, '_>, a: &View<'_>, b: &View<'_>) {
             let deadline = new.band.map_or(Deadline::Due, |band| b.counts(band));
             p.push(
                 &format!("window {applies}"),
-                Some(window_text(old.window)),
-                Some(window_text(new.window)),
+                Some(format::window(old.window)),
+                Some(format::window(new.window)),
                 deadline.judge(m),
             );
         }
@@ -771,7 +748,7 @@ fn duty(p: &mut Pair<'_, '_>, a: &View<'_>, b: &View<'_>) {
                 Anchor::Handoff(_) => "handoff".to_owned(),
                 Anchor::First(c) => format!("first {}", format::condition(c)),
             };
-            format!("within {} after {anchor}", window_text(window))
+            format!("within {} after {anchor}", format::window(window))
         }
         _ => "at handoff".to_owned(),
     };
@@ -790,8 +767,8 @@ fn duty(p: &mut Pair<'_, '_>, a: &View<'_>, b: &View<'_>) {
             } else if let Some(m) = window_move(w0, w1) {
                 p.push(
                     "window",
-                    Some(window_text(w0)),
-                    Some(window_text(w1)),
+                    Some(format::window(w0)),
+                    Some(format::window(w1)),
                     Deadline::Due.judge(m),
                 );
             }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::flips::Flip;
 use super::{Change, Direction, Rename, TargetChange};
 use crate::report::table;
-use crate::report::verdict::number;
+use crate::report::verdict::{md, number};
 
 /// Everything one run found; the JSON document as it is printed.
 #[derive(Debug, Serialize)]
@@ -166,10 +166,6 @@ pub fn human(doc: &Document<'_>) -> String {
         }
     }
     out
-}
-
-fn md(s: &str) -> String {
-    s.replace('|', "\\|")
 }
 
 fn md_table(rows: &[Vec<String>]) -> String {

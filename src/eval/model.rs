@@ -67,6 +67,8 @@ pub struct Alt<T> {
     pub value: T,
     /// The window as written (`1h on office`), for reasons.
     pub window: String,
+    /// Whom it applies to as written (`when persona is "CEO"`, `otherwise`).
+    pub applies: String,
     /// The whole clause as written, for explanations.
     pub text: String,
 }
@@ -297,13 +299,10 @@ impl Builder<'_> {
         }
     }
 
-    fn when(&mut self, applies: &Applies, rule: &str) -> (Option<Cond>, String) {
+    fn when(&mut self, applies: &Applies, rule: &str) -> Option<Cond> {
         match applies {
-            Applies::When(c) => (
-                Some(self.lead_cond(c, rule)),
-                format!("when {}", format::condition(c)),
-            ),
-            Applies::Otherwise(_) => (None, "otherwise".to_owned()),
+            Applies::When(c) => Some(self.lead_cond(c, rule)),
+            Applies::Otherwise(_) => None,
         }
     }
 
@@ -363,13 +362,17 @@ impl Builder<'_> {
                 }
                 ClauseKind::First(c) => first = self.activity_cond(c, &name),
                 ClauseKind::Within { window, applies } => {
-                    let (when, applies_text) = self.when(applies, &name);
                     response_alts.push(Alt {
-                        when,
+                        when: self.when(applies, &name),
                         clock: self.clock(window),
                         value: (),
-                        window: window_text(window),
-                        text: format!("within {} {applies_text}", window_text(window)),
+                        window: format::window(window),
+                        applies: format::applies(applies),
+                        text: format!(
+                            "within {} {}",
+                            format::window(window),
+                            format::applies(applies)
+                        ),
                     });
                 }
                 ClauseKind::Target {
@@ -387,20 +390,18 @@ impl Builder<'_> {
                     window,
                     applies,
                 } => {
-                    let (when, applies_text) = self.when(applies, &name);
-                    let band_text = match band {
-                        Band::Between { min, max } => {
-                            format!("between {} and {}", min.node, max.node)
-                        }
-                        Band::AtLeast(min) => format!("at least {}", min.node),
-                        Band::AtMost(max) => format!("at most {}", max.node),
-                    };
                     attempt_alts.push(Alt {
-                        when,
+                        when: self.when(applies, &name),
                         clock: self.clock(window),
                         value: (band.min(), band.max()),
-                        window: window_text(window),
-                        text: format!("{band_text} within {} {applies_text}", window_text(window)),
+                        window: format::window(window),
+                        applies: format::applies(applies),
+                        text: format!(
+                            "{} within {} {}",
+                            format::band(band),
+                            format::window(window),
+                            format::applies(applies)
+                        ),
                     });
                 }
                 ClauseKind::Until(c) => until = Some(self.activity_cond(c, &name)),
@@ -414,7 +415,12 @@ impl Builder<'_> {
                             format!("the first {}", format::condition(c)),
                         ),
                     };
-                    within = Some((self.clock(window), window_text(window), anchor, anchor_text));
+                    within = Some((
+                        self.clock(window),
+                        format::window(window),
+                        anchor,
+                        anchor_text,
+                    ));
                 }
                 ClauseKind::Provide { fields, by } => provide = (fields, by.as_ref()),
                 ClauseKind::Contact(c) => contact = self.activity_cond(c, &name),
@@ -502,13 +508,6 @@ impl Builder<'_> {
             per,
             spec,
         }
-    }
-}
-
-fn window_text(w: &Window) -> String {
-    match &w.calendar {
-        Some(c) => format!("{} on {}", format::duration(&w.duration), c.node),
-        None => format::duration(&w.duration),
     }
 }
 

@@ -422,10 +422,6 @@ fn clause(kind: &ClauseKind) -> (String, Option<String>) {
         }
         s
     };
-    let applies_text = |applies: &Applies| match applies {
-        Applies::When(c) => format!("when {}", condition(c)),
-        Applies::Otherwise(_) => "otherwise".to_owned(),
-    };
     let text = match kind {
         ClauseKind::Owner(team) => format!("owner {}", team.node),
         ClauseKind::Leads(c) => format!("leads {}", condition(c)),
@@ -454,7 +450,10 @@ fn clause(kind: &ClauseKind) -> (String, Option<String>) {
         }
         ClauseKind::First(c) => format!("first {}", condition(c)),
         ClauseKind::Within { window: w, applies } => {
-            return (format!("within {}", window(w)), Some(applies_text(applies)))
+            return (
+                format!("within {}", window(w)),
+                Some(self::applies(applies)),
+            )
         }
         ClauseKind::Target {
             percent: p,
@@ -469,14 +468,9 @@ fn clause(kind: &ClauseKind) -> (String, Option<String>) {
             window: w,
             applies,
         } => {
-            let band = match band {
-                Band::Between { min, max } => format!("between {} and {}", min.node, max.node),
-                Band::AtLeast(min) => format!("at least {}", min.node),
-                Band::AtMost(max) => format!("at most {}", max.node),
-            };
             return (
-                format!("{band} within {}", window(w)),
-                Some(applies_text(applies)),
+                format!("{} within {}", self::band(band), window(w)),
+                Some(self::applies(applies)),
             );
         }
         ClauseKind::Until(c) => format!("until {}", condition(c)),
@@ -508,10 +502,28 @@ fn clause(kind: &ClauseKind) -> (String, Option<String>) {
     (text, None)
 }
 
-fn window(w: &Window) -> String {
+/// A window as written: `1h on office`, `14d`.
+pub fn window(w: &Window) -> String {
     match &w.calendar {
         Some(cal) => format!("{} on {}", duration(&w.duration), cal.node),
         None => duration(&w.duration),
+    }
+}
+
+/// An attempts band as written: `between 6 and 9`, `at least 3`.
+pub fn band(b: &Band) -> String {
+    match b {
+        Band::Between { min, max } => format!("between {} and {}", min.node, max.node),
+        Band::AtLeast(min) => format!("at least {}", min.node),
+        Band::AtMost(max) => format!("at most {}", max.node),
+    }
+}
+
+/// Whom a window clause applies to: `when persona is "CEO"` or `otherwise`.
+pub fn applies(a: &Applies) -> String {
+    match a {
+        Applies::When(c) => format!("when {}", condition(c)),
+        Applies::Otherwise(_) => "otherwise".to_owned(),
     }
 }
 

@@ -436,6 +436,7 @@ pub fn markdown(v: &Verdict) -> String {
     out
 }
 
-fn md(s: &str) -> String {
+/// Text for a Markdown table cell.
+pub(crate) fn md(s: &str) -> String {
     s.replace('|', "\\|")
 }

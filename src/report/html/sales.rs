@@ -161,12 +161,7 @@ fn clause_bands(page: &Page, rule: &RuleVerdict) -> Vec<ClauseBand> {
     };
     let mut bands: Vec<ClauseBand> = Vec::new();
     for a in alts {
-        // The clause reads `BAND within WINDOW when C` (or `otherwise`):
-        // whom it applies to is what follows the window.
-        let applies = a
-            .text
-            .split_once(&format!(" within {} ", a.window))
-            .map_or(a.text.as_str(), |(_, applies)| applies);
+        let applies = a.applies.as_str();
         match bands.iter_mut().find(|b| (b.min, b.max) == a.value) {
             Some(b) => {
                 b.text = format!("{}; {}", b.text, a.text);
