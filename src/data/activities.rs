@@ -17,7 +17,7 @@ use super::duration::{parse_duration, DurationUnit};
 use super::intern::{is_blank, Interner};
 use super::issue::{quoted, DataError, DataIssue, RowProblems};
 use super::leads::Leads;
-use super::table::{FieldSpec, Need, Table};
+use super::table::{FieldSpec, Table};
 use super::timestamp::parse_timestamp;
 use super::{Format, RowCounts, Wanted};
 
@@ -63,20 +63,12 @@ pub fn stream_activities(
     mut visit: impl FnMut(&Activity, &Interner),
 ) -> Result<RowCounts, DataError> {
     let mut specs = vec![
-        required("lead"),
-        required("at"),
-        required("kind"),
-        FieldSpec {
-            name: "duration".to_owned(),
-            need: Need::Optional,
-        },
+        FieldSpec::required("lead"),
+        FieldSpec::required("at"),
+        FieldSpec::required("kind"),
+        FieldSpec::optional("duration"),
     ];
-    specs.extend(needed.iter().map(|w| FieldSpec {
-        name: w.field.clone(),
-        need: Need::Used {
-            rule: w.rule.clone(),
-        },
-    }));
+    specs.extend(needed.iter().map(FieldSpec::used));
     let mut table = Table::open(path, format, "activities", columns, &specs)?;
     let file = table.file().to_owned();
     let names = table.column_names();
@@ -188,13 +180,6 @@ pub fn stream_activities(
     }
     table.finish()?;
     Ok(counts)
-}
-
-fn required(name: &str) -> FieldSpec {
-    FieldSpec {
-        name: name.to_owned(),
-        need: Need::Required,
-    }
 }
 
 /// Where each field sits in the table's rows.

@@ -19,7 +19,7 @@ use chrono_tz::Tz;
 
 use super::intern::{is_blank, Interner};
 use super::issue::{quoted, DataError, DataIssue, RowProblems};
-use super::table::{FieldSpec, Need, Table};
+use super::table::{FieldSpec, Table};
 use super::timestamp::parse_timestamp;
 use super::{Format, RowCounts, Wanted};
 
@@ -128,21 +128,10 @@ pub fn load_leads(
     issues: &mut Vec<DataIssue>,
 ) -> Result<(Leads, RowCounts), DataError> {
     let mut specs = vec![
-        FieldSpec {
-            name: "id".to_owned(),
-            need: Need::Required,
-        },
-        FieldSpec {
-            name: "handed_off_at".to_owned(),
-            need: Need::Required,
-        },
+        FieldSpec::required("id"),
+        FieldSpec::required("handed_off_at"),
     ];
-    specs.extend(needed.iter().map(|w| FieldSpec {
-        name: w.field.clone(),
-        need: Need::Used {
-            rule: w.rule.clone(),
-        },
-    }));
+    specs.extend(needed.iter().map(FieldSpec::used));
     let mut table = Table::open(path, format, "leads", columns, &specs)?;
     let file = table.file().to_owned();
     let names = table.column_names();

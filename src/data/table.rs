@@ -35,7 +35,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use super::issue::{lower_first, DataError};
 use super::lines::LineCounting;
-use super::Format;
+use super::{Format, Wanted};
 
 /// How much a loader needs a field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +63,32 @@ impl Need {
 pub(crate) struct FieldSpec {
     pub name: String,
     pub need: Need,
+}
+
+impl FieldSpec {
+    pub fn required(name: &str) -> FieldSpec {
+        FieldSpec {
+            name: name.to_owned(),
+            need: Need::Required,
+        }
+    }
+
+    pub fn optional(name: &str) -> FieldSpec {
+        FieldSpec {
+            name: name.to_owned(),
+            need: Need::Optional,
+        }
+    }
+
+    /// A field the agreement uses, named in the error if the file lacks it.
+    pub fn used(wanted: &Wanted) -> FieldSpec {
+        FieldSpec {
+            name: wanted.field.clone(),
+            need: Need::Used {
+                rule: wanted.rule.clone(),
+            },
+        }
+    }
 }
 
 /// A requested field, resolved against the file.
