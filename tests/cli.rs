@@ -122,6 +122,23 @@ fn default_path_is_accord_toml_agreement_else_rules() {
 }
 
 #[test]
+fn a_broken_accord_toml_is_reported_not_passed_over() {
+    let dir = temp_dir("broken-toml");
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    std::fs::copy("rules/minimal.sla", dir.join("rules/good.sla")).unwrap();
+    std::fs::write(dir.join("accord.toml"), "agrement = \"good.sla\"\n").unwrap();
+    for command in [&["check"][..], &["fmt", "--check"][..]] {
+        accord()
+            .current_dir(&dir)
+            .args(command)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("accord::E100"))
+            .stderr(predicate::str::contains("did you mean `agreement`?"));
+    }
+}
+
+#[test]
 fn json_lists_diagnostics_with_positions() {
     let out = accord()
         .args([

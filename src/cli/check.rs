@@ -40,7 +40,11 @@ pub fn run(args: &Args) -> Exit {
     };
     let mut files: Vec<Checked> = Vec::new();
     let mut names: Vec<String> = Vec::new();
-    for found in crate::source::agreement_files(&super::default_paths(&args.paths)) {
+    let paths = match super::default_paths(&args.paths) {
+        Ok(paths) => paths,
+        Err(exit) => return exit,
+    };
+    for found in crate::source::agreement_files(&paths) {
         match found {
             Ok(path) => {
                 names.push(path.display().to_string());

@@ -22,7 +22,11 @@ pub fn run(args: &Args) -> Exit {
         return stdin();
     }
     let mut exit = Exit::Ok;
-    for found in source::agreement_files(&super::default_paths(&args.paths)) {
+    let paths = match super::default_paths(&args.paths) {
+        Ok(paths) => paths,
+        Err(exit) => return exit,
+    };
+    for found in source::agreement_files(&paths) {
         let result = found.and_then(|path| source::read(&path).map(|s| (path, s)));
         let outcome = match result {
             Ok((path, source)) => one(&path, source, args.check),

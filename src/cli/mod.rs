@@ -118,18 +118,15 @@ pub(crate) fn colour_for(terminal: bool) -> Colour {
 
 /// The agreements a command works on when none are named: `accord.toml`'s
 /// agreement if there is one, else the `rules` folder.
-pub(crate) fn default_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
+pub(crate) fn default_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Exit> {
     if !paths.is_empty() {
-        return paths.to_vec();
+        return Ok(paths.to_vec());
     }
-    if let Ok(text) = std::fs::read_to_string("accord.toml") {
-        if let Some(agreement) = text.parse::<toml::Table>().ok().and_then(|t| {
-            t.get("agreement")
-                .and_then(|a| a.as_str())
-                .map(PathBuf::from)
-        }) {
-            return vec![agreement];
-        }
+    // A broken accord.toml is reported, not passed over for `./rules`: a
+    // typo in it would otherwise quietly check the wrong files.
+    match crate::project::agreement_path(&crate::project::Overrides::default()) {
+        Ok(agreement) => Ok(vec![agreement]),
+        Err(crate::project::ProjectError::Missing { .. }) => Ok(vec![PathBuf::from("rules")]),
+        Err(e) => Err(inputs::fail(e.into())),
     }
-    vec![PathBuf::from("rules")]
 }
