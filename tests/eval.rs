@@ -441,3 +441,59 @@ fn a_field_the_agreement_uses_but_the_header_lacks_is_fatal() {
         "{text}"
     );
 }
+
+#[test]
+fn windows_with_nothing_decided_are_no_data_when_closed_and_on_track_when_open() {
+    // Tuesday 17:29: the hour of office time runs until Wednesday 10:29.
+    let leads = "id,handed_off_at\nT,2027-02-09 17:29\n";
+    let v = run(
+        RESPONSE,
+        leads,
+        "lead,at,kind\n",
+        "2027-02-10T00:00:00+01:00",
+    );
+    let status = |v: &Verdict, label: &str| json(window(v, "speed", label))["status"].clone();
+    assert_eq!(status(&v, "2027-01"), "no_data", "closed, no leads");
+    assert_eq!(
+        status(&v, "2027-02"),
+        "on_track",
+        "open, its lead undecided"
+    );
+    let v = run(
+        RESPONSE,
+        leads,
+        "lead,at,kind\n",
+        "2027-03-05T00:00:00+01:00",
+    );
+    assert_eq!(status(&v, "2027-02"), "missed");
+    assert_eq!(status(&v, "2027-03"), "on_track", "open, no leads yet");
+}
+
+#[test]
+fn a_value_without_a_weight_is_one_issue_however_many_quotas_meet_it() {
+    let rules = r#"
+  weights persona {
+    "CEO" 100
+  }
+  quota "value a" {
+    owner marketing
+    value >= 10 per month
+  }
+  quota "value b" {
+    owner marketing
+    value >= 20 per month
+  }
+"#;
+    let leads = "id,handed_off_at,persona\nA,2027-01-04 09:00,CEO\nB,2027-01-04 09:00,Intern\nC,2027-01-05 09:00,Intern\n";
+    let v = run(rules, leads, "lead,at,kind\n", "2027-02-01T00:00:00+01:00");
+    let messages: Vec<&str> = v.issues.iter().map(|i| i.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["persona \"Intern\" has no weight and `weights persona` has no `otherwise`; it weighs 0"]
+    );
+    assert_eq!(
+        (v.issues[0].line, v.issues[0].column.as_deref()),
+        (3, Some("persona"))
+    );
+    assert_eq!(json(window(&v, "value a", "2027-01"))["observed"], 100.0);
+}

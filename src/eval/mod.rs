@@ -97,6 +97,8 @@ pub struct Evaluator<'a> {
     runs: Vec<RuleRun>,
     issues: Vec<DataIssue>,
     leads_file: String,
+    /// Weights values already reported as having no weight.
+    unweighed: BTreeSet<(usize, u32)>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -117,6 +119,7 @@ impl<'a> Evaluator<'a> {
             runs: Vec::with_capacity(program.rules.len()),
             issues: Vec::new(),
             leads_file: leads_file.to_owned(),
+            unweighed: BTreeSet::new(),
         };
         for rule in &program.rules {
             let run = ev.scope(rule, interner, only);
@@ -428,7 +431,11 @@ impl<'a> Evaluator<'a> {
                 cell.1 += value;
             }
         }
+        // One issue per table and value, however many value quotas meet it.
         for ((table, sym), line) in unweighed {
+            if !self.unweighed.insert((table, sym)) {
+                continue;
+            }
             let field = self
                 .program
                 .weights
@@ -583,10 +590,14 @@ impl<'a> Evaluator<'a> {
             let closed = v.state == State::Closed;
             let decided = cell.met + cell.missed;
             let observed = (decided > 0).then(|| cell.met as f64 / decided as f64);
-            // A window without leads has nothing to judge, open or closed;
-            // one whose leads are all still open is on track.
+            // LANGUAGE.md §10/§12: a team member with no leads is `no_data`
+            // open or closed; otherwise nothing decided is `no_data` once
+            // closed and `on_track` while open.
+            let member_without_leads = rule.per.is_some()
+                && cell.leads == 0
+                && run.members.contains(&u32::try_from(g).unwrap_or(u32::MAX));
             v.status = match observed {
-                _ if cell.leads == 0 => Status::NoData,
+                _ if member_without_leads => Status::NoData,
                 None if closed => Status::NoData,
                 None => Status::OnTrack,
                 Some(o) if closed => {
