@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use super::Exit;
+use crate::data::Split;
 use crate::eval::run::{Evaluation, Options, RunError};
 use crate::project::{self, Overrides, Project};
 use crate::report::diagnostics;
@@ -56,6 +57,7 @@ impl DataArgs {
             as_of: self.as_of.clone(),
             strict: self.strict,
             progress,
+            split: Split::default(),
         }
     }
 }

@@ -6,18 +6,28 @@
 //! A row is used when its lead is a loaded lead and its `at` time and
 //! `duration` are readable. A blank `kind` is kept (it is just a value a
 //! condition may test); a blank or absent `duration` is 0.
+//!
+//! A large file is read in parts, one thread each (see [`Split`]): each part
+//! folds into a state of its own and the caller merges them, in file order.
+//! A CSV part is only kept when the part before it stopped exactly where it
+//! began (a line feed inside a quoted cell would otherwise have cut a row in
+//! two); when not, the earlier part's end is read again on this thread.
+//! Values are looked up, not interned ([`Wanted::lookup`]), so the parts
+//! share the interner unchanged.
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::duration::{parse_duration, DurationUnit};
-use super::intern::{is_blank, Interner};
+use super::intern::{is_blank, parse_number, Interner};
 use super::issue::{quoted, DataError, DataIssue, RowProblems};
 use super::leads::Leads;
-use super::table::{FieldSpec, Table};
+use super::record::Values;
+use super::table::{FieldSpec, Row, Table};
 use super::timestamp::parse_timestamp;
 use super::{Format, RowCounts, Wanted};
 
@@ -28,79 +38,260 @@ pub struct Activity<'a> {
     pub lead: u32,
     /// When it happened.
     pub at: DateTime<Utc>,
-    /// Its `kind`, interned.
-    pub kind: u32,
+    /// Its `kind`, as written.
+    pub kind: &'a str,
     /// How long it took, in milliseconds (0 when not given).
     pub duration_ms: i64,
-    /// Its position in the file among all data rows, counting from 0: the
-    /// tie-break between activities of one lead at the same instant.
+    /// The file offset where its row starts: orders activities as the file
+    /// does, the tie-break between activities of one lead at one instant.
     pub seq: u64,
     /// The physical line where its record starts.
     pub line: u64,
-    /// One interned value per entry of `needed`, in that order.
-    pub values: &'a [u32],
+    /// One value per entry of `needed`, in that order.
+    pub values: Values<'a>,
 }
 
-/// Stream the activities table through `visit`. `needed` pairs each activity
-/// field the agreement uses with a rule that uses it; `values` in each
-/// [`Activity`] follow it entry for entry. Rows that cannot be used are
-/// appended to `issues`.
+/// The activities table and what reading it needs.
+pub struct ActivitySource<'a> {
+    pub path: &'a Path,
+    pub format: Format,
+    pub columns: &'a BTreeMap<String, String>,
+    pub duration_unit: DurationUnit,
+    /// The zone of local times.
+    pub tz: Tz,
+    /// Each activity field the agreement uses, with a rule that uses it;
+    /// [`Activity::values`] follow it entry for entry.
+    pub needed: &'a [Wanted],
+    pub leads: &'a Leads,
+    pub interner: &'a Interner,
+}
+
+/// How far to split the reading of a large file.
+#[derive(Debug, Clone, Copy)]
+pub struct Split {
+    /// At most this many parts, one thread each.
+    pub threads: usize,
+    /// No part smaller than this: a thread costs more than a small part.
+    pub min_bytes: u64,
+}
+
+impl Default for Split {
+    /// A part per core, of at least 4 MiB.
+    fn default() -> Self {
+        Split {
+            threads: std::thread::available_parallelism().map_or(1, usize::from),
+            min_bytes: 4 << 20,
+        }
+    }
+}
+
+/// How often `progress` hears, in rows (per part).
+const PROGRESS_EVERY: u64 = 1 << 16;
+
+/// Stream the activities through `visit`, which folds each into the state
+/// of its part (`init` makes one); the states come back in file order.
+/// Rows that cannot be used are appended to `issues`, in file order.
+/// `progress` hears the number of rows read so far, every so often.
 ///
 /// For JSON Lines a needed column that no line has is only known at the end,
 /// so the error comes after the rows were visited: on `Err`, throw away what
 /// the visitor gathered.
-#[allow(clippy::too_many_arguments)] // The signature the CLI's data step calls; every input is distinct.
-pub fn stream_activities(
-    path: &Path,
-    format: Format,
-    columns: &BTreeMap<String, String>,
-    duration_unit: DurationUnit,
-    tz: Tz,
-    needed: &[Wanted],
-    leads: &Leads,
-    interner: &mut Interner,
+pub fn stream_activities<S: Send>(
+    source: &ActivitySource<'_>,
+    split: Split,
+    init: impl Fn() -> S + Sync,
+    visit: impl Fn(&mut S, &Activity<'_>) + Sync,
     issues: &mut Vec<DataIssue>,
-    mut visit: impl FnMut(&Activity, &Interner),
-) -> Result<RowCounts, DataError> {
+    progress: Option<&mut dyn FnMut(u64)>,
+) -> Result<(Vec<S>, RowCounts), DataError> {
     let mut specs = vec![
         FieldSpec::required("lead"),
         FieldSpec::required("at"),
         FieldSpec::required("kind"),
         FieldSpec::optional("duration"),
     ];
-    specs.extend(needed.iter().map(FieldSpec::used));
-    let mut table = Table::open(path, format, "activities", columns, &specs)?;
-    let file = table.file().to_owned();
-    let names = table.column_names();
-    let column = |slot: usize| names.get(slot).map(String::as_str);
-    let slots = Slots {
-        lead: table.slot("lead"),
-        at: table.slot("at"),
-        kind: table.slot("kind"),
-        duration: table.slot("duration"),
-        needed: needed.iter().map(|w| table.slot(&w.field)).collect(),
-    };
-
+    specs.extend(source.needed.iter().map(FieldSpec::used));
+    let mut table = Table::open(
+        source.path,
+        source.format,
+        "activities",
+        source.columns,
+        &specs,
+    )?;
+    let reader = Reader::new(&table, source);
+    let starts = table.starts(split.threads, split.min_bytes)?;
+    let ends: Vec<u64> = starts.iter().skip(1).copied().chain([u64::MAX]).collect();
+    let read = AtomicU64::new(0);
+    let mut parts: Vec<Part<S>> = Vec::new();
+    std::thread::scope(|scope| -> Result<(), DataError> {
+        let (table, reader, init, visit, read) = (&table, &reader, &init, &visit, &read);
+        let spawned: Vec<_> = starts
+            .iter()
+            .zip(&ends)
+            .skip(1)
+            .map(|(&start, &end)| {
+                scope.spawn(move || reader.read(table.part(start)?, end, init(), visit, read, None))
+            })
+            .collect();
+        let (first_start, first_end) = (starts.first().copied(), ends.first().copied());
+        if let (Some(start), Some(end)) = (first_start, first_end) {
+            parts.push(reader.read(table.part(start)?, end, init(), visit, read, progress)?);
+        }
+        for handle in spawned {
+            // A part that panicked is a bug: pass its panic on.
+            let part = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            let Some(previous) = parts.last() else {
+                break;
+            };
+            if previous.stopped != part.first {
+                // The part began inside a row: the one before it knows
+                // where the next row really starts; read on from there.
+                if let Some(at) = previous.stopped {
+                    let rest = table.part(at)?;
+                    parts.push(reader.read(rest, u64::MAX, init(), visit, read, None)?);
+                }
+                break;
+            }
+            parts.push(part);
+        }
+        Ok(())
+    })?;
     let mut counts = RowCounts::default();
-    let mut problems = RowProblems::default();
-    let mut values: Vec<u32> = Vec::with_capacity(needed.len());
-    while let Some(row) = table.next_row()? {
-        let seq = counts.read;
-        counts.read += 1;
+    let mut states = Vec::with_capacity(parts.len());
+    for part in parts {
+        table.absorb(&part.table);
+        counts.read += part.counts.read;
+        counts.used += part.counts.used;
+        counts.issues += part.counts.issues;
+        issues.extend(part.issues);
+        states.push(part.state);
+    }
+    table.finish()?;
+    Ok((states, counts))
+}
+
+/// One part, read.
+struct Part<S> {
+    state: S,
+    counts: RowCounts,
+    issues: Vec<DataIssue>,
+    /// Where its first row starts, and where the row it stopped before does
+    /// (None: the end of the file).
+    first: Option<u64>,
+    stopped: Option<u64>,
+    table: Table,
+}
+
+/// Turns rows into activities: where each field sits, and what to look up.
+struct Reader<'s> {
+    source: &'s ActivitySource<'s>,
+    file: String,
+    names: Vec<String>,
+    lead: Option<usize>,
+    at: Option<usize>,
+    kind: Option<usize>,
+    duration: Option<usize>,
+    needed: Vec<Option<usize>>,
+}
+
+impl<'s> Reader<'s> {
+    fn new(table: &Table, source: &'s ActivitySource<'s>) -> Reader<'s> {
+        Reader {
+            source,
+            file: table.file().to_owned(),
+            names: table.column_names(),
+            lead: table.slot("lead"),
+            at: table.slot("at"),
+            kind: table.slot("kind"),
+            duration: table.slot("duration"),
+            needed: source.needed.iter().map(|w| table.slot(&w.field)).collect(),
+        }
+    }
+
+    fn column(&self, slot: Option<usize>) -> Option<&str> {
+        slot.and_then(|s| self.names.get(s)).map(String::as_str)
+    }
+
+    /// Reads rows until the first that starts at or after `end`.
+    fn read<S>(
+        &self,
+        mut table: Table,
+        end: u64,
+        mut state: S,
+        visit: &impl Fn(&mut S, &Activity<'_>),
+        read: &AtomicU64,
+        mut progress: Option<&mut dyn FnMut(u64)>,
+    ) -> Result<Part<S>, DataError> {
+        let mut counts = RowCounts::default();
+        let mut issues = Vec::new();
+        let mut problems = RowProblems::default();
+        let mut symbols: Vec<u32> = Vec::with_capacity(self.needed.len());
+        let mut numbers: Vec<Option<f64>> = Vec::with_capacity(self.needed.len());
+        let (mut first, mut stopped) = (None, None);
+        while let Some(row) = table.next_row()? {
+            if row.offset >= end {
+                stopped = Some(row.offset);
+                break;
+            }
+            first.get_or_insert(row.offset);
+            counts.read += 1;
+            if counts.read % PROGRESS_EVERY == 0 {
+                let total = read.fetch_add(PROGRESS_EVERY, Ordering::Relaxed) + PROGRESS_EVERY;
+                if let Some(report) = progress.as_mut() {
+                    report(total);
+                }
+            }
+            let decoded = self.decode(&row, &mut problems, &mut symbols, &mut numbers);
+            if let Some(issue) = problems.take_issue(&self.file, row.line) {
+                issues.push(issue);
+                counts.issues += 1;
+                continue;
+            }
+            let Some(activity) = decoded else {
+                // Unreachable: a row without a lead or a time always has a problem.
+                continue;
+            };
+            visit(&mut state, &activity);
+            counts.used += 1;
+        }
+        Ok(Part {
+            state,
+            counts,
+            issues,
+            first,
+            stopped,
+            table,
+        })
+    }
+
+    /// The row as an activity, with what is wrong with it in `problems`.
+    fn decode<'r>(
+        &self,
+        row: &Row<'r>,
+        problems: &mut RowProblems,
+        symbols: &'r mut Vec<u32>,
+        numbers: &'r mut Vec<Option<f64>>,
+    ) -> Option<Activity<'r>> {
+        let source = self.source;
         if let Some(reason) = row.broken() {
             problems.add(None, reason.to_owned());
         }
         let cell = |slot: Option<usize>| slot.map_or(Ok(""), |s| row.get(s));
 
         let mut lead = None;
-        match cell(slots.lead) {
-            Err(reason) => problems.add(slots.lead.and_then(column), reason.to_owned()),
+        match cell(self.lead) {
+            Err(reason) => problems.add(self.column(self.lead), reason.to_owned()),
             Ok(text) if is_blank(text) => {
                 if row.broken().is_none() {
-                    problems.add(slots.lead.and_then(column), "missing lead id".to_owned());
+                    problems.add(self.column(self.lead), "missing lead id".to_owned());
                 }
             }
-            Ok(text) => match (leads.index_of(text), leads.rejected_line(text)) {
+            Ok(text) => match (
+                source.leads.index_of(text),
+                source.leads.rejected_line(text),
+            ) {
                 (Some(i), _) => lead = Some(i),
                 (None, Some(line)) => problems.add(
                     None,
@@ -116,84 +307,70 @@ pub fn stream_activities(
         }
 
         let mut at = None;
-        match cell(slots.at) {
-            Err(reason) => problems.add(slots.at.and_then(column), reason.to_owned()),
+        match cell(self.at) {
+            Err(reason) => problems.add(self.column(self.at), reason.to_owned()),
             Ok(text) if is_blank(text) => {
                 if row.broken().is_none() {
-                    problems.add(slots.at.and_then(column), "missing time".to_owned());
+                    problems.add(self.column(self.at), "missing time".to_owned());
                 }
             }
-            Ok(text) => match parse_timestamp(text, tz) {
+            Ok(text) => match parse_timestamp(text, source.tz) {
                 Ok(t) => at = Some(t),
                 Err(reason) => problems.add(
-                    slots.at.and_then(column),
+                    self.column(self.at),
                     format!("invalid time {}: {reason}", quoted(text)),
                 ),
             },
         }
 
         let mut duration_ms = 0;
-        match cell(slots.duration) {
-            Err(reason) => problems.add(slots.duration.and_then(column), reason.to_owned()),
-            Ok(text) => match parse_duration(text, duration_unit) {
+        match cell(self.duration) {
+            Err(reason) => problems.add(self.column(self.duration), reason.to_owned()),
+            Ok(text) => match parse_duration(text, source.duration_unit) {
                 Ok(ms) => duration_ms = ms,
                 Err(reason) => problems.add(
-                    slots.duration.and_then(column),
+                    self.column(self.duration),
                     format!("invalid duration {}: {reason}", quoted(text)),
                 ),
             },
         }
 
-        for slot in [slots.kind].iter().chain(&slots.needed).flatten() {
-            if let Err(reason) = row.get(*slot) {
-                problems.add(column(*slot), reason.to_owned());
+        let kind = match cell(self.kind) {
+            Ok(text) => text,
+            Err(reason) => {
+                problems.add(self.column(self.kind), reason.to_owned());
+                ""
             }
-        }
-
-        if let Some(issue) = problems.take_issue(&file, row.line) {
-            issues.push(issue);
-            counts.issues += 1;
-            continue;
-        }
-        let (Some(lead), Some(at)) = (lead, at) else {
-            // Unreachable: a row without a lead or a time always has a problem.
-            continue;
         };
-        values.clear();
-        for (slot, wanted) in slots.needed.iter().zip(needed) {
-            values.push(wanted.symbol(cell(*slot).unwrap_or(""), interner));
+        symbols.clear();
+        numbers.clear();
+        for (slot, wanted) in self.needed.iter().zip(source.needed) {
+            let text = match cell(*slot) {
+                Ok(text) => text,
+                Err(reason) => {
+                    problems.add(self.column(*slot), reason.to_owned());
+                    ""
+                }
+            };
+            symbols.push(wanted.lookup(text, source.interner));
+            numbers.push(wanted.numeric.then(|| parse_number(text)).flatten());
         }
-        let kind = interner.intern(cell(slots.kind).unwrap_or(""));
-        visit(
-            &Activity {
-                lead,
-                at,
-                kind,
-                duration_ms,
-                seq,
-                line: row.line,
-                values: &values,
-            },
-            interner,
-        );
-        counts.used += 1;
+        Some(Activity {
+            lead: lead?,
+            at: at?,
+            kind,
+            duration_ms,
+            seq: row.offset,
+            line: row.line,
+            values: Values { symbols, numbers },
+        })
     }
-    table.finish()?;
-    Ok(counts)
-}
-
-/// Where each field sits in the table's rows.
-struct Slots {
-    lead: Option<usize>,
-    at: Option<usize>,
-    kind: Option<usize>,
-    duration: Option<usize>,
-    needed: Vec<Option<usize>>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::intern::UNSEEN;
     use crate::data::leads::load_leads;
     use crate::data::testutil::write;
     use chrono_tz::Europe::Amsterdam;
@@ -220,6 +397,18 @@ mod tests {
         issues: Vec<DataIssue>,
     }
 
+    /// The values the tests' agreements name as literals: compiling an
+    /// agreement interns them before any activity is read.
+    const LITERALS: [&str; 7] = [
+        "true",
+        "false",
+        "ann",
+        "bob",
+        "Connected",
+        "left a\r\nvoicemail",
+        "a \"quoted\"\nword",
+    ];
+
     const LEADS: &str = "id,handed_off_at\n\
                          L1,2027-01-04 09:00\n\
                          L2,2027-01-04 09:00\n\
@@ -230,6 +419,16 @@ mod tests {
         columns: &[(&str, &str)],
         unit: DurationUnit,
         needed: &[(&str, &str)],
+    ) -> Result<Run, DataError> {
+        run_split(path, columns, unit, needed, Split::default())
+    }
+
+    fn run_split(
+        path: &Path,
+        columns: &[(&str, &str)],
+        unit: DurationUnit,
+        needed: &[(&str, &str)],
+        split: Split,
     ) -> Result<Run, DataError> {
         let mut interner = Interner::new();
         let mut issues = Vec::new();
@@ -250,29 +449,40 @@ mod tests {
             .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
             .collect();
         let needed = crate::data::testutil::wanted(needed);
-        let mut raw = Vec::new();
-        let counts = stream_activities(
+        for literal in LITERALS {
+            interner.intern(literal);
+        }
+        let known = interner.len();
+        let source = ActivitySource {
             path,
-            Format::detect(path),
-            &columns,
-            unit,
-            Amsterdam,
-            &needed,
-            &leads,
-            &mut interner,
-            &mut issues,
-            |a, _| {
+            format: Format::detect(path),
+            columns: &columns,
+            duration_unit: unit,
+            tz: Amsterdam,
+            needed: &needed,
+            leads: &leads,
+            interner: &interner,
+        };
+        let (parts, counts) = stream_activities(
+            &source,
+            split,
+            Vec::new,
+            |raw, a| {
                 raw.push((
                     a.lead,
                     a.at,
-                    a.kind,
+                    a.kind.to_owned(),
                     a.duration_ms,
                     a.seq,
                     a.line,
-                    a.values.to_vec(),
+                    a.values.symbols.to_vec(),
                 ))
             },
+            &mut issues,
+            None,
         )?;
+        assert_eq!(interner.len(), known, "reading activities interns nothing");
+        let raw: Vec<_> = parts.into_iter().flatten().collect();
         assert_eq!(counts.read, counts.used + counts.issues);
         assert_eq!(counts.issues, issues.len() as u64);
         assert_eq!(counts.used, raw.len() as u64);
@@ -281,13 +491,16 @@ mod tests {
             .map(|(lead, at, kind, duration_ms, seq, line, values)| Seen {
                 lead: leads.id(lead).to_owned(),
                 at,
-                kind: interner.resolve(kind).to_owned(),
+                kind,
                 duration_ms,
                 seq,
                 line,
                 values: values
                     .iter()
-                    .map(|&v| interner.resolve(v).to_owned())
+                    .map(|&v| match v {
+                        UNSEEN => "(unseen)".to_owned(),
+                        v => interner.resolve(v).to_owned(),
+                    })
                     .collect(),
             })
             .collect();
@@ -317,14 +530,12 @@ mod tests {
 
     #[test]
     fn good_rows_are_visited_in_file_order() {
-        let (r, _) = run(
-            "activities.csv",
-            "lead,at,kind,duration,actor\n\
-             L2,2027-01-05T10:00:00+01:00,call,90,ann\n\
-             L1,2027-01-04 09:30,email,,\n\
-             L1,2027-01-04 09:30,meeting,0:30:00,bob\n",
-            &[("actor", "Speed to lead")],
-        );
+        let text = "lead,at,kind,duration,actor\n\
+                    L2,2027-01-05T10:00:00+01:00,call,90,ann\n\
+                    L1,2027-01-04 09:30,email,,\n\
+                    L1,2027-01-04 09:30,meeting,0:30:00,carl\n";
+        let offset = |row: &str| text.find(row).unwrap() as u64;
+        let (r, _) = run("activities.csv", text, &[("actor", "Speed to lead")]);
         assert_eq!(
             r.counts,
             RowCounts {
@@ -341,7 +552,7 @@ mod tests {
                     at: utc("2027-01-05T09:00:00Z"),
                     kind: "call".into(),
                     duration_ms: 90_000,
-                    seq: 0,
+                    seq: offset("L2,"),
                     line: 2,
                     values: vec!["ann".into()],
                 },
@@ -350,7 +561,7 @@ mod tests {
                     at: utc("2027-01-04T08:30:00Z"),
                     kind: "email".into(),
                     duration_ms: 0,
-                    seq: 1,
+                    seq: offset("L1,2027-01-04 09:30,email"),
                     line: 3,
                     values: vec!["".into()],
                 },
@@ -359,9 +570,9 @@ mod tests {
                     at: utc("2027-01-04T08:30:00Z"),
                     kind: "meeting".into(),
                     duration_ms: 1_800_000,
-                    seq: 2,
+                    seq: offset("L1,2027-01-04 09:30,meeting"),
                     line: 4,
-                    values: vec!["bob".into()],
+                    values: vec!["(unseen)".into()],
                 },
             ]
         );
@@ -582,23 +793,127 @@ mod tests {
             "activities.jsonl",
             "{\"lead\": \"L1\", \"at\": \"2027-01-04T09:30:00+01:00\", \"kind\": \"call\"}\n",
         );
-        let mut visited = 0;
-        let mut interner = Interner::new();
+        let visited = std::sync::atomic::AtomicUsize::new(0);
+        let interner = Interner::new();
+        let source = ActivitySource {
+            path: &path,
+            format: Format::Jsonl,
+            columns: &BTreeMap::new(),
+            duration_unit: DurationUnit::Seconds,
+            tz: Amsterdam,
+            needed: &crate::data::testutil::wanted(&[("actor", "Speed to lead")]),
+            leads: &Leads::default(),
+            interner: &interner,
+        };
         let err = stream_activities(
-            &path,
-            Format::Jsonl,
-            &BTreeMap::new(),
-            DurationUnit::Seconds,
-            Amsterdam,
-            &crate::data::testutil::wanted(&[("actor", "Speed to lead")]),
-            &Leads::default(),
-            &mut interner,
+            &source,
+            Split::default(),
+            || (),
+            |_, _| {
+                visited.fetch_add(1, Ordering::Relaxed);
+            },
             &mut Vec::new(),
-            |_, _| visited += 1,
+            None,
         )
         .err()
         .unwrap();
         assert!(matches!(err, DataError::MissingField { .. }), "{err:?}");
-        assert_eq!(visited, 0, "L1 is unknown to an empty lead table");
+        assert_eq!(
+            visited.into_inner(),
+            0,
+            "L1 is unknown to an empty lead table"
+        );
+    }
+
+    /// Rows of every shape a cut can land in: quoted cells with line breaks
+    /// (a cut inside one must not split the row), CRLF endings, blank
+    /// lines, and bad rows whose lines must stay right.
+    fn awkward_rows(rows: usize, crlf: bool) -> String {
+        let nl = if crlf { "\r\n" } else { "\n" };
+        let mut text = format!("lead,at,kind,duration,actor{nl}");
+        for i in 0..rows {
+            let row = match i % 7 {
+                0 => format!("L1,2027-01-04 09:{:02},call,{i},\"ann{nl}{nl}x\"", i % 60),
+                1 => format!("L2,2027-01-04 10:{:02},email,,bob", i % 60),
+                2 => "L9,2027-01-04 10:00,call,,ann".to_owned(),
+                3 => String::new(),
+                4 => format!("L1,not a time,call,,\"a \"\"quoted\"\"{nl}word\""),
+                5 => "L2,2027-01-05T10:00:00+01:00,meeting,0:30:00,ann".to_owned(),
+                _ => format!("L1,2027-01-06 11:00,call,5,\"{}\"", "long ".repeat(i % 13)),
+            };
+            text.push_str(&row);
+            text.push_str(nl);
+        }
+        text
+    }
+
+    #[test]
+    fn reading_in_parts_sees_what_one_pass_sees() {
+        for (crlf, name) in [(false, "activities.csv"), (true, "crlf.csv")] {
+            let path = write(name, &awkward_rows(400, crlf));
+            let one = run_with(&path, &[], DurationUnit::Seconds, &[("actor", "r")]).unwrap();
+            assert!(one.counts.issues > 0 && one.counts.used > 0);
+            for threads in [2, 3, 5, 16] {
+                let split = Split {
+                    threads,
+                    min_bytes: 1,
+                };
+                let parts =
+                    run_split(&path, &[], DurationUnit::Seconds, &[("actor", "r")], split).unwrap();
+                assert_eq!(parts.counts, one.counts, "{name}, {threads} parts");
+                assert_eq!(parts.seen, one.seen, "{name}, {threads} parts");
+                assert_eq!(parts.issues, one.issues, "{name}, {threads} parts");
+            }
+        }
+    }
+
+    #[test]
+    fn a_cut_inside_a_quoted_cell_is_read_again_from_the_true_row() {
+        // One row whose quoted cell is most of the file: every cut falls in
+        // it, so the parts after the first begin inside a row.
+        let text = format!(
+            "lead,at,kind,duration,actor\nL1,2027-01-04 09:00,call,,\"{}\"\nL2,2027-01-04 09:01,call,,ann\n",
+            "x\ny,z\n".repeat(500)
+        );
+        let path = write("activities.csv", &text);
+        let split = Split {
+            threads: 4,
+            min_bytes: 1,
+        };
+        let r = run_split(&path, &[], DurationUnit::Seconds, &[("actor", "r")], split).unwrap();
+        assert_eq!(
+            r.counts,
+            RowCounts {
+                read: 2,
+                used: 2,
+                issues: 0
+            }
+        );
+        assert_eq!(r.seen[1].lead, "L2");
+        assert_eq!(r.seen[1].line, 1003);
+    }
+
+    #[test]
+    fn json_lines_in_parts() {
+        let mut text = String::new();
+        for i in 0..300 {
+            text.push_str(&match i % 4 {
+                0 => format!("{{\"lead\": \"L1\", \"at\": \"2027-01-04 09:00\", \"kind\": \"call\", \"duration\": {i}}}\n"),
+                1 => "\n".to_owned(),
+                2 => "{\"lead\": \"L2\", \"at\": \"broken\"}\n".to_owned(),
+                _ => "{\"lead\": \"L2\", \"at\": \"2027-01-04 09:00\", \"kind\": \"email\", \"actor\": \"bob\"}\n".to_owned(),
+            });
+        }
+        let path = write("activities.jsonl", &text);
+        let one = run_with(&path, &[], DurationUnit::Seconds, &[("actor", "r")]).unwrap();
+        let split = Split {
+            threads: 3,
+            min_bytes: 1,
+        };
+        let parts = run_split(&path, &[], DurationUnit::Seconds, &[("actor", "r")], split).unwrap();
+        assert_eq!(
+            (parts.counts, parts.seen, parts.issues),
+            (one.counts, one.seen, one.issues)
+        );
     }
 }

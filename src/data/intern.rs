@@ -17,6 +17,10 @@ pub const BLANK: u32 = 0;
 /// [`super::Wanted::compared`]); it resolves to blank text.
 pub const PRESENT: u32 = u32::MAX;
 
+/// The symbol of an activity value the interner does not hold (see
+/// [`super::Wanted::lookup`]): set, and equal to no literal.
+pub const UNSEEN: u32 = u32::MAX - 1;
+
 /// A table of distinct field values.
 #[derive(Debug)]
 pub struct Interner {
@@ -109,7 +113,7 @@ pub fn is_blank(value: &str) -> bool {
     value.trim().is_empty()
 }
 
-fn parse_number(text: &str) -> Option<f64> {
+pub(crate) fn parse_number(text: &str) -> Option<f64> {
     let t = text.trim();
     // Rust also reads `inf`, `NaN` and `infinity`: words, not numbers, here.
     let numeric = t

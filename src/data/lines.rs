@@ -4,7 +4,7 @@
 //! previous record ended, so blank lines and CRLF endings put it off by one
 //! or more, and a data issue would name the wrong line. No crate offers the
 //! right number, so this reader, placed under the CSV parser, notes where the
-//! line breaks fall as bytes pass through, and [`LineCounting::line_at`]
+//! line breaks fall as bytes pass through, and [`LineCounting::locate`]
 //! turns a record's byte position into the line its first cell is on.
 
 use std::collections::VecDeque;
@@ -23,18 +23,24 @@ pub(crate) struct LineCounting<R> {
 
 impl<R> LineCounting<R> {
     pub fn new(inner: R) -> LineCounting<R> {
+        LineCounting::at(inner, 0, 0)
+    }
+
+    /// For `inner` positioned at byte `offset` of the file, after
+    /// `newlines` line feeds: offsets and lines stay the file's own.
+    pub fn at(inner: R, offset: u64, newlines: u64) -> LineCounting<R> {
         LineCounting {
             inner,
-            offset: 0,
+            offset,
             breaks: VecDeque::new(),
-            lines_behind: 0,
+            lines_behind: newlines,
         }
     }
 
-    /// The 1-based line of the first byte at or after `from` that is not a
-    /// line break: where a record whose reported position is `from` starts.
-    /// Calls must come with non-decreasing `from`.
-    pub fn line_at(&mut self, from: u64) -> u64 {
+    /// Where a record whose reported position is `from` starts: the first
+    /// byte at or after `from` that is not a line break, and its 1-based
+    /// line. Calls must come with non-decreasing `from`.
+    pub fn locate(&mut self, from: u64) -> (u64, u64) {
         while let Some(&(at, byte)) = self.breaks.front() {
             if at >= from {
                 break;
@@ -43,8 +49,15 @@ impl<R> LineCounting<R> {
             self.breaks.pop_front();
         }
         let run = (from..).zip(&self.breaks);
-        let blank = run.take_while(|(next, (at, _))| at == next);
-        self.lines_behind + 1 + blank.filter(|(_, (_, byte))| *byte == b'\n').count() as u64
+        let (mut start, mut blank_lines) = (from, 0);
+        for (next, (at, byte)) in run {
+            if *at != next {
+                break;
+            }
+            start = next + 1;
+            blank_lines += u64::from(*byte == b'\n');
+        }
+        (start, self.lines_behind + 1 + blank_lines)
     }
 }
 
@@ -76,7 +89,7 @@ mod tests {
         let mut out = Vec::new();
         while reader.read_byte_record(&mut record).unwrap() {
             let from = record.position().unwrap().byte();
-            out.push(reader.get_mut().line_at(from));
+            out.push(reader.get_mut().locate(from).1);
         }
         out
     }
@@ -86,6 +99,26 @@ mod tests {
         assert_eq!(lines("id,h\nL1,a\n\nL2,\nL3,x\n"), [1, 2, 4, 5]);
         assert_eq!(lines("id,h\r\nL1,a\r\n\r\nL2,\r\nL3,x\r\n"), [1, 2, 4, 5]);
         assert_eq!(lines("\n\nid,h\nL1,a"), [3, 4]);
+    }
+
+    #[test]
+    fn a_record_starts_after_the_line_breaks_before_it() {
+        let mut counting = LineCounting::new("a\r\n\nb\n".as_bytes());
+        std::io::Read::read_to_end(&mut counting, &mut Vec::new()).unwrap();
+        assert_eq!(counting.locate(0), (0, 1));
+        assert_eq!(
+            counting.locate(1),
+            (4, 3),
+            "from the \\r, past the blank line"
+        );
+    }
+
+    #[test]
+    fn offsets_and_lines_can_start_inside_a_file() {
+        let mut counting = LineCounting::at("x\ny".as_bytes(), 100, 7);
+        std::io::Read::read_to_end(&mut counting, &mut Vec::new()).unwrap();
+        assert_eq!(counting.locate(100), (100, 8));
+        assert_eq!(counting.locate(101), (102, 9));
     }
 
     #[test]

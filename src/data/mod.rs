@@ -14,6 +14,7 @@ pub mod intern;
 pub mod issue;
 pub mod leads;
 mod lines;
+pub mod record;
 mod table;
 pub mod timestamp;
 
@@ -21,12 +22,13 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-pub use activities::{stream_activities, Activity};
+pub use activities::{stream_activities, Activity, ActivitySource, Split};
 pub use config::{load_config, Config, ConfigError};
 pub use duration::DurationUnit;
 pub use intern::Interner;
 pub use issue::{DataError, DataIssue};
 pub use leads::{load_leads, Leads};
+pub use record::{Interned, OwnedValues, Record, Values};
 pub use timestamp::parse_timestamp;
 
 /// A field the agreement uses, as the loaders take it.
@@ -41,18 +43,38 @@ pub struct Wanted {
     /// interned: a million distinct e-mail addresses would otherwise be
     /// kept for nothing.
     pub compared: bool,
+    /// Whether a condition compares it as a number (`score >= 50`).
+    pub numeric: bool,
 }
 
 impl Wanted {
-    /// The symbol a cell of this field stores.
+    /// The symbol a cell of this field stores, interning a compared value.
     pub fn symbol(&self, text: &str, interner: &mut Interner) -> u32 {
         if self.compared {
             interner.intern(text)
-        } else if intern::is_blank(text) {
-            intern::BLANK
         } else {
-            intern::PRESENT
+            presence(text)
         }
+    }
+
+    /// The symbol of a cell without adding to the interner: a value it does
+    /// not hold is [`intern::UNSEEN`]. Activities are read this way, so the
+    /// interner is shared, unchanged, by the threads that read them, and
+    /// millions of free-text values are never stored.
+    pub fn lookup(&self, text: &str, interner: &Interner) -> u32 {
+        if self.compared {
+            interner.get(text).unwrap_or(intern::UNSEEN)
+        } else {
+            presence(text)
+        }
+    }
+}
+
+fn presence(text: &str) -> u32 {
+    if intern::is_blank(text) {
+        intern::BLANK
+    } else {
+        intern::PRESENT
     }
 }
 
@@ -127,6 +149,7 @@ pub(crate) mod testutil {
                 field: (*f).to_owned(),
                 rule: (*r).to_owned(),
                 compared: true,
+                numeric: false,
             })
             .collect()
     }
@@ -150,6 +173,7 @@ mod tests {
             field: "email".to_owned(),
             rule: "r".to_owned(),
             compared,
+            numeric: false,
         };
         assert_eq!(
             wanted(false).symbol("a@x.example", &mut interner),
@@ -159,6 +183,23 @@ mod tests {
         assert_eq!(interner.len(), 1, "nothing but the blank value");
         let sym = wanted(true).symbol("a@x.example", &mut interner);
         assert_eq!(interner.resolve(sym), "a@x.example");
+    }
+
+    #[test]
+    fn activity_values_are_looked_up_never_added() {
+        let mut interner = Interner::new();
+        let call = interner.intern("call");
+        let kind = |compared| Wanted {
+            field: "kind".to_owned(),
+            rule: "r".to_owned(),
+            compared,
+            numeric: false,
+        };
+        assert_eq!(kind(true).lookup("call", &interner), call);
+        assert_eq!(kind(true).lookup("visit", &interner), intern::UNSEEN);
+        assert_eq!(kind(true).lookup(" ", &interner), intern::BLANK);
+        assert_eq!(kind(false).lookup("visit", &interner), intern::PRESENT);
+        assert_eq!(interner.len(), 2, "the blank value and `call`");
     }
     use std::path::Path;
 

@@ -23,12 +23,18 @@
 //! row. Only the first non-blank line must be an object, or the file is
 //! taken not to be JSON Lines at all (a JSON array, pretty-printed JSON, a
 //! misnamed CSV).
+//!
+//! A large file can be read in parts on several threads: [`Table::starts`]
+//! picks byte offsets just after line feeds and [`Table::part`] reads from
+//! one. In CSV a line feed may fall inside a quoted cell, so a part's first
+//! row is only trusted when the part before it stopped at that same row
+//! (see `data::activities`); JSON Lines has no such cells.
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 use std::fs::File;
-use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -92,7 +98,7 @@ impl FieldSpec {
 }
 
 /// A requested field, resolved against the file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Field {
     name: String,
     /// The name in the file: the mapping, or `name`.
@@ -105,6 +111,7 @@ struct Field {
 
 /// An open data file, positioned before its first data row.
 pub(crate) struct Table {
+    path: PathBuf,
     file: String,
     section: &'static str,
     fields: Vec<Field>,
@@ -120,6 +127,8 @@ enum Source {
         reader: csv::Reader<LineCounting<File>>,
         record: ByteRecord,
         width: usize,
+        /// The file offset the reader began at (its positions count from it).
+        base: u64,
     },
     Jsonl(Box<JsonLines>),
 }
@@ -129,6 +138,9 @@ struct JsonLines {
     buf: Vec<u8>,
     /// The physical line last read.
     line: u64,
+    /// Bytes of the file consumed, and where the row last read starts.
+    offset: u64,
+    start: u64,
     /// The distinct column names looked for; cells and `seen` follow it.
     names: Vec<String>,
     cells: Vec<Cell>,
@@ -157,6 +169,8 @@ enum CellState {
 /// One data row: its cells by slot, or why it cannot be read at all.
 pub(crate) struct Row<'a> {
     pub line: u64,
+    /// The file offset of its first byte: orders rows as the file does.
+    pub offset: u64,
     cells: Cells<'a>,
 }
 
@@ -251,6 +265,7 @@ impl Table {
             Format::Jsonl => open_jsonl(handle, &file, &mut fields)?,
         };
         Ok(Table {
+            path: path.to_owned(),
             file,
             section,
             fields,
@@ -263,6 +278,80 @@ impl Table {
     /// The file as named, for issues.
     pub fn file(&self) -> &str {
         &self.file
+    }
+
+    /// Where to start reading each of up to `parts` parts of the rows not
+    /// yet read, of about equal size and at least `min_bytes` each: the
+    /// first is where the rows begin, the others just after a line feed.
+    pub fn starts(&self, parts: usize, min_bytes: u64) -> Result<Vec<u64>, DataError> {
+        let unreadable = |e: std::io::Error| DataError::unreadable(&self.file, &e);
+        let from = match &self.source {
+            Source::Csv { reader, base, .. } => base + reader.position().byte(),
+            Source::Jsonl(json) => json.start,
+        };
+        let mut handle = File::open(&self.path).map_err(unreadable)?;
+        let len = handle.metadata().map_err(unreadable)?.len();
+        let size = len.saturating_sub(from);
+        let parts = parts.min(usize::try_from(size / min_bytes.max(1)).unwrap_or(usize::MAX));
+        let mut cuts: Vec<u64> = vec![from];
+        let mut buf = vec![0; 1 << 16];
+        for i in 1..parts.max(1) as u64 {
+            let aim = (from + size / parts as u64 * i).max(cuts.last().map_or(from, |c| *c));
+            handle.seek(SeekFrom::Start(aim)).map_err(unreadable)?;
+            // A line longer than the buffer leaves this part with the next.
+            let n = handle.read(&mut buf).map_err(unreadable)?;
+            let read = buf.get(..n).unwrap_or_default();
+            if let Some(at) = memchr::memchr(b'\n', read) {
+                let cut = aim + at as u64 + 1;
+                if cut < len && cuts.last().is_none_or(|c| *c < cut) {
+                    cuts.push(cut);
+                }
+            }
+        }
+        Ok(cuts)
+    }
+
+    /// The table read from `start`, where a row begins or just after a line
+    /// feed (see [`Table::starts`]), with line numbers still counted from the top of the
+    /// file.
+    pub fn part(&self, start: u64) -> Result<Table, DataError> {
+        let unreadable = |e: std::io::Error| DataError::unreadable(&self.file, &e);
+        let newlines = newlines_before(&self.path, start).map_err(unreadable)?;
+        let mut handle = File::open(&self.path).map_err(unreadable)?;
+        handle.seek(SeekFrom::Start(start)).map_err(unreadable)?;
+        let source = match &self.source {
+            Source::Csv { width, .. } => Source::Csv {
+                reader: csv_reader(LineCounting::at(handle, start, newlines)),
+                record: ByteRecord::new(),
+                width: *width,
+                base: start,
+            },
+            Source::Jsonl(json) => {
+                let mut part = JsonLines::new(handle, json.names.clone());
+                (part.offset, part.start, part.line) = (start, start, newlines);
+                Source::Jsonl(Box::new(part))
+            }
+        };
+        Ok(Table {
+            path: self.path.clone(),
+            file: self.file.clone(),
+            section: self.section,
+            fields: self.fields.clone(),
+            header: self.header.clone(),
+            source,
+            broken: String::new(),
+        })
+    }
+
+    /// Takes in what a part read saw of the JSON Lines columns, before
+    /// [`Table::finish`].
+    pub fn absorb(&mut self, part: &Table) {
+        if let (Source::Jsonl(json), Source::Jsonl(other)) = (&mut self.source, &part.source) {
+            json.any_object |= other.any_object;
+            for (seen, other) in json.seen.iter_mut().zip(&other.seen) {
+                *seen |= *other;
+            }
+        }
     }
 
     /// The slot of a field by accord's name.
@@ -283,6 +372,7 @@ impl Table {
                 reader,
                 record,
                 width,
+                base,
             } => {
                 let more = reader
                     .read_byte_record(record)
@@ -290,8 +380,8 @@ impl Table {
                 if !more {
                     return Ok(None);
                 }
-                let from = record.position().map_or(0, csv::Position::byte);
-                let line = reader.get_mut().line_at(from);
+                let from = *base + record.position().map_or(0, csv::Position::byte);
+                let (offset, line) = reader.get_mut().locate(from);
                 if record.len() != *width {
                     self.broken.clear();
                     let _ = write!(
@@ -302,11 +392,13 @@ impl Table {
                     );
                     return Ok(Some(Row {
                         line,
+                        offset,
                         cells: Cells::Broken(&self.broken),
                     }));
                 }
                 Ok(Some(Row {
                     line,
+                    offset,
                     cells: Cells::Csv {
                         record,
                         fields: &self.fields,
@@ -323,9 +415,11 @@ impl Table {
                         (json.line, json.parse(None))
                     }
                 };
+                let offset = json.start;
                 match parsed {
                     Ok(()) => Ok(Some(Row {
                         line,
+                        offset,
                         cells: Cells::Jsonl {
                             cells: &json.cells,
                             fields: &self.fields,
@@ -335,6 +429,7 @@ impl Table {
                         self.broken = reason;
                         Ok(Some(Row {
                             line,
+                            offset,
                             cells: Cells::Broken(&self.broken),
                         }))
                     }
@@ -369,11 +464,7 @@ fn open_csv(
     section: &str,
     fields: &mut [Field],
 ) -> Result<(Source, Vec<String>), DataError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(LineCounting::new(handle));
+    let mut reader = csv_reader(LineCounting::new(handle));
     let mut record = ByteRecord::new();
     let has_header = reader
         .read_byte_record(&mut record)
@@ -404,6 +495,7 @@ fn open_csv(
             reader,
             record,
             width,
+            base: 0,
         },
         header,
     ))
@@ -427,16 +519,7 @@ fn open_jsonl(
         };
         field.index = Some(i);
     }
-    let mut json = JsonLines {
-        reader: BufReader::with_capacity(1 << 16, handle),
-        buf: Vec::new(),
-        line: 0,
-        cells: names.iter().map(|_| Cell::default()).collect(),
-        seen: vec![false; names.len()],
-        names,
-        any_object: false,
-        pending: None,
-    };
+    let mut json = JsonLines::new(handle, names);
     let mut keys = Vec::new();
     if json.next_line(file)? {
         let first = json.parse(Some(&mut keys));
@@ -453,6 +536,31 @@ fn open_jsonl(
         json.pending = Some((json.line, first));
     }
     Ok((Source::Jsonl(Box::new(json)), keys))
+}
+
+/// Every row is a record of its own: the header is read by hand.
+fn csv_reader(input: LineCounting<File>) -> csv::Reader<LineCounting<File>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(input)
+}
+
+/// The line feeds in the first `end` bytes of a file: where a part that
+/// starts there begins counting lines.
+fn newlines_before(path: &Path, end: u64) -> std::io::Result<u64> {
+    let mut handle = File::open(path)?.take(end);
+    let mut buf = vec![0; 1 << 20];
+    let mut count = 0;
+    loop {
+        let n = handle.read(&mut buf)?;
+        if n == 0 {
+            return Ok(count);
+        }
+        // A plain count: the compiler vectorises it, faster than a search.
+        count += buf.iter().take(n).filter(|b| **b == b'\n').count() as u64;
+    }
 }
 
 /// The E111/E112 error for the first field `present` says is absent:
@@ -492,6 +600,21 @@ fn check_present(
 }
 
 impl JsonLines {
+    fn new(handle: File, names: Vec<String>) -> JsonLines {
+        JsonLines {
+            reader: BufReader::with_capacity(1 << 16, handle),
+            buf: Vec::new(),
+            line: 0,
+            offset: 0,
+            start: 0,
+            cells: names.iter().map(|_| Cell::default()).collect(),
+            seen: vec![false; names.len()],
+            names,
+            any_object: false,
+            pending: None,
+        }
+    }
+
     /// Read up to the next non-blank line into `buf`; false at the end.
     fn next_line(&mut self, file: &str) -> Result<bool, DataError> {
         loop {
@@ -503,6 +626,8 @@ impl JsonLines {
             if n == 0 {
                 return Ok(false);
             }
+            self.start = self.offset;
+            self.offset += n as u64;
             self.line += 1;
             if self.line == 1 && self.buf.starts_with(b"\xEF\xBB\xBF") {
                 self.buf.drain(..3);

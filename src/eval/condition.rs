@@ -1,13 +1,16 @@
 //! Conditions compiled for evaluation: field names become slots in a
 //! record, string literals become interned symbols, terms are inlined.
 //!
-//! A record is a slice of symbols, one per field the agreement uses in that
-//! context (lead or activity); comparing symbols is comparing strings,
-//! because the interner gives equal strings equal symbols.
+//! A record holds one symbol per field the agreement uses in that context
+//! (lead or activity); comparing symbols is comparing strings, because the
+//! interner gives equal strings equal symbols. Lead records are interned
+//! when the leads load; activity values are only looked up (see
+//! [`crate::data::Values`]), so a value no literal names is one symbol that
+//! equals none.
 
 use std::collections::HashMap;
 
-use crate::data::{Interner, Wanted};
+use crate::data::{Interner, Record, Wanted};
 use crate::syntax::ast::{CompareOp, Condition, ConditionKind, Term};
 
 /// A condition over one record.
@@ -39,8 +42,8 @@ pub enum Cond {
 }
 
 impl Cond {
-    pub fn holds(&self, record: &[u32], interner: &Interner) -> bool {
-        let value = |slot: &usize| record.get(*slot).copied().unwrap_or(0);
+    pub fn holds(&self, record: &impl Record) -> bool {
+        let value = |slot: &usize| record.symbol(*slot);
         match self {
             Cond::True => true,
             Cond::Is { slot, sym, negated } => (value(slot) == *sym) != *negated,
@@ -51,7 +54,7 @@ impl Cond {
             } => syms.contains(&value(slot)) != *negated,
             // Symbol 0 is the blank value: missing, empty or white space.
             Cond::Present { slot, set } => (value(slot) != 0) == *set,
-            Cond::Compare { slot, op, value: v } => match interner.number(value(slot)) {
+            Cond::Compare { slot, op, value: v } => match record.number(*slot) {
                 Some(x) => match op {
                     CompareOp::Lt => x < *v,
                     CompareOp::Le => x <= *v,
@@ -60,9 +63,9 @@ impl Cond {
                 },
                 None => false,
             },
-            Cond::Not(inner) => !inner.holds(record, interner),
-            Cond::All(parts) => parts.iter().all(|c| c.holds(record, interner)),
-            Cond::Any(parts) => parts.iter().any(|c| c.holds(record, interner)),
+            Cond::Not(inner) => !inner.holds(record),
+            Cond::All(parts) => parts.iter().all(|c| c.holds(record)),
+            Cond::Any(parts) => parts.iter().any(|c| c.holds(record)),
         }
     }
 }
@@ -76,6 +79,8 @@ pub struct Fields {
     /// Whether a condition compares the field's value (else it is only
     /// tested for presence).
     pub compared: Vec<bool>,
+    /// Whether a condition compares it as a number.
+    pub numeric: Vec<bool>,
     index: HashMap<String, usize>,
 }
 
@@ -89,6 +94,15 @@ impl Fields {
         slot
     }
 
+    /// The slot of a field compared as a number.
+    pub fn number_slot(&mut self, name: &str, user: &str) -> usize {
+        let slot = self.slot(name, user);
+        if let Some(n) = self.numeric.get_mut(slot) {
+            *n = true;
+        }
+        slot
+    }
+
     /// The slot of a field only tested for being set.
     pub fn presence_slot(&mut self, name: &str, user: &str) -> usize {
         if let Some(slot) = self.index.get(name) {
@@ -98,6 +112,7 @@ impl Fields {
         self.names.push(name.to_owned());
         self.users.push(user.to_owned());
         self.compared.push(false);
+        self.numeric.push(false);
         self.index.insert(name.to_owned(), slot);
         slot
     }
@@ -111,11 +126,12 @@ impl Fields {
         self.names
             .iter()
             .zip(&self.users)
-            .zip(&self.compared)
-            .map(|((field, rule), compared)| Wanted {
+            .zip(self.compared.iter().zip(&self.numeric))
+            .map(|((field, rule), (compared, numeric))| Wanted {
                 field: field.clone(),
                 rule: rule.clone(),
                 compared: *compared,
+                numeric: *numeric,
             })
             .collect()
     }
@@ -153,7 +169,7 @@ impl Compiler<'_> {
                 set: *set,
             },
             ConditionKind::Compare { field, op, value } => Cond::Compare {
-                slot: fields.slot(field, user),
+                slot: fields.number_slot(field, user),
                 op: *op,
                 value: value.value,
             },

@@ -10,8 +10,8 @@ use super::model::Spec;
 use super::outcome::Outcome;
 use super::rules::aging;
 use super::run::rfc3339;
-use super::{judge, Evaluator, States, NONE};
-use crate::data::{Activity, Interner};
+use super::{judge, Evaluator, Folds, States, NONE};
+use crate::data::{Activity, OwnedValues};
 
 /// An activity of the explained lead, kept whole (there are few).
 #[derive(Debug, Clone)]
@@ -19,8 +19,8 @@ pub struct Seen {
     pub at: DateTime<Utc>,
     pub seq: u64,
     pub line: u64,
-    pub kind: u32,
-    pub values: Vec<u32>,
+    pub kind: String,
+    pub values: OwnedValues,
 }
 
 impl Seen {
@@ -29,8 +29,8 @@ impl Seen {
             at: a.at,
             seq: a.seq,
             line: a.line,
-            kind: a.kind,
-            values: a.values.to_vec(),
+            kind: a.kind.to_owned(),
+            values: OwnedValues::of(a.values),
         }
     }
 }
@@ -59,7 +59,7 @@ pub struct RuleExplanation {
 
 impl Evaluator<'_> {
     /// Every rule's judgement of `lead`, given its activities in time order.
-    pub fn explain(&self, lead: u32, seen: &[Seen], interner: &Interner) -> Explanation {
+    pub fn explain(&self, lead: u32, seen: &[Seen], folds: &Folds) -> Explanation {
         let tz = self.program.tz;
         let when = |t: DateTime<Utc>| rfc3339(t, tz);
         let handoff = self.leads.handoff(lead);
@@ -68,7 +68,8 @@ impl Evaluator<'_> {
             .rules
             .iter()
             .zip(&self.runs)
-            .map(|(rule, run)| {
+            .zip(&folds.0)
+            .map(|((rule, run), states)| {
                 let mut out = RuleExplanation {
                     rule: rule.name.clone(),
                     kind: rule.kind.keyword(),
@@ -79,7 +80,7 @@ impl Evaluator<'_> {
                 };
                 let pos = run.position.get(lead as usize).copied().unwrap_or(NONE);
                 let Some(s) = run.scoped.get(pos as usize).filter(|_| pos != NONE) else {
-                    out.reason = self.not_judged(lead, rule, interner);
+                    out.reason = self.not_judged(lead, rule);
                     return out;
                 };
                 let window = run
@@ -114,16 +115,16 @@ impl Evaluator<'_> {
                 }
                 let mut matched = 0;
                 for a in seen {
-                    if let Some(meaning) = self.meaning(rule, s, a, &mut matched, interner) {
+                    if let Some(meaning) = self.meaning(rule, s, a, &mut matched) {
                         out.steps.push(format!(
                             "{} {} (line {}): {meaning}",
                             when(a.at),
-                            display_kind(interner.resolve(a.kind)),
+                            display_kind(&a.kind),
                             a.line
                         ));
                     }
                 }
-                match (&rule.spec, &run.states) {
+                match (&rule.spec, states) {
                     (Spec::Quota { .. }, _) => {
                         out.outcome = "counted".to_owned();
                         out.reason = format!("one of the leads delivered in window {window}");
@@ -162,7 +163,8 @@ impl Evaluator<'_> {
                         }
                     }
                     _ => {
-                        if let Some(judged) = judge(self.leads, rule, run, pos as usize, self.as_of)
+                        if let Some(judged) =
+                            judge(self.leads, rule, run, states, pos as usize, self.as_of)
                         {
                             if let (None, Some(d), Spec::DutyWithin { .. }) =
                                 (s.deadline, judged.deadline, &rule.spec)
@@ -192,12 +194,7 @@ impl Evaluator<'_> {
     }
 
     /// Why a rule does not judge the lead.
-    fn not_judged(
-        &self,
-        lead: u32,
-        rule: &super::model::RuleProgram,
-        interner: &Interner,
-    ) -> String {
+    fn not_judged(&self, lead: u32, rule: &super::model::RuleProgram) -> String {
         let (first, last) = self.program.effective;
         let Some(handoff) = self.leads.handoff(lead) else {
             return "the lead was not handed off (`handed_off_at` is blank)".to_owned();
@@ -211,7 +208,7 @@ impl Evaluator<'_> {
         if handoff > self.as_of {
             return "handed off after the as-of instant".to_owned();
         }
-        if !rule.leads.holds(self.leads.record(lead), interner) {
+        if !rule.leads.holds(&self.record(lead)) {
             return format!("not one of this rule's leads (`leads {}`)", rule.leads_text);
         }
         "no window of the rule has started".to_owned()
@@ -225,9 +222,8 @@ impl Evaluator<'_> {
         lead: &super::Scoped,
         a: &Seen,
         matched: &mut usize,
-        interner: &Interner,
     ) -> Option<String> {
-        let v = a.values.as_slice();
+        let v = &a.values.view();
         if matches!(rule.spec, Spec::Quota { .. } | Spec::DutyAtHandoff { .. }) {
             return None;
         }
@@ -246,17 +242,17 @@ impl Evaluator<'_> {
             }
         };
         Some(match &rule.spec {
-            Spec::Response { first, .. } if first.holds(v, interner) => nth(
+            Spec::Response { first, .. } if first.holds(v) => nth(
                 matched,
                 "the first touch",
                 "a later touch (only the first counts)",
             ),
-            Spec::Attempts { count, until, .. } if count.holds(v, interner) => {
+            Spec::Attempts { count, until, .. } if count.holds(v) => {
                 if lead.deadline.is_some_and(|d| a.at > d) {
                     "an attempt after the deadline: not counted".to_owned()
                 } else {
                     *matched += 1;
-                    let stop = until.as_ref().is_some_and(|u| u.holds(v, interner));
+                    let stop = until.as_ref().is_some_and(|u| u.holds(v));
                     let tail = if stop {
                         ", which ends the count (`until`)"
                     } else {
@@ -268,13 +264,13 @@ impl Evaluator<'_> {
             Spec::DutyWithin {
                 anchor: Some(anchor),
                 ..
-            } if anchor.holds(v, interner) => nth(
+            } if anchor.holds(v) => nth(
                 matched,
                 "starts the duty's window",
                 "a later one: the window had started",
             ),
-            Spec::DutyWithin { by, .. } if by.holds(v, interner) => "a hand-over".to_owned(),
-            Spec::Aging { contact, .. } if contact.holds(v, interner) => "a contact".to_owned(),
+            Spec::DutyWithin { by, .. } if by.holds(v) => "a hand-over".to_owned(),
+            Spec::Aging { contact, .. } if contact.holds(v) => "a contact".to_owned(),
             _ => "not what this rule counts".to_owned(),
         })
     }

@@ -3,8 +3,10 @@
 //!
 //! The [`Evaluator`] is built over the loaded leads (deciding for each rule
 //! which leads it judges, in which window and group, under which clause and
-//! by when), folds each activity into small per-lead states as it streams
-//! past, and judges every lead at the end. "Now" comes in as `as_of`; data
+//! by when), folds each activity into small per-lead states ([`Folds`]) as
+//! it streams past, and judges every lead at the end. A file read in parts
+//! on several threads folds into one [`Folds`] per part, merged in file
+//! order before judging. "Now" comes in as `as_of`; data
 //! after it is ignored.
 
 pub mod clock;
@@ -22,7 +24,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::data::{Activity, DataIssue, Interner, Leads};
+use crate::data::intern::BLANK;
+use crate::data::{Activity, DataIssue, Interned, Interner, Leads, Record};
 use crate::syntax::ast::{Bound, Measure, RuleKind};
 use crate::time::period::{day_start, windows};
 use crate::time::rate;
@@ -70,7 +73,7 @@ pub struct Scoped {
 
 /// The per-lead state each rule kind folds activities into.
 #[derive(Debug, Clone)]
-enum States {
+pub enum States {
     Nothing,
     Response(Vec<Option<DateTime<Utc>>>),
     Attempts(Vec<Vec<Counted>>),
@@ -86,13 +89,51 @@ struct RuleRun {
     members: BTreeSet<u32>,
     position: Vec<u32>,
     scoped: Vec<Scoped>,
-    states: States,
+}
+
+/// What activities fold into: per rule, a state per lead it judges.
+#[derive(Debug, Clone)]
+pub struct Folds(Vec<States>);
+
+impl Folds {
+    /// Takes in the folds of the part of the file after this one's.
+    pub fn merge(&mut self, later: Folds) {
+        for (mine, theirs) in self.0.iter_mut().zip(later.0) {
+            match (mine, theirs) {
+                (States::Response(a), States::Response(b)) => {
+                    for (first, other) in a.iter_mut().zip(b) {
+                        *first = match (*first, other) {
+                            (Some(x), Some(y)) => Some(x.min(y)),
+                            (x, y) => x.or(y),
+                        };
+                    }
+                }
+                (States::Attempts(a), States::Attempts(b)) => {
+                    for (counted, more) in a.iter_mut().zip(b) {
+                        counted.extend(more);
+                    }
+                }
+                (States::Duty(a), States::Duty(b)) => {
+                    for (handover, later) in a.iter_mut().zip(b) {
+                        handover.merge(later);
+                    }
+                }
+                (States::Aging(a), States::Aging(b)) => {
+                    for (contacted, other) in a.iter_mut().zip(b) {
+                        *contacted |= other;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Folds activities into per-lead states, then judges.
 pub struct Evaluator<'a> {
     program: &'a Program,
     leads: &'a Leads,
+    interner: &'a Interner,
     as_of: DateTime<Utc>,
     runs: Vec<RuleRun>,
     issues: Vec<DataIssue>,
@@ -108,13 +149,14 @@ impl<'a> Evaluator<'a> {
         program: &'a Program,
         leads: &'a Leads,
         leads_file: &str,
-        interner: &Interner,
+        interner: &'a Interner,
         as_of: DateTime<Utc>,
         only: Option<u32>,
     ) -> Self {
         let mut ev = Evaluator {
             program,
             leads,
+            interner,
             as_of,
             runs: Vec::with_capacity(program.rules.len()),
             issues: Vec::new(),
@@ -122,13 +164,22 @@ impl<'a> Evaluator<'a> {
             unweighed: BTreeSet::new(),
         };
         for rule in &program.rules {
-            let run = ev.scope(rule, interner, only);
+            let run = ev.scope(rule, only);
             ev.runs.push(run);
         }
         ev
     }
 
-    fn scope(&mut self, rule: &RuleProgram, interner: &Interner, only: Option<u32>) -> RuleRun {
+    /// A lead's record, for lead conditions.
+    fn record(&self, lead: u32) -> Interned<'a> {
+        Interned {
+            symbols: self.leads.record(lead),
+            interner: self.interner,
+        }
+    }
+
+    fn scope(&mut self, rule: &RuleProgram, only: Option<u32>) -> RuleRun {
+        let interner = self.interner;
         let tz = self.program.tz;
         let (first, last) = self.program.effective;
         let range_start = day_start(tz, first);
@@ -169,8 +220,8 @@ impl<'a> Evaluator<'a> {
             if handoff < range_start || handoff >= range_end || handoff > self.as_of {
                 continue;
             }
-            let record = self.leads.record(lead);
-            if !rule.leads.holds(record, interner) {
+            let record = self.record(lead);
+            if !rule.leads.holds(&record) {
                 continue;
             }
             let window = match windows
@@ -180,11 +231,9 @@ impl<'a> Evaluator<'a> {
                 Some(w) => w,
                 None => continue,
             };
-            let (alt, deadline) = choose(rule, record, interner, handoff);
+            let (alt, deadline) = choose(rule, &record, handoff);
             if let Some((slot, _)) = &rule.per {
-                let value = interner
-                    .resolve(record.get(*slot).copied().unwrap_or(0))
-                    .to_owned();
+                let value = interner.resolve(record.symbol(*slot)).to_owned();
                 group_of.entry(value).or_default().push(scoped.len());
             }
             if let Some(p) = position.get_mut(lead as usize) {
@@ -233,53 +282,65 @@ impl<'a> Evaluator<'a> {
             }
             groups.push(value);
         }
-        let n = scoped.len();
-        let states = match &rule.spec {
-            Spec::Response { .. } => States::Response(vec![None; n]),
-            Spec::Attempts { .. } => States::Attempts(vec![Vec::new(); n]),
-            Spec::DutyWithin { .. } => States::Duty(vec![Handover::default(); n]),
-            Spec::Aging { .. } => States::Aging(vec![false; n]),
-            Spec::Quota { .. } | Spec::DutyAtHandoff { .. } => States::Nothing,
-        };
         RuleRun {
             windows,
             groups,
             members: member_groups,
             position,
             scoped,
-            states,
         }
     }
 
+    /// Empty folds: nothing observed yet.
+    pub fn folds(&self) -> Folds {
+        let states = self
+            .program
+            .rules
+            .iter()
+            .zip(&self.runs)
+            .map(|(rule, run)| {
+                let n = run.scoped.len();
+                match &rule.spec {
+                    Spec::Response { .. } => States::Response(vec![None; n]),
+                    Spec::Attempts { .. } => States::Attempts(vec![Vec::new(); n]),
+                    Spec::DutyWithin { .. } => States::Duty(vec![Handover::default(); n]),
+                    Spec::Aging { .. } => States::Aging(vec![false; n]),
+                    Spec::Quota { .. } | Spec::DutyAtHandoff { .. } => States::Nothing,
+                }
+            });
+        Folds(states.collect())
+    }
+
     /// Folds one activity into every rule's state of its lead.
-    pub fn observe(&mut self, activity: &Activity<'_>, interner: &Interner) {
+    pub fn observe(&self, folds: &mut Folds, activity: &Activity<'_>) {
         if activity.at > self.as_of {
             return;
         }
-        for (rule, run) in self.program.rules.iter().zip(self.runs.iter_mut()) {
+        let rules = self.program.rules.iter().zip(&self.runs);
+        for ((rule, run), states) in rules.zip(folds.0.iter_mut()) {
             let Some(&pos) = run.position.get(activity.lead as usize) else {
                 continue;
             };
             let (Some(lead), pos) = (run.scoped.get(pos as usize), pos as usize) else {
                 continue;
             };
-            let values = activity.values;
-            match (&rule.spec, &mut run.states) {
+            let values = &activity.values;
+            match (&rule.spec, states) {
                 (Spec::Response { first, .. }, States::Response(states)) => {
                     if let Some(state) = states.get_mut(pos) {
-                        if lead.alt.is_some() && first.holds(values, interner) {
+                        if lead.alt.is_some() && first.holds(values) {
                             response::observe(state, lead.handoff, activity.at);
                         }
                     }
                 }
                 (Spec::Attempts { count, until, .. }, States::Attempts(states)) => {
                     if let Some(state) = states.get_mut(pos) {
-                        if lead.alt.is_some() && count.holds(values, interner) {
+                        if lead.alt.is_some() && count.holds(values) {
                             let counted = Counted {
                                 at: activity.at,
                                 seq: activity.seq,
                                 duration_ms: activity.duration_ms,
-                                until: until.as_ref().is_some_and(|u| u.holds(values, interner)),
+                                until: until.as_ref().is_some_and(|u| u.holds(values)),
                             };
                             attempts::observe(state, lead.handoff, lead.deadline, counted);
                         }
@@ -292,13 +353,13 @@ impl<'a> Evaluator<'a> {
                     States::Duty(states),
                 ) => {
                     if let Some(state) = states.get_mut(pos) {
-                        if anchor.as_ref().is_some_and(|a| a.holds(values, interner)) {
+                        if anchor.as_ref().is_some_and(|a| a.holds(values)) {
                             state.observe_anchor(lead.handoff, activity.at);
                         }
-                        if by.holds(values, interner) {
+                        if by.holds(values) {
                             let missing: Vec<&str> = fields
                                 .iter()
-                                .filter(|(slot, _)| values.get(*slot).copied().unwrap_or(0) == 0)
+                                .filter(|(slot, _)| values.symbol(*slot) == BLANK)
                                 .map(|(_, name)| name.as_str())
                                 .collect();
                             state.observe_by(lead.handoff, activity.at, &missing);
@@ -307,7 +368,7 @@ impl<'a> Evaluator<'a> {
                 }
                 (Spec::Aging { contact, .. }, States::Aging(states)) => {
                     if let Some(state) = states.get_mut(pos) {
-                        if activity.at >= lead.handoff && contact.holds(values, interner) {
+                        if activity.at >= lead.handoff && contact.holds(values) {
                             *state = true;
                         }
                     }
@@ -319,28 +380,24 @@ impl<'a> Evaluator<'a> {
 
     /// Judges every lead and gathers the verdicts, rule by rule; also the
     /// data issues found on the way (groups, weights).
-    pub fn finish(mut self, interner: &Interner) -> (Vec<RuleVerdict>, Vec<DataIssue>) {
+    pub fn finish(mut self, folds: Folds) -> (Vec<RuleVerdict>, Vec<DataIssue>) {
         let runs = std::mem::take(&mut self.runs);
         let verdicts = self
             .program
             .rules
             .iter()
             .zip(runs)
-            .map(|(rule, mut run)| self.verdict(rule, &mut run, interner))
+            .zip(folds.0)
+            .map(|((rule, run), states)| self.verdict(rule, &run, &states))
             .collect();
         (verdicts, self.issues)
     }
 
-    fn verdict(
-        &mut self,
-        rule: &RuleProgram,
-        run: &mut RuleRun,
-        interner: &Interner,
-    ) -> RuleVerdict {
+    fn verdict(&mut self, rule: &RuleProgram, run: &RuleRun, states: &States) -> RuleVerdict {
         let windows = match rule.spec {
-            Spec::Quota { .. } => self.quota_windows(rule, run, interner),
-            Spec::Aging { .. } => self.aging_windows(rule, run),
-            _ => self.percentage_windows(rule, run),
+            Spec::Quota { .. } => self.quota_windows(rule, run),
+            Spec::Aging { .. } => self.aging_windows(rule, run, states),
+            _ => self.percentage_windows(rule, run, states),
         };
         RuleVerdict {
             name: rule.name.clone(),
@@ -398,12 +455,7 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    fn quota_windows(
-        &mut self,
-        rule: &RuleProgram,
-        run: &RuleRun,
-        interner: &Interner,
-    ) -> Vec<WindowVerdict> {
+    fn quota_windows(&mut self, rule: &RuleProgram, run: &RuleRun) -> Vec<WindowVerdict> {
         let Spec::Quota {
             measure,
             bound,
@@ -447,7 +499,7 @@ impl<'a> Evaluator<'a> {
                 column: Some(field.to_owned()),
                 message: format!(
                     "{field} \"{}\" has no weight and `weights {field}` has no `otherwise`; it weighs 0",
-                    interner.resolve(sym)
+                    self.interner.resolve(sym)
                 ),
             });
         }
@@ -525,7 +577,12 @@ impl<'a> Evaluator<'a> {
             .sum()
     }
 
-    fn percentage_windows(&mut self, rule: &RuleProgram, run: &mut RuleRun) -> Vec<WindowVerdict> {
+    fn percentage_windows(
+        &mut self,
+        rule: &RuleProgram,
+        run: &RuleRun,
+        states: &States,
+    ) -> Vec<WindowVerdict> {
         #[derive(Default, Clone)]
         struct Cell {
             leads: u64,
@@ -541,7 +598,7 @@ impl<'a> Evaluator<'a> {
         }
         let (mut cells, groups) = self.cells::<Cell>(rule, run);
         for pos in 0..run.scoped.len() {
-            let Some(judged) = judge(self.leads, rule, run, pos, self.as_of) else {
+            let Some(judged) = judge(self.leads, rule, run, states, pos, self.as_of) else {
                 continue;
             };
             let Some(s) = run.scoped.get(pos) else {
@@ -674,7 +731,12 @@ impl<'a> Evaluator<'a> {
         out
     }
 
-    fn aging_windows(&mut self, rule: &RuleProgram, run: &RuleRun) -> Vec<WindowVerdict> {
+    fn aging_windows(
+        &mut self,
+        rule: &RuleProgram,
+        run: &RuleRun,
+        states: &States,
+    ) -> Vec<WindowVerdict> {
         let Spec::Aging {
             buckets, breach, ..
         } = &rule.spec
@@ -701,7 +763,7 @@ impl<'a> Evaluator<'a> {
         let mut cells: Vec<(u64, Vec<u64>, Vec<Breach>)> =
             vec![(0, vec![0; labels.len()], Vec::new()); groups];
         let mut seen = vec![false; groups];
-        let States::Aging(contacted) = &run.states else {
+        let States::Aging(contacted) = states else {
             return Vec::new();
         };
         for (s, contacted) in run.scoped.iter().zip(contacted) {
@@ -803,14 +865,13 @@ pub struct Judged {
 /// The clause that applies to a lead, and its deadline from handoff.
 fn choose(
     rule: &RuleProgram,
-    record: &[u32],
-    interner: &Interner,
+    record: &Interned<'_>,
     handoff: DateTime<Utc>,
 ) -> (Option<u16>, Option<DateTime<Utc>>) {
     let pick = |whens: &mut dyn Iterator<Item = (&Option<condition::Cond>, &Clock)>| {
         whens
             .enumerate()
-            .find(|(_, (when, _))| when.as_ref().is_none_or(|c| c.holds(record, interner)))
+            .find(|(_, (when, _))| when.as_ref().is_none_or(|c| c.holds(record)))
             .map(|(i, (_, clock))| {
                 (
                     u16::try_from(i).unwrap_or(u16::MAX),
@@ -833,6 +894,7 @@ fn judge(
     leads: &Leads,
     rule: &RuleProgram,
     run: &RuleRun,
+    states: &States,
     pos: usize,
     as_of: DateTime<Utc>,
 ) -> Option<Judged> {
@@ -845,7 +907,7 @@ fn judge(
         late: false,
         deadline: None,
     };
-    Some(match (&rule.spec, &run.states) {
+    Some(match (&rule.spec, states) {
         (Spec::Response { alts, .. }, States::Response(states)) => {
             let Some(alt) = s.alt.and_then(|a| alts.get(usize::from(a))) else {
                 return Some(excluded());

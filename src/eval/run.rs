@@ -13,8 +13,8 @@ use super::Evaluator;
 use crate::agreement::{check_file, Checked};
 use crate::check::Options as CheckOptions;
 use crate::data::{
-    load_leads, parse_timestamp, stream_activities, DataError, DataIssue, DurationUnit, Format,
-    Interner, Leads, RowCounts,
+    load_leads, parse_timestamp, stream_activities, ActivitySource, DataError, DataIssue,
+    DurationUnit, Format, Interner, Leads, RowCounts, Split,
 };
 use crate::project::Project;
 
@@ -29,10 +29,9 @@ pub struct Options<'a> {
     /// Called with the number of activity rows read, every so often, for a
     /// progress indicator.
     pub progress: Option<&'a mut dyn FnMut(u64)>,
+    /// How far to split the reading of a large activities file.
+    pub split: Split,
 }
-
-/// How often [`Options::progress`] hears, in rows.
-const PROGRESS_EVERY: u64 = 1 << 20;
 
 /// An evaluation that could not run.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -103,7 +102,7 @@ pub struct Evaluation {
 pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, RunError> {
     let Prepared {
         program,
-        mut interner,
+        interner,
         leads,
         leads_file,
         lead_counts,
@@ -111,24 +110,21 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
         as_of,
         data,
     } = prepare(project, &options)?;
-    let mut ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, None);
-    let mut progress = options.progress;
-    let activity_counts = stream(
-        project,
-        &data,
-        &leads,
-        &mut interner,
+    let ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, None);
+    let (parts, activity_counts) = stream_activities(
+        &data.source(project, &leads, &interner),
+        options.split,
+        || ev.folds(),
+        |folds, a| ev.observe(folds, a),
         &mut issues,
-        |a, i| {
-            if let Some(report) = progress.as_mut() {
-                if a.seq % PROGRESS_EVERY == 0 {
-                    report(a.seq);
-                }
-            }
-            ev.observe(a, i);
-        },
+        options.progress,
     )?;
-    let (rules, more) = ev.finish(&interner);
+    let mut parts = parts.into_iter();
+    let mut folds = parts.next().unwrap_or_else(|| ev.folds());
+    for later in parts {
+        folds.merge(later);
+    }
+    let (rules, more) = ev.finish(folds);
     issues.extend(more);
     if options.strict && !issues.is_empty() {
         return Err(RunError::Strict {
@@ -161,7 +157,7 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
 pub fn explain(project: &Project, options: Options<'_>, id: &str) -> Result<Explanation, RunError> {
     let Prepared {
         program,
-        mut interner,
+        interner,
         leads,
         leads_file,
         mut issues,
@@ -182,23 +178,27 @@ pub fn explain(project: &Project, options: Options<'_>, id: &str) -> Result<Expl
             help,
         });
     };
-    let mut ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, Some(lead));
-    let mut seen = Vec::new();
-    stream(
-        project,
-        &data,
-        &leads,
-        &mut interner,
-        &mut issues,
-        |a, i| {
+    let ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, Some(lead));
+    // One lead's activities are few: read in one part, keep them whole.
+    let (mut parts, _) = stream_activities(
+        &data.source(project, &leads, &interner),
+        Split {
+            threads: 1,
+            ..options.split
+        },
+        || (ev.folds(), Vec::new()),
+        |(folds, seen), a| {
             if a.lead == lead {
                 seen.push(Seen::of(a));
-                ev.observe(a, i);
+                ev.observe(folds, a);
             }
         },
+        &mut issues,
+        None,
     )?;
+    let (folds, mut seen) = parts.pop().unwrap_or_else(|| (ev.folds(), Vec::new()));
     seen.sort_by_key(|s| (s.at, s.seq));
-    Ok(ev.explain(lead, &seen, &interner))
+    Ok(ev.explain(lead, &seen, &folds))
 }
 
 /// What every run needs before the activities stream.
@@ -268,26 +268,24 @@ fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunErro
     })
 }
 
-fn stream(
-    project: &Project,
-    data: &DataSettings,
-    leads: &Leads,
-    interner: &mut Interner,
-    issues: &mut Vec<DataIssue>,
-    visit: impl FnMut(&crate::data::Activity, &Interner),
-) -> Result<RowCounts, DataError> {
-    stream_activities(
-        &project.activities,
-        data.activities_format,
-        &project.config.activities.columns,
-        data.duration_unit,
-        data.tz,
-        &data.activity_fields,
-        leads,
-        interner,
-        issues,
-        visit,
-    )
+impl DataSettings {
+    fn source<'a>(
+        &'a self,
+        project: &'a Project,
+        leads: &'a Leads,
+        interner: &'a Interner,
+    ) -> ActivitySource<'a> {
+        ActivitySource {
+            path: &project.activities,
+            format: self.activities_format,
+            columns: &project.config.activities.columns,
+            duration_unit: self.duration_unit,
+            tz: self.tz,
+            needed: &self.activity_fields,
+            leads,
+            interner,
+        }
+    }
 }
 
 /// An instant as the verdict document writes it: RFC 3339 in the

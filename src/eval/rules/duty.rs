@@ -32,6 +32,20 @@ impl Handover {
         }
     }
 
+    /// Takes in what the part of the file after this one's saw: on equal
+    /// times the earlier part's hand-over stays, as in one pass.
+    pub fn merge(&mut self, later: Handover) {
+        if let Some(at) = later.anchor {
+            self.anchor = Some(self.anchor.map_or(at, |a| a.min(at)));
+        }
+        self.complete.extend(later.complete);
+        if let Some((at, missing)) = later.incomplete {
+            if self.incomplete.as_ref().is_none_or(|(t, _)| at < *t) {
+                self.incomplete = Some((at, missing));
+            }
+        }
+    }
+
     pub fn observe_by(&mut self, handoff: DateTime<Utc>, at: DateTime<Utc>, missing: &[&str]) {
         if at < handoff {
             return;
