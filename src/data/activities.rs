@@ -224,11 +224,9 @@ impl<'s> Reader<'s> {
         read: &AtomicU64,
         mut progress: Option<&mut dyn FnMut(u64)>,
     ) -> Result<Part<S>, DataError> {
-        let mut counts = RowCounts::default();
-        let mut issues = Vec::new();
+        let mut out = Outcome::default();
         let mut problems = RowProblems::default();
-        let mut symbols: Vec<u32> = Vec::with_capacity(self.needed.len());
-        let mut numbers: Vec<Option<f64>> = Vec::with_capacity(self.needed.len());
+        let mut batch = Batch::new(self.needed.len());
         let (mut first, mut stopped) = (None, None);
         while let Some(row) = table.next_row()? {
             if row.offset >= end {
@@ -236,51 +234,125 @@ impl<'s> Reader<'s> {
                 break;
             }
             first.get_or_insert(row.offset);
-            counts.read += 1;
-            if counts.read % PROGRESS_EVERY == 0 {
+            out.counts.read += 1;
+            if out.counts.read % PROGRESS_EVERY == 0 {
                 let total = read.fetch_add(PROGRESS_EVERY, Ordering::Relaxed) + PROGRESS_EVERY;
                 if let Some(report) = progress.as_mut() {
                     report(total);
                 }
             }
-            let decoded = self.decode(&row, &mut problems, &mut symbols, &mut numbers);
-            if let Some(issue) = problems.take_issue(&self.file, row.line) {
-                issues.push(issue);
-                counts.issues += 1;
+            let added = self.decode(&row, &mut problems, &mut batch, Lookup::Later);
+            if added && problems.is_empty() {
+                if batch.is_full() {
+                    self.flush(&mut batch, &mut state, visit, &mut out);
+                }
                 continue;
             }
-            let Some(activity) = decoded else {
-                // Unreachable: a row without a lead or a time always has a problem.
-                continue;
-            };
-            visit(&mut state, &activity);
-            counts.used += 1;
+            // A row with problems: the batch before it goes first, so that
+            // issues stay in file order; then the row again, whole.
+            if added {
+                batch.pop();
+            }
+            self.flush(&mut batch, &mut state, visit, &mut out);
+            problems.clear();
+            self.decode(&row, &mut problems, &mut batch, Lookup::Now);
+            if let Some(issue) = problems.take_issue(&self.file, row.line) {
+                out.issues.push(issue);
+                out.counts.issues += 1;
+            }
+            batch.clear();
         }
+        self.flush(&mut batch, &mut state, visit, &mut out);
         Ok(Part {
             state,
-            counts,
-            issues,
+            counts: out.counts,
+            issues: out.issues,
             first,
             stopped,
             table,
         })
     }
 
-    /// The row as an activity, with what is wrong with it in `problems`.
-    fn decode<'r>(
+    /// Looks the batch's leads up, all together, then visits its rows in
+    /// order (or reports an unknown lead).
+    fn flush<S>(
         &self,
-        row: &Row<'r>,
+        batch: &mut Batch,
+        state: &mut S,
+        visit: &impl Fn(&mut S, &Activity<'_>),
+        out: &mut Outcome,
+    ) {
+        let leads = self.source.leads;
+        // One tight loop of independent lookups: the processor overlaps
+        // their cache misses, which one lookup per row would queue.
+        batch.found.clear();
+        batch.found.extend(
+            batch
+                .rows
+                .iter()
+                .map(|p| leads.index_of(batch.text.get(p.id.clone()).unwrap_or(""))),
+        );
+        let width = self.needed.len();
+        for (i, (p, found)) in batch.rows.iter().zip(&batch.found).enumerate() {
+            let id = batch.text.get(p.id.clone()).unwrap_or("");
+            let Some(lead) = found else {
+                let mut problems = RowProblems::default();
+                self.unknown_lead(id, &mut problems);
+                if let Some(issue) = problems.take_issue(&self.file, p.line) {
+                    out.issues.push(issue);
+                    out.counts.issues += 1;
+                }
+                continue;
+            };
+            let values = i * width..(i + 1) * width;
+            let activity = Activity {
+                lead: *lead,
+                at: p.at,
+                kind: batch.text.get(p.kind.clone()).unwrap_or(""),
+                duration_ms: p.duration_ms,
+                seq: p.seq,
+                line: p.line,
+                values: Values {
+                    symbols: batch.symbols.get(values.clone()).unwrap_or_default(),
+                    numbers: batch.numbers.get(values).unwrap_or_default(),
+                },
+            };
+            visit(state, &activity);
+            out.counts.used += 1;
+        }
+        batch.clear();
+    }
+
+    fn unknown_lead(&self, id: &str, problems: &mut RowProblems) {
+        match self.source.leads.rejected_line(id) {
+            Some(line) => problems.add(
+                None,
+                format!(
+                    "activity of lead {}, whose own row (line {line}) was rejected",
+                    quoted(id)
+                ),
+            ),
+            None => problems.add(None, format!("activity of unknown lead {}", quoted(id))),
+        }
+    }
+
+    /// Decodes the row onto the end of the batch, noting what is wrong with
+    /// it in `problems`; true when it was added. With [`Lookup::Later`] its
+    /// lead is left for [`Reader::flush`].
+    fn decode(
+        &self,
+        row: &Row<'_>,
         problems: &mut RowProblems,
-        symbols: &'r mut Vec<u32>,
-        numbers: &'r mut Vec<Option<f64>>,
-    ) -> Option<Activity<'r>> {
+        batch: &mut Batch,
+        lookup: Lookup,
+    ) -> bool {
         let source = self.source;
         if let Some(reason) = row.broken() {
             problems.add(None, reason.to_owned());
         }
         let cell = |slot: Option<usize>| slot.map_or(Ok(""), |s| row.get(s));
 
-        let mut lead = None;
+        let mut id = None;
         match cell(self.lead) {
             Err(reason) => problems.add(self.column(self.lead), reason.to_owned()),
             Ok(text) if is_blank(text) => {
@@ -288,21 +360,10 @@ impl<'s> Reader<'s> {
                     problems.add(self.column(self.lead), "missing lead id".to_owned());
                 }
             }
-            Ok(text) => match (
-                source.leads.index_of(text),
-                source.leads.rejected_line(text),
-            ) {
-                (Some(i), _) => lead = Some(i),
-                (None, Some(line)) => problems.add(
-                    None,
-                    format!(
-                        "activity of lead {}, whose own row (line {line}) was rejected",
-                        quoted(text)
-                    ),
-                ),
-                (None, None) => {
-                    problems.add(None, format!("activity of unknown lead {}", quoted(text)))
-                }
+            Ok(text) => match lookup {
+                Lookup::Later => id = Some(text),
+                Lookup::Now if source.leads.index_of(text).is_some() => id = Some(text),
+                Lookup::Now => self.unknown_lead(text, problems),
             },
         }
 
@@ -342,8 +403,15 @@ impl<'s> Reader<'s> {
                 ""
             }
         };
-        symbols.clear();
-        numbers.clear();
+        let (Some(id), Some(at)) = (id, at) else {
+            // Still look at every cell, so that every problem is named.
+            for slot in &self.needed {
+                if let Err(reason) = cell(*slot) {
+                    problems.add(self.column(*slot), reason.to_owned());
+                }
+            }
+            return false;
+        };
         for (slot, wanted) in self.needed.iter().zip(source.needed) {
             let text = match cell(*slot) {
                 Ok(text) => text,
@@ -352,18 +420,103 @@ impl<'s> Reader<'s> {
                     ""
                 }
             };
-            symbols.push(wanted.lookup(text, source.interner));
-            numbers.push(wanted.numeric.then(|| parse_number(text)).flatten());
+            batch.symbols.push(wanted.lookup(text, source.interner));
+            batch
+                .numbers
+                .push(wanted.numeric.then(|| parse_number(text)).flatten());
         }
-        Some(Activity {
-            lead: lead?,
-            at: at?,
+        batch.push(id, kind, at, duration_ms, row);
+        true
+    }
+}
+
+/// Whether [`Reader::decode`] looks a row's lead up at once.
+#[derive(Clone, Copy)]
+enum Lookup {
+    Now,
+    Later,
+}
+
+/// What a part has read so far.
+#[derive(Default)]
+struct Outcome {
+    counts: RowCounts,
+    issues: Vec<DataIssue>,
+}
+
+/// Rows decoded but for their lead, whose lookups are done together (see
+/// [`Reader::flush`]); their text lives in one reused buffer.
+struct Batch {
+    text: String,
+    rows: Vec<Pending>,
+    width: usize,
+    symbols: Vec<u32>,
+    numbers: Vec<Option<f64>>,
+    found: Vec<Option<u32>>,
+}
+
+/// A row of a [`Batch`].
+struct Pending {
+    id: std::ops::Range<usize>,
+    kind: std::ops::Range<usize>,
+    at: DateTime<Utc>,
+    duration_ms: i64,
+    seq: u64,
+    line: u64,
+}
+
+impl Batch {
+    /// Rows per batch: enough lookups in flight to hide memory latency, few
+    /// enough that the batch stays in cache.
+    const ROWS: usize = 256;
+
+    fn new(width: usize) -> Batch {
+        Batch {
+            text: String::new(),
+            rows: Vec::with_capacity(Self::ROWS),
+            width,
+            symbols: Vec::with_capacity(Self::ROWS * width),
+            numbers: Vec::with_capacity(Self::ROWS * width),
+            found: Vec::with_capacity(Self::ROWS),
+        }
+    }
+
+    fn push(&mut self, id: &str, kind: &str, at: DateTime<Utc>, duration_ms: i64, row: &Row<'_>) {
+        let mut keep = |s: &str| {
+            let from = self.text.len();
+            self.text.push_str(s);
+            from..self.text.len()
+        };
+        let (id, kind) = (keep(id), keep(kind));
+        self.rows.push(Pending {
+            id,
             kind,
+            at,
             duration_ms,
             seq: row.offset,
             line: row.line,
-            values: Values { symbols, numbers },
-        })
+        });
+    }
+
+    /// Takes the last row back out.
+    fn pop(&mut self) {
+        if let Some(p) = self.rows.pop() {
+            self.text.truncate(p.id.start);
+        }
+        let keep = self.rows.len() * self.width;
+        self.symbols.truncate(keep);
+        self.numbers.truncate(keep);
+    }
+
+    fn is_full(&self) -> bool {
+        self.rows.len() >= Self::ROWS
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.rows.clear();
+        self.symbols.clear();
+        self.numbers.clear();
     }
 }
 

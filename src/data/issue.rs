@@ -204,6 +204,14 @@ impl RowProblems {
         self.list.push((column.map(str::to_owned), reason));
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.list.clear();
+    }
+
     /// The issue for this row, if it had problems, leaving the list empty.
     /// One problem keeps its column; with several, each reason names its
     /// column instead, since no single column is to blame.

@@ -88,8 +88,8 @@ impl Evaluator<'_> {
                     .get(s.window as usize)
                     .map_or("", |w| w.label.as_str());
                 out.steps.push(match rule.spec {
-                    Spec::Aging { .. } => format!("handed off {}", when(s.handoff)),
-                    _ => format!("handed off {}, in window {window}", when(s.handoff)),
+                    Spec::Aging { .. } => format!("handed off {}", when(self.handoff(s))),
+                    _ => format!("handed off {}, in window {window}", when(self.handoff(s))),
                 });
                 if let Some(group) = rule
                     .per
@@ -148,7 +148,7 @@ impl Evaluator<'_> {
                                 .collect();
                             let aged = aging::age(
                                 tz,
-                                s.handoff,
+                                self.handoff(s),
                                 self.as_of,
                                 &ages,
                                 aging::Age {
@@ -156,7 +156,7 @@ impl Evaluator<'_> {
                                     secs: breach.1,
                                 },
                             );
-                            let age = human((self.as_of - s.handoff).num_seconds());
+                            let age = human((self.as_of - self.handoff(s)).num_seconds());
                             out.outcome = if aged.breaching { "missed" } else { "open" }.to_owned();
                             out.reason =
                                 format!("uncontacted for {age}; breach after {}", breach.2);
@@ -230,7 +230,7 @@ impl Evaluator<'_> {
         if a.at > self.as_of {
             return Some("after the as-of instant: ignored".to_owned());
         }
-        if a.at < lead.handoff {
+        if a.at < self.handoff(lead) {
             return Some("before hand-off: ignored".to_owned());
         }
         let nth = |matched: &mut usize, first: &str, later: &str| {

@@ -23,6 +23,8 @@ pub mod verdict;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::data::intern::BLANK;
 use crate::data::{Activity, DataIssue, Interned, Interner, Leads, Record};
@@ -39,6 +41,10 @@ use verdict::*;
 
 /// Floating-point slack when comparing observed values with targets.
 const EPSILON: f64 = 1e-9;
+
+/// Weights tables' values that had no weight: `(table, symbol)` and the
+/// line of the first lead with it.
+type Unweighed = BTreeMap<(usize, u32), u64>;
 
 /// Marks a lead a rule does not judge.
 const NONE: u32 = u32::MAX;
@@ -59,11 +65,11 @@ impl WindowDef {
     }
 }
 
-/// A lead as one rule judges it.
+/// A lead as one rule judges it. Kept small (32 bytes): there is one per
+/// lead and rule. Its hand-off time is the lead's, in [`Leads`].
 #[derive(Debug, Clone)]
 pub struct Scoped {
     pub lead: u32,
-    pub handoff: DateTime<Utc>,
     pub window: u32,
     pub group: u32,
     /// The clause that applies (response, attempts); `None` when none does.
@@ -94,40 +100,6 @@ struct RuleRun {
 /// What activities fold into: per rule, a state per lead it judges.
 #[derive(Debug, Clone)]
 pub struct Folds(Vec<States>);
-
-impl Folds {
-    /// Takes in the folds of the part of the file after this one's.
-    pub fn merge(&mut self, later: Folds) {
-        for (mine, theirs) in self.0.iter_mut().zip(later.0) {
-            match (mine, theirs) {
-                (States::Response(a), States::Response(b)) => {
-                    for (first, other) in a.iter_mut().zip(b) {
-                        *first = match (*first, other) {
-                            (Some(x), Some(y)) => Some(x.min(y)),
-                            (x, y) => x.or(y),
-                        };
-                    }
-                }
-                (States::Attempts(a), States::Attempts(b)) => {
-                    for (counted, more) in a.iter_mut().zip(b) {
-                        counted.extend(more);
-                    }
-                }
-                (States::Duty(a), States::Duty(b)) => {
-                    for (handover, later) in a.iter_mut().zip(b) {
-                        handover.merge(later);
-                    }
-                }
-                (States::Aging(a), States::Aging(b)) => {
-                    for (contacted, other) in a.iter_mut().zip(b) {
-                        *contacted |= other;
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-}
 
 /// Folds activities into per-lead states, then judges.
 pub struct Evaluator<'a> {
@@ -163,11 +135,22 @@ impl<'a> Evaluator<'a> {
             leads_file: leads_file.to_owned(),
             unweighed: BTreeSet::new(),
         };
-        for rule in &program.rules {
-            let run = ev.scope(rule, only);
+        // Rules are scoped independently, so on every core.
+        let scoped: Vec<(RuleRun, Vec<DataIssue>)> = program
+            .rules
+            .par_iter()
+            .map(|rule| ev.scope(rule, only))
+            .collect();
+        for (run, issues) in scoped {
             ev.runs.push(run);
+            ev.issues.extend(issues);
         }
         ev
+    }
+
+    /// The hand-off time of a lead a rule judges (it always has one).
+    fn handoff(&self, s: &Scoped) -> DateTime<Utc> {
+        self.leads.handoff(s.lead).unwrap_or_default()
     }
 
     /// A lead's record, for lead conditions.
@@ -178,8 +161,9 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn scope(&mut self, rule: &RuleProgram, only: Option<u32>) -> RuleRun {
+    fn scope(&self, rule: &RuleProgram, only: Option<u32>) -> (RuleRun, Vec<DataIssue>) {
         let interner = self.interner;
+        let mut issues = Vec::new();
         let tz = self.program.tz;
         let (first, last) = self.program.effective;
         let range_start = day_start(tz, first);
@@ -198,6 +182,7 @@ impl<'a> Evaluator<'a> {
         let mut position = vec![NONE; self.leads.len()];
         let mut scoped = Vec::new();
         let mut group_of: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut by_symbol: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
         let members: Vec<String> = self
             .program
             .members
@@ -233,20 +218,27 @@ impl<'a> Evaluator<'a> {
             };
             let (alt, deadline) = choose(rule, &record, handoff);
             if let Some((slot, _)) = &rule.per {
-                let value = interner.resolve(record.symbol(*slot)).to_owned();
-                group_of.entry(value).or_default().push(scoped.len());
+                by_symbol
+                    .entry(record.symbol(*slot))
+                    .or_default()
+                    .push(scoped.len());
             }
             if let Some(p) = position.get_mut(lead as usize) {
                 *p = u32::try_from(scoped.len()).unwrap_or(NONE);
             }
             scoped.push(Scoped {
                 lead,
-                handoff,
                 window: u32::try_from(window).unwrap_or(0),
                 group: 0,
                 alt,
                 deadline,
             });
+        }
+        // Grouped by symbol first: a string per lead would cost millions of
+        // allocations; the groups are then ordered by their text.
+        for (sym, positions) in by_symbol {
+            let value = interner.resolve(sym).to_owned();
+            group_of.entry(value).or_default().extend(positions);
         }
         let mut groups = Vec::with_capacity(group_of.len());
         let mut member_groups = BTreeSet::new();
@@ -268,7 +260,7 @@ impl<'a> Evaluator<'a> {
                         rule.owner, rule.name
                     )
                 };
-                self.issues.push(DataIssue {
+                issues.push(DataIssue {
                     file: self.leads_file.clone(),
                     line: self.leads.line(lead),
                     column: Some(field.clone()),
@@ -282,13 +274,14 @@ impl<'a> Evaluator<'a> {
             }
             groups.push(value);
         }
-        RuleRun {
+        let run = RuleRun {
             windows,
             groups,
             members: member_groups,
             position,
             scoped,
-        }
+        };
+        (run, issues)
     }
 
     /// Empty folds: nothing observed yet.
@@ -311,11 +304,52 @@ impl<'a> Evaluator<'a> {
         Folds(states.collect())
     }
 
+    /// Takes the folds of the part of the file after this one's into
+    /// `folds`, as if one pass had read both.
+    pub fn merge(&self, folds: &mut Folds, later: Folds) {
+        let rules = self.program.rules.iter().zip(&self.runs);
+        for ((rule, run), (mine, theirs)) in rules.zip(folds.0.iter_mut().zip(later.0)) {
+            match (mine, theirs) {
+                (States::Response(a), States::Response(b)) => {
+                    for (first, other) in a.iter_mut().zip(b) {
+                        *first = match (*first, other) {
+                            (Some(x), Some(y)) => Some(x.min(y)),
+                            (x, y) => x.or(y),
+                        };
+                    }
+                }
+                (States::Attempts(a), States::Attempts(b)) => {
+                    let Spec::Attempts { alts, .. } = &rule.spec else {
+                        continue;
+                    };
+                    for ((counted, more), lead) in a.iter_mut().zip(b).zip(&run.scoped) {
+                        counted.extend(more);
+                        attempts::trim(counted, keep_attempts(alts, lead));
+                    }
+                }
+                (States::Duty(a), States::Duty(b)) => {
+                    for (handover, later) in a.iter_mut().zip(b) {
+                        handover.merge(later);
+                    }
+                }
+                (States::Aging(a), States::Aging(b)) => {
+                    for (contacted, other) in a.iter_mut().zip(b) {
+                        *contacted |= other;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Folds one activity into every rule's state of its lead.
     pub fn observe(&self, folds: &mut Folds, activity: &Activity<'_>) {
         if activity.at > self.as_of {
             return;
         }
+        let Some(handoff) = self.leads.handoff(activity.lead) else {
+            return;
+        };
         let rules = self.program.rules.iter().zip(&self.runs);
         for ((rule, run), states) in rules.zip(folds.0.iter_mut()) {
             let Some(&pos) = run.position.get(activity.lead as usize) else {
@@ -329,20 +363,25 @@ impl<'a> Evaluator<'a> {
                 (Spec::Response { first, .. }, States::Response(states)) => {
                     if let Some(state) = states.get_mut(pos) {
                         if lead.alt.is_some() && first.holds(values) {
-                            response::observe(state, lead.handoff, activity.at);
+                            response::observe(state, handoff, activity.at);
                         }
                     }
                 }
-                (Spec::Attempts { count, until, .. }, States::Attempts(states)) => {
+                (
+                    Spec::Attempts {
+                        count, until, alts, ..
+                    },
+                    States::Attempts(states),
+                ) => {
                     if let Some(state) = states.get_mut(pos) {
                         if lead.alt.is_some() && count.holds(values) {
                             let counted = Counted {
                                 at: activity.at,
-                                seq: activity.seq,
                                 duration_ms: activity.duration_ms,
                                 until: until.as_ref().is_some_and(|u| u.holds(values)),
                             };
-                            attempts::observe(state, lead.handoff, lead.deadline, counted);
+                            let keep = keep_attempts(alts, lead);
+                            attempts::observe(state, handoff, lead.deadline, counted, keep);
                         }
                     }
                 }
@@ -354,7 +393,7 @@ impl<'a> Evaluator<'a> {
                 ) => {
                     if let Some(state) = states.get_mut(pos) {
                         if anchor.as_ref().is_some_and(|a| a.holds(values)) {
-                            state.observe_anchor(lead.handoff, activity.at);
+                            state.observe_anchor(handoff, activity.at);
                         }
                         if by.holds(values) {
                             let missing: Vec<&str> = fields
@@ -362,13 +401,13 @@ impl<'a> Evaluator<'a> {
                                 .filter(|(slot, _)| values.symbol(*slot) == BLANK)
                                 .map(|(_, name)| name.as_str())
                                 .collect();
-                            state.observe_by(lead.handoff, activity.at, &missing);
+                            state.observe_by(handoff, activity.at, &missing);
                         }
                     }
                 }
                 (Spec::Aging { contact, .. }, States::Aging(states)) => {
                     if let Some(state) = states.get_mut(pos) {
-                        if activity.at >= lead.handoff && contact.holds(values) {
+                        if activity.at >= handoff && contact.holds(values) {
                             *state = true;
                         }
                     }
@@ -382,31 +421,67 @@ impl<'a> Evaluator<'a> {
     /// data issues found on the way (groups, weights).
     pub fn finish(mut self, folds: Folds) -> (Vec<RuleVerdict>, Vec<DataIssue>) {
         let runs = std::mem::take(&mut self.runs);
-        let verdicts = self
+        // Rules are judged independently, so on every core.
+        let judged: Vec<(RuleVerdict, Unweighed)> = self
             .program
             .rules
-            .iter()
+            .par_iter()
             .zip(runs)
             .zip(folds.0)
             .map(|((rule, run), states)| self.verdict(rule, &run, &states))
             .collect();
+        let mut verdicts = Vec::with_capacity(judged.len());
+        for (verdict, unweighed) in judged {
+            self.report_unweighed(unweighed);
+            verdicts.push(verdict);
+        }
         (verdicts, self.issues)
     }
 
-    fn verdict(&mut self, rule: &RuleProgram, run: &RuleRun, states: &States) -> RuleVerdict {
+    /// One issue per table and value, however many value quotas meet it.
+    fn report_unweighed(&mut self, unweighed: Unweighed) {
+        for ((table, sym), line) in unweighed {
+            if !self.unweighed.insert((table, sym)) {
+                continue;
+            }
+            let field = self
+                .program
+                .weights
+                .get(table)
+                .map_or("", |t| t.field.as_str());
+            self.issues.push(DataIssue {
+                file: self.leads_file.clone(),
+                line,
+                column: Some(field.to_owned()),
+                message: format!(
+                    "{field} \"{}\" has no weight and `weights {field}` has no `otherwise`; it weighs 0",
+                    self.interner.resolve(sym)
+                ),
+            });
+        }
+    }
+
+    fn verdict(
+        &self,
+        rule: &RuleProgram,
+        run: &RuleRun,
+        states: &States,
+    ) -> (RuleVerdict, Unweighed) {
+        let mut unweighed = Unweighed::new();
         let windows = match rule.spec {
-            Spec::Quota { .. } => self.quota_windows(rule, run),
+            Spec::Quota { .. } => self.quota_windows(rule, run, &mut unweighed),
             Spec::Aging { .. } => self.aging_windows(rule, run, states),
             _ => self.percentage_windows(rule, run, states),
         };
-        RuleVerdict {
+        let verdict = RuleVerdict {
             name: rule.name.clone(),
             kind: rule.kind.keyword(),
             owner: rule.owner.clone(),
             line: rule.line,
             status: rollup(windows.iter().map(|w| w.status)),
             windows,
-        }
+        };
+        (verdict, unweighed)
     }
 
     fn rfc3339(&self, t: DateTime<Utc>) -> String {
@@ -455,7 +530,12 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    fn quota_windows(&mut self, rule: &RuleProgram, run: &RuleRun) -> Vec<WindowVerdict> {
+    fn quota_windows(
+        &self,
+        rule: &RuleProgram,
+        run: &RuleRun,
+        unweighed: &mut Unweighed,
+    ) -> Vec<WindowVerdict> {
         let Spec::Quota {
             measure,
             bound,
@@ -466,11 +546,10 @@ impl<'a> Evaluator<'a> {
             return Vec::new();
         };
         let (mut cells, groups) = self.cells::<(u64, f64)>(rule, run);
-        let mut unweighed: BTreeMap<(usize, u32), u64> = BTreeMap::new();
         for s in &run.scoped {
             let value = match measure {
                 Measure::Count => 0.0,
-                Measure::Value => self.value(s.lead, &mut unweighed),
+                Measure::Value => self.value(s.lead, unweighed),
             };
             let index = s.window as usize * groups
                 + if rule.per.is_some() {
@@ -482,26 +561,6 @@ impl<'a> Evaluator<'a> {
                 cell.0 += 1;
                 cell.1 += value;
             }
-        }
-        // One issue per table and value, however many value quotas meet it.
-        for ((table, sym), line) in unweighed {
-            if !self.unweighed.insert((table, sym)) {
-                continue;
-            }
-            let field = self
-                .program
-                .weights
-                .get(table)
-                .map_or("", |t| t.field.as_str());
-            self.issues.push(DataIssue {
-                file: self.leads_file.clone(),
-                line,
-                column: Some(field.to_owned()),
-                message: format!(
-                    "{field} \"{}\" has no weight and `weights {field}` has no `otherwise`; it weighs 0",
-                    self.interner.resolve(sym)
-                ),
-            });
         }
         let mut out = Vec::with_capacity(cells.len());
         for (index, (leads, value)) in cells.into_iter().enumerate() {
@@ -556,7 +615,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// A lead's value: the sum of its weights over every table.
-    fn value(&self, lead: u32, unweighed: &mut BTreeMap<(usize, u32), u64>) -> f64 {
+    fn value(&self, lead: u32, unweighed: &mut Unweighed) -> f64 {
         let record = self.leads.record(lead);
         self.program
             .weights
@@ -578,7 +637,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn percentage_windows(
-        &mut self,
+        &self,
         rule: &RuleProgram,
         run: &RuleRun,
         states: &States,
@@ -732,7 +791,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn aging_windows(
-        &mut self,
+        &self,
         rule: &RuleProgram,
         run: &RuleRun,
         states: &States,
@@ -778,7 +837,13 @@ impl<'a> Evaluator<'a> {
             if *contacted {
                 continue;
             }
-            let aged = aging::age(self.program.tz, s.handoff, self.as_of, &ages, breach_age);
+            let aged = aging::age(
+                self.program.tz,
+                self.handoff(s),
+                self.as_of,
+                &ages,
+                breach_age,
+            );
             let Some(cell) = cells.get_mut(g) else {
                 continue;
             };
@@ -791,7 +856,7 @@ impl<'a> Evaluator<'a> {
                     lead: self.leads.id(s.lead).to_owned(),
                     reason: format!(
                         "uncontacted for {}, breach after {}",
-                        human((self.as_of - s.handoff).num_seconds()),
+                        human((self.as_of - self.handoff(s)).num_seconds()),
                         breach.2
                     ),
                 });
@@ -862,6 +927,12 @@ pub struct Judged {
     pub deadline: Option<DateTime<Utc>>,
 }
 
+/// How many counted activities to keep for a lead: see [`attempts::keep`].
+fn keep_attempts(alts: &[model::Alt<(u64, Option<u64>)>], lead: &Scoped) -> usize {
+    let alt = lead.alt.and_then(|a| alts.get(usize::from(a)));
+    attempts::keep(alt.and_then(|a| a.value.1))
+}
+
 /// The clause that applies to a lead, and its deadline from handoff.
 fn choose(
     rule: &RuleProgram,
@@ -899,6 +970,7 @@ fn judge(
     as_of: DateTime<Utc>,
 ) -> Option<Judged> {
     let s = run.scoped.get(pos)?;
+    let handoff = leads.handoff(s.lead).unwrap_or_default();
     let excluded = || Judged {
         outcome: Outcome::Excluded("no clause applies to this lead".to_owned()),
         sample: None,
@@ -913,7 +985,7 @@ fn judge(
                 return Some(excluded());
             };
             let (outcome, took) = response::judge(
-                s.handoff,
+                handoff,
                 s.deadline,
                 *states.get(pos)?,
                 as_of,
@@ -970,7 +1042,7 @@ fn judge(
                 spent_s: None,
                 missing: missing.iter().map(|f| (*f).to_owned()).collect(),
                 late: false,
-                deadline: Some(s.handoff),
+                deadline: Some(handoff),
             }
         }
         (
@@ -985,7 +1057,7 @@ fn judge(
         ) => {
             let state = states.get(pos)?;
             let anchor_at = match anchor {
-                None => Some(s.handoff),
+                None => Some(handoff),
                 Some(_) => state.anchor,
             };
             let (outcome, deadline) =

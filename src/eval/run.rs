@@ -122,7 +122,7 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
     let mut parts = parts.into_iter();
     let mut folds = parts.next().unwrap_or_else(|| ev.folds());
     for later in parts {
-        folds.merge(later);
+        ev.merge(&mut folds, later);
     }
     let (rules, more) = ev.finish(folds);
     issues.extend(more);

@@ -5,12 +5,13 @@ use chrono::{DateTime, Utc};
 use crate::eval::clock::human;
 use crate::eval::outcome::Outcome;
 
-/// One counted activity: when, its place in the file (ties keep file
-/// order), its duration, and whether it matches `until`.
+/// One counted activity: when, its duration, and whether it matches
+/// `until`. A lead's list is in file order, so a stable sort by time keeps
+/// file order between equal times without storing it (24 bytes each: there
+/// are millions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Counted {
     pub at: DateTime<Utc>,
-    pub seq: u64,
     pub duration_ms: i64,
     pub until: bool,
 }
@@ -25,15 +26,41 @@ pub struct Tally {
 }
 
 /// Keeps an activity that counts: from handoff to the deadline, inclusive.
+/// At most `keep` are kept, the earliest: [`judge`] stops at MAX + 1
+/// attempts, so later ones never matter, and memory grows with leads, not
+/// with calls.
 pub fn observe(
     counted: &mut Vec<Counted>,
     handoff: DateTime<Utc>,
     deadline: Option<DateTime<Utc>>,
     activity: Counted,
+    keep: usize,
 ) {
     if activity.at >= handoff && deadline.is_none_or(|d| activity.at <= d) {
         counted.push(activity);
+        trim(counted, keep);
     }
+}
+
+/// Drops the latest activities (by time, then file order) beyond `keep`.
+pub fn trim(counted: &mut Vec<Counted>, keep: usize) {
+    while counted.len() > keep {
+        // The last of the latest: `max_by_key` returns the last maximum.
+        let latest = counted.iter().enumerate().max_by_key(|(_, c)| c.at);
+        match latest.map(|(i, _)| i) {
+            Some(i) => {
+                counted.remove(i);
+            }
+            None => return,
+        }
+    }
+}
+
+/// How many counted activities a lead held to `band` needs kept.
+pub fn keep(band_max: Option<u64>) -> usize {
+    band_max.map_or(usize::MAX, |max| {
+        usize::try_from(max.saturating_add(1)).unwrap_or(usize::MAX)
+    })
 }
 
 /// The band a lead is held to.
@@ -54,7 +81,7 @@ pub fn judge(
     as_of: DateTime<Utc>,
     window: &str,
 ) -> (Outcome, Tally) {
-    counted.sort_by_key(|c| (c.at, c.seq));
+    counted.sort_by_key(|c| c.at);
     let mut tally = Tally::default();
     for c in counted.iter() {
         tally.count += 1;
@@ -108,10 +135,8 @@ mod tests {
 
     fn calls(days: &[u32]) -> Vec<Counted> {
         days.iter()
-            .enumerate()
-            .map(|(i, d)| Counted {
+            .map(|d| Counted {
                 at: day(*d),
-                seq: i as u64,
                 duration_ms: 600_000,
                 until: false,
             })
@@ -177,10 +202,46 @@ mod tests {
     }
 
     #[test]
+    fn only_the_earliest_max_plus_one_are_kept_and_judged_alike() {
+        // Twelve calls, out of time order, the connecting one last in time.
+        let mut all = calls(&[9, 3, 12, 4, 5, 2, 6, 11, 7, 8, 10, 13]);
+        all[11].until = true;
+        let mut kept = Vec::new();
+        for c in all.iter().copied() {
+            observe(&mut kept, day(1), Some(day(15)), c, keep(SIX_TO_NINE.max));
+        }
+        assert_eq!(kept.len(), 10);
+        let days: std::collections::BTreeSet<_> = kept.iter().map(|c| c.at).collect();
+        assert!(days.iter().all(|d| *d <= day(11)), "the ten earliest");
+        let whole = judge(&mut all, SIX_TO_NINE, Some(day(15)), day(20), "14d");
+        let bounded = judge(&mut kept, SIX_TO_NINE, Some(day(15)), day(20), "14d");
+        assert_eq!(bounded, whole);
+        assert_eq!(
+            bounded.0,
+            Outcome::Missed("10 attempts, more than 9".into())
+        );
+    }
+
+    #[test]
+    fn equal_times_keep_file_order() {
+        let mut c = calls(&[3, 3, 3]);
+        c[1].until = true;
+        c[1].duration_ms = 1;
+        let mut kept = Vec::new();
+        for one in c {
+            observe(&mut kept, day(1), None, one, keep(Some(1)));
+        }
+        assert_eq!(kept.len(), 2, "MAX 1 keeps two");
+        assert!(kept[1].until, "the second in file order stays");
+        let (o, t) = judge(&mut kept, SIX_TO_NINE, None, day(4), "14d");
+        assert_eq!((o, t.count, t.spent_ms), (Outcome::Met, 2, 600_001));
+    }
+
+    #[test]
     fn only_activities_from_handoff_to_the_deadline_count() {
         let mut kept = Vec::new();
         for c in calls(&[1, 2, 15, 16]) {
-            observe(&mut kept, day(2), Some(day(15)), c);
+            observe(&mut kept, day(2), Some(day(15)), c, usize::MAX);
         }
         let days: Vec<_> = kept.iter().map(|c| c.at).collect();
         assert_eq!(days, vec![day(2), day(15)]);
