@@ -1,0 +1,109 @@
+//! The fast path against the straightforward one: an activities file read
+//! in many parts on several threads, each part folding into its own per-lead
+//! state and the states merged afterwards, must give the very same verdict
+//! document, byte for byte, as one pass over the file. (The one-pass
+//! verdicts themselves are pinned by the golden files of `tests/sample.rs`,
+//! taken before the parallel reader existed.)
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use accord::data::{Config, Split};
+use accord::eval::run::{evaluate, Options};
+use accord::project::Project;
+
+const AS_OF: &str = "2027-04-15T12:00:00+02:00";
+
+fn verdict_json(project: &Project, split: Split) -> String {
+    let options = Options {
+        as_of: Some(AS_OF.to_owned()),
+        split,
+        ..Options::default()
+    };
+    match evaluate(project, options) {
+        Ok(e) => serde_json::to_string_pretty(&e.verdict).unwrap(),
+        Err(e) => panic!("{e:?}"),
+    }
+}
+
+fn project(agreement: &str, activities: PathBuf) -> Project {
+    Project {
+        config: Config::default(),
+        agreement: common::root().join("rules").join(agreement),
+        leads: common::root().join("rules/data/leads.csv"),
+        activities,
+    }
+}
+
+/// One pass, then 2, 3 and 8 parts as small as a byte allows (so that cuts
+/// land inside rows, quoted cells and line endings of every kind).
+fn assert_parts_agree(project: &Project) {
+    let one = verdict_json(
+        project,
+        Split {
+            threads: 1,
+            min_bytes: 1,
+        },
+    );
+    assert!(one.contains("\"breaches\""), "a verdict with substance");
+    for threads in [2, 3, 8] {
+        let split = Split {
+            threads,
+            min_bytes: 1,
+        };
+        let parts = verdict_json(project, split);
+        assert!(
+            parts == one,
+            "{} with {threads} parts differs from one pass",
+            project.activities.display()
+        );
+    }
+}
+
+fn sample_activities() -> PathBuf {
+    common::root().join("rules/data/activities.csv")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn the_sample_in_parts_gives_the_verdicts_of_one_pass() {
+    for agreement in ["b2b-inbound.sla", "minimal.sla"] {
+        assert_parts_agree(&project(agreement, sample_activities()));
+    }
+}
+
+#[test]
+fn crlf_line_endings_in_parts() {
+    let text = std::fs::read_to_string(sample_activities()).unwrap();
+    let dir = common::temp_dir("parts", "crlf");
+    let path = write(&dir, "activities.csv", &text.replace('\n', "\r\n"));
+    assert_parts_agree(&project("b2b-inbound.sla", path));
+}
+
+#[test]
+fn json_lines_in_parts() {
+    let mut reader = csv::Reader::from_path(sample_activities()).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let mut text = String::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        let object: serde_json::Map<String, serde_json::Value> = header
+            .iter()
+            .zip(record.iter())
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(key, value)| (key.to_owned(), value.into()))
+            .collect();
+        text.push_str(&serde_json::to_string(&object).unwrap());
+        text.push('\n');
+    }
+    let dir = common::temp_dir("parts", "jsonl");
+    let path = write(&dir, "activities.jsonl", &text);
+    assert_parts_agree(&project("b2b-inbound.sla", path));
+}
