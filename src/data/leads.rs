@@ -115,6 +115,19 @@ impl Leads {
     }
 }
 
+/// Rows read before sizing the tables for the whole file.
+const SIZING_ROWS: u64 = 1024;
+
+impl Leads {
+    fn reserve(&mut self, more: usize) {
+        self.ids.reserve(more);
+        self.by_id.reserve(more);
+        self.handoff.reserve(more);
+        self.line.reserve(more);
+        self.values.reserve(more.saturating_mul(self.fields.len()));
+    }
+}
+
 fn at<T>(items: &[T], index: u32) -> Option<&T> {
     usize::try_from(index).ok().and_then(|i| items.get(i))
 }
@@ -160,8 +173,15 @@ pub fn load_leads(
 
     let mut counts = RowCounts::default();
     let mut problems = RowProblems::default();
+    let size = table.size()?;
     while let Some(row) = table.next_row()? {
         counts.read += 1;
+        if counts.read == SIZING_ROWS {
+            // The rows so far tell how many the file holds: room for them
+            // all at once spares a million-lead index repeated rehashing.
+            let per_row = (row.offset / SIZING_ROWS).max(1);
+            leads.reserve(usize::try_from(size.saturating_sub(row.offset) / per_row).unwrap_or(0));
+        }
         if let Some(reason) = row.broken() {
             problems.add(None, reason.to_owned());
         }

@@ -280,6 +280,13 @@ impl Table {
         &self.file
     }
 
+    /// The file's size in bytes.
+    pub fn size(&self) -> Result<u64, DataError> {
+        std::fs::metadata(&self.path)
+            .map(|m| m.len())
+            .map_err(|e| DataError::unreadable(&self.file, &e))
+    }
+
     /// Where to start reading each of up to `parts` parts of the rows not
     /// yet read, of about equal size and at least `min_bytes` each: the
     /// first is where the rows begin, the others just after a line feed.
@@ -290,7 +297,7 @@ impl Table {
             Source::Jsonl(json) => json.start,
         };
         let mut handle = File::open(&self.path).map_err(unreadable)?;
-        let len = handle.metadata().map_err(unreadable)?.len();
+        let len = self.size()?;
         let size = len.saturating_sub(from);
         let parts = parts.min(usize::try_from(size / min_bytes.max(1)).unwrap_or(usize::MAX));
         let mut cuts: Vec<u64> = vec![from];
