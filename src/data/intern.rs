@@ -110,7 +110,11 @@ impl Interner {
 
 /// Blank means empty after trimming white space.
 pub fn is_blank(value: &str) -> bool {
-    value.trim().is_empty()
+    // Most cells start with a visible ASCII character: no need to trim.
+    match value.as_bytes().first() {
+        Some(b) if b.is_ascii_graphic() => false,
+        _ => value.trim().is_empty(),
+    }
 }
 
 pub(crate) fn parse_number(text: &str) -> Option<f64> {
