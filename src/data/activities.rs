@@ -7,12 +7,9 @@
 //! `duration` are readable. A blank `kind` is kept (it is just a value a
 //! condition may test); a blank or absent `duration` is 0.
 //!
-//! A large file is read in parts, one thread each (see [`Split`]): each part
-//! folds into a state of its own and the caller merges them, in file order.
-//! A CSV part is only kept when the part before it stopped exactly where it
-//! began (a line feed inside a quoted cell would otherwise have cut a row in
-//! two); when not, the earlier part's end is read again on this thread.
-//! Values are looked up, not interned ([`Wanted::lookup`]), so the parts
+//! A large file is read in parts, one thread each (see [`super::parts`]):
+//! each part folds into a state of its own and the caller merges them, in
+//! file order. Values are looked up, not interned ([`Wanted::lookup`]), so the parts
 //! share the interner unchanged.
 
 use std::collections::BTreeMap;
@@ -26,6 +23,7 @@ use super::duration::{parse_duration, DurationUnit};
 use super::intern::{is_blank, parse_number, Interner};
 use super::issue::{quoted, DataError, DataIssue, RowProblems};
 use super::leads::Leads;
+use super::parts::{in_parts, Split, Stretch};
 use super::record::Values;
 use super::table::{FieldSpec, Row, Table};
 use super::timestamp::parse_timestamp;
@@ -66,25 +64,6 @@ pub struct ActivitySource<'a> {
     pub interner: &'a Interner,
 }
 
-/// How far to split the reading of a large file.
-#[derive(Debug, Clone, Copy)]
-pub struct Split {
-    /// At most this many parts, one thread each.
-    pub threads: usize,
-    /// No part smaller than this: a thread costs more than a small part.
-    pub min_bytes: u64,
-}
-
-impl Default for Split {
-    /// A part per core, of at least 4 MiB.
-    fn default() -> Self {
-        Split {
-            threads: std::thread::available_parallelism().map_or(1, usize::from),
-            min_bytes: 4 << 20,
-        }
-    }
-}
-
 /// How often `progress` hears, in rows (per part).
 const PROGRESS_EVERY: u64 = 1 << 16;
 
@@ -119,49 +98,17 @@ pub fn stream_activities<S: Send>(
         &specs,
     )?;
     let reader = Reader::new(&table, source);
-    let starts = table.starts(split.threads, split.min_bytes)?;
-    let ends: Vec<u64> = starts.iter().skip(1).copied().chain([u64::MAX]).collect();
     let read = AtomicU64::new(0);
-    let mut parts: Vec<Part<S>> = Vec::new();
-    std::thread::scope(|scope| -> Result<(), DataError> {
-        let (table, reader, init, visit, read) = (&table, &reader, &init, &visit, &read);
-        let spawned: Vec<_> = starts
-            .iter()
-            .zip(&ends)
-            .skip(1)
-            .map(|(&start, &end)| {
-                scope.spawn(move || reader.read(table.part(start)?, end, init(), visit, read, None))
-            })
-            .collect();
-        let (first_start, first_end) = (starts.first().copied(), ends.first().copied());
-        if let (Some(start), Some(end)) = (first_start, first_end) {
-            parts.push(reader.read(table.part(start)?, end, init(), visit, read, progress)?);
-        }
-        for handle in spawned {
-            // A part that panicked is a bug: pass its panic on.
-            let part = handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-            let Some(previous) = parts.last() else {
-                break;
-            };
-            if previous.stopped != part.first {
-                // The part began inside a row: the one before it knows
-                // where the next row really starts; read on from there.
-                if let Some(at) = previous.stopped {
-                    let rest = table.part(at)?;
-                    parts.push(reader.read(rest, u64::MAX, init(), visit, read, None)?);
-                }
-                break;
-            }
-            parts.push(part);
-        }
-        Ok(())
-    })?;
+    let (init, visit) = (&init, &visit);
+    let parts = in_parts(
+        &mut table,
+        split,
+        |part, stretch| reader.read(part, stretch, init(), visit, &read, progress),
+        |part, stretch| reader.read(part, stretch, init(), visit, &read, None),
+    )?;
     let mut counts = RowCounts::default();
     let mut states = Vec::with_capacity(parts.len());
     for part in parts {
-        table.absorb(&part.table);
         counts.read += part.counts.read;
         counts.used += part.counts.used;
         counts.issues += part.counts.issues;
@@ -177,11 +124,6 @@ struct Part<S> {
     state: S,
     counts: RowCounts,
     issues: Vec<DataIssue>,
-    /// Where its first row starts, and where the row it stopped before does
-    /// (None: the end of the file).
-    first: Option<u64>,
-    stopped: Option<u64>,
-    table: Table,
 }
 
 /// Turns rows into activities: where each field sits, and what to look up.
@@ -214,26 +156,20 @@ impl<'s> Reader<'s> {
         slot.and_then(|s| self.names.get(s)).map(String::as_str)
     }
 
-    /// Reads rows until the first that starts at or after `end`.
+    /// Reads the rows of one part.
     fn read<S>(
         &self,
         mut table: Table,
-        end: u64,
+        mut stretch: Stretch,
         mut state: S,
         visit: &impl Fn(&mut S, &Activity<'_>),
         read: &AtomicU64,
         mut progress: Option<&mut dyn FnMut(u64)>,
-    ) -> Result<Part<S>, DataError> {
+    ) -> Result<(Part<S>, Table, Stretch), DataError> {
         let mut out = Outcome::default();
         let mut problems = RowProblems::default();
         let mut batch = Batch::new(self.needed.len());
-        let (mut first, mut stopped) = (None, None);
-        while let Some(row) = table.next_row()? {
-            if row.offset >= end {
-                stopped = Some(row.offset);
-                break;
-            }
-            first.get_or_insert(row.offset);
+        while let Some(row) = stretch.next(&mut table)? {
             out.counts.read += 1;
             if out.counts.read % PROGRESS_EVERY == 0 {
                 let total = read.fetch_add(PROGRESS_EVERY, Ordering::Relaxed) + PROGRESS_EVERY;
@@ -263,14 +199,12 @@ impl<'s> Reader<'s> {
             batch.clear();
         }
         self.flush(&mut batch, &mut state, visit, &mut out);
-        Ok(Part {
+        let part = Part {
             state,
             counts: out.counts,
             issues: out.issues,
-            first,
-            stopped,
-            table,
-        })
+        };
+        Ok((part, table, stretch))
     }
 
     /// Looks the batch's leads up, all together, then visits its rows in
@@ -586,16 +520,15 @@ mod tests {
         let mut interner = Interner::new();
         let mut issues = Vec::new();
         let leads_path = write("leads.csv", LEADS);
-        let (leads, _) = load_leads(
-            &leads_path,
-            Format::Csv,
-            &BTreeMap::new(),
-            Amsterdam,
-            &[],
-            &mut interner,
-            &mut issues,
-        )
-        .unwrap();
+        let lead_source = crate::data::LeadSource {
+            path: &leads_path,
+            format: Format::Csv,
+            columns: &BTreeMap::new(),
+            tz: Amsterdam,
+            needed: &[],
+        };
+        let (leads, _) =
+            load_leads(&lead_source, Split::default(), &mut interner, &mut issues).unwrap();
         issues.clear();
         let columns: BTreeMap<String, String> = columns
             .iter()

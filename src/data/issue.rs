@@ -204,6 +204,11 @@ impl RowProblems {
         self.list.push((column.map(str::to_owned), reason));
     }
 
+    /// Appends another row's problems (of the same row, noted elsewhere).
+    pub fn extend(&mut self, more: RowProblems) {
+        self.list.extend(more.list);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }

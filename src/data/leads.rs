@@ -21,8 +21,9 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::intern::{is_blank, Interner};
+use super::intern::{is_blank, Interner, BLANK};
 use super::issue::{quoted, DataError, DataIssue, RowProblems};
+use super::parts::{in_parts, Split, Stretch};
 use super::table::{FieldSpec, Table};
 use super::timestamp::parse_timestamp;
 use super::{Format, RowCounts, Wanted};
@@ -142,9 +143,6 @@ fn rehash(ids: &[CompactString], lead: u32) -> u64 {
     hash_id(ids.get(lead as usize).map_or("", |id| id.as_str()))
 }
 
-/// Rows read before sizing the tables for the whole file.
-const SIZING_ROWS: u64 = 1024;
-
 impl Leads {
     fn reserve(&mut self, more: usize) {
         self.ids.reserve(more);
@@ -160,16 +158,28 @@ fn at<T>(items: &[T], index: u32) -> Option<&T> {
     usize::try_from(index).ok().and_then(|i| items.get(i))
 }
 
-/// Load the leads table. `needed` pairs each lead field the agreement uses
-/// with a rule that uses it (for the error when the file lacks it); values
-/// are interned into `interner`; rows that cannot be used are appended to
-/// `issues`. Local times are read in `tz`.
+/// The leads table and how to read it.
+pub struct LeadSource<'a> {
+    pub path: &'a Path,
+    pub format: Format,
+    pub columns: &'a BTreeMap<String, String>,
+    /// The zone of local times.
+    pub tz: Tz,
+    /// Each lead field the agreement uses, with a rule that uses it (named
+    /// when the file lacks it).
+    pub needed: &'a [Wanted],
+}
+
+/// Load the leads table: values are interned into `interner`; rows that
+/// cannot be used are appended to `issues`.
+///
+/// A large file is parsed in parts on several threads (see
+/// [`super::parts`]); whether an id repeats an earlier row's, and the
+/// symbols of values, are then settled row by row in file order, so the
+/// outcome is that of one pass.
 pub fn load_leads(
-    path: &Path,
-    format: Format,
-    columns: &BTreeMap<String, String>,
-    tz: Tz,
-    needed: &[Wanted],
+    source: &LeadSource<'_>,
+    split: Split,
     interner: &mut Interner,
     issues: &mut Vec<DataIssue>,
 ) -> Result<(Leads, RowCounts), DataError> {
@@ -177,16 +187,11 @@ pub fn load_leads(
         FieldSpec::required("id"),
         FieldSpec::required("handed_off_at"),
     ];
-    specs.extend(needed.iter().map(FieldSpec::used));
-    let mut table = Table::open(path, format, "leads", columns, &specs)?;
-    let file = table.file().to_owned();
-    let names = table.column_names();
-    let column = |slot: usize| names.get(slot).map(String::as_str);
-    let (id_slot, handoff_slot) = (table.slot("id"), table.slot("handed_off_at"));
-
+    specs.extend(source.needed.iter().map(FieldSpec::used));
+    let mut table = Table::open(source.path, source.format, "leads", source.columns, &specs)?;
     let mut leads = Leads::default();
     let mut wanted: Vec<&Wanted> = Vec::new();
-    for w in needed {
+    for w in source.needed {
         match wanted.iter_mut().find(|seen| seen.field == w.field) {
             Some(seen) if w.compared => *seen = w,
             Some(_) => {}
@@ -196,91 +201,190 @@ pub fn load_leads(
             }
         }
     }
-    let field_slots: Vec<(Option<usize>, &Wanted)> =
-        wanted.iter().map(|w| (table.slot(&w.field), *w)).collect();
-
+    let parser = Parser {
+        names: table.column_names(),
+        id: table.slot("id"),
+        handoff: table.slot("handed_off_at"),
+        fields: wanted.iter().map(|w| (table.slot(&w.field), *w)).collect(),
+        tz: source.tz,
+    };
+    let parts = in_parts(
+        &mut table,
+        split,
+        |part, stretch| parser.parse(part, stretch),
+        |part, stretch| parser.parse(part, stretch),
+    )?;
+    leads.reserve(parts.iter().map(|p| p.rows.len()).sum());
+    let file = table.file().to_owned();
     let mut counts = RowCounts::default();
-    let mut problems = RowProblems::default();
-    let size = table.size()?;
-    while let Some(row) = table.next_row()? {
-        counts.read += 1;
-        if counts.read == SIZING_ROWS {
-            // The rows so far tell how many the file holds: room for them
-            // all at once spares a million-lead index repeated rehashing.
-            let per_row = (row.offset / SIZING_ROWS).max(1);
-            leads.reserve(usize::try_from(size.saturating_sub(row.offset) / per_row).unwrap_or(0));
-        }
-        if let Some(reason) = row.broken() {
-            problems.add(None, reason.to_owned());
-        }
-
-        let mut id = None;
-        match id_slot.map(|s| (s, row.get(s))) {
-            Some((s, Err(reason))) => problems.add(column(s), reason.to_owned()),
-            Some((s, Ok(text))) if is_blank(text) && row.broken().is_none() => {
-                problems.add(column(s), "missing lead id".to_owned());
-            }
-            Some((_, Ok(text))) if is_blank(text) => {}
-            Some((_, Ok(text))) => {
+    for part in parts {
+        let mut symbols = Symbols::new(&part.local);
+        let width = leads.fields.len();
+        for (i, row) in part.rows.into_iter().enumerate() {
+            let values = part
+                .values
+                .get(i * width..(i + 1) * width)
+                .unwrap_or_default();
+            counts.read += 1;
+            let mut problems = RowProblems::default();
+            let mut id = None;
+            if let Some(text) = row.id {
                 let first = leads
-                    .index_of(text)
+                    .index_of(&text)
                     .map(|lead| leads.line(lead))
-                    .or_else(|| leads.rejected.get(text).copied());
+                    .or_else(|| leads.rejected.get(text.as_str()).copied());
                 match first {
                     Some(line) => problems.add(
                         None,
-                        format!("duplicate lead id {}, first on line {line}", quoted(text)),
+                        format!("duplicate lead id {}, first on line {line}", quoted(&text)),
                     ),
                     None => id = Some(text),
                 }
             }
-            None => {}
-        }
-
-        let mut handoff = None;
-        if let Some(s) = handoff_slot {
-            match row.get(s) {
-                Err(reason) => problems.add(column(s), reason.to_owned()),
-                Ok(text) if is_blank(text) => {}
-                Ok(text) => match parse_timestamp(text, tz) {
-                    Ok(t) => handoff = Some(t),
-                    Err(reason) => problems.add(
-                        column(s),
-                        format!("invalid time {}: {reason}", quoted(text)),
-                    ),
-                },
+            problems.extend(row.problems);
+            if let Some(issue) = problems.take_issue(&file, row.line) {
+                if let Some(id) = id {
+                    leads.rejected.insert(id.as_str().into(), row.line);
+                }
+                issues.push(issue);
+                counts.issues += 1;
+                continue;
             }
-        }
-
-        for s in field_slots.iter().filter_map(|(s, _)| s.as_ref()) {
-            if let Err(reason) = row.get(*s) {
-                problems.add(column(*s), reason.to_owned());
+            let Some(id) = id else {
+                // Unreachable: a row without a usable id always has a problem.
+                continue;
+            };
+            leads.add(&id);
+            leads.handoff.push(row.handoff);
+            leads.line.push(row.line);
+            for value in values {
+                leads.values.push(symbols.global(*value, interner));
             }
+            counts.used += 1;
         }
-
-        if let Some(issue) = problems.take_issue(&file, row.line) {
-            if let Some(id) = id {
-                leads.rejected.insert(id.into(), row.line);
-            }
-            issues.push(issue);
-            counts.issues += 1;
-            continue;
-        }
-        let Some(id) = id else {
-            // Unreachable: a row without a usable id always has a problem.
-            continue;
-        };
-        leads.add(id);
-        leads.handoff.push(handoff);
-        leads.line.push(row.line);
-        for (slot, wanted) in &field_slots {
-            let text = slot.and_then(|s| row.get(s).ok()).unwrap_or("");
-            leads.values.push(wanted.symbol(text, interner));
-        }
-        counts.used += 1;
     }
     table.finish()?;
     Ok((leads, counts))
+}
+
+/// Where each field sits, for parsing rows.
+struct Parser<'w> {
+    names: Vec<String>,
+    id: Option<usize>,
+    handoff: Option<usize>,
+    fields: Vec<(Option<usize>, &'w Wanted)>,
+    tz: Tz,
+}
+
+/// A lead row as a part parses it: everything but what depends on the rows
+/// before it (whether its id repeats one) and on the shared interner.
+struct Parsed {
+    /// None when there is no usable id (a problem says why).
+    id: Option<CompactString>,
+    handoff: Option<DateTime<Utc>>,
+    line: u64,
+    problems: RowProblems,
+}
+
+/// A part's rows, their values as symbols of the part's own interner (one
+/// per field and row).
+struct ParsedPart {
+    rows: Vec<Parsed>,
+    values: Vec<u32>,
+    local: Interner,
+}
+
+impl Parser<'_> {
+    fn column(&self, slot: usize) -> Option<&str> {
+        self.names.get(slot).map(String::as_str)
+    }
+
+    fn parse(
+        &self,
+        mut table: Table,
+        mut stretch: Stretch,
+    ) -> Result<(ParsedPart, Table, Stretch), DataError> {
+        let mut part = ParsedPart {
+            rows: Vec::new(),
+            values: Vec::new(),
+            local: Interner::new(),
+        };
+        while let Some(row) = stretch.next(&mut table)? {
+            let mut problems = RowProblems::default();
+            if let Some(reason) = row.broken() {
+                problems.add(None, reason.to_owned());
+            }
+
+            let mut id = None;
+            match self.id.map(|s| (s, row.get(s))) {
+                Some((s, Err(reason))) => problems.add(self.column(s), reason.to_owned()),
+                Some((s, Ok(text))) if is_blank(text) && row.broken().is_none() => {
+                    problems.add(self.column(s), "missing lead id".to_owned());
+                }
+                Some((_, Ok(text))) if is_blank(text) => {}
+                Some((_, Ok(text))) => id = Some(CompactString::from(text)),
+                None => {}
+            }
+
+            let mut handoff = None;
+            if let Some(s) = self.handoff {
+                match row.get(s) {
+                    Err(reason) => problems.add(self.column(s), reason.to_owned()),
+                    Ok(text) if is_blank(text) => {}
+                    Ok(text) => match parse_timestamp(text, self.tz) {
+                        Ok(t) => handoff = Some(t),
+                        Err(reason) => problems.add(
+                            self.column(s),
+                            format!("invalid time {}: {reason}", quoted(text)),
+                        ),
+                    },
+                }
+            }
+
+            for (slot, wanted) in &self.fields {
+                let text = match slot.map(|s| (s, row.get(s))) {
+                    Some((s, Err(reason))) => {
+                        problems.add(self.column(s), reason.to_owned());
+                        ""
+                    }
+                    Some((_, Ok(text))) => text,
+                    None => "",
+                };
+                part.values.push(wanted.symbol(text, &mut part.local));
+            }
+            part.rows.push(Parsed {
+                id,
+                handoff,
+                line: row.line,
+                problems,
+            });
+        }
+        Ok((part, table, stretch))
+    }
+}
+
+/// A part's symbols, interned into the shared interner the first time a
+/// kept row uses them: symbols are then numbered as in one pass.
+struct Symbols<'p> {
+    local: &'p Interner,
+    global: Vec<Option<u32>>,
+}
+
+impl<'p> Symbols<'p> {
+    fn new(local: &'p Interner) -> Symbols<'p> {
+        Symbols {
+            local,
+            global: vec![None; local.len()],
+        }
+    }
+
+    fn global(&mut self, sym: u32, interner: &mut Interner) -> u32 {
+        // Blank and set-but-not-compared are the same everywhere.
+        let Some(slot) = self.global.get_mut(sym as usize).filter(|_| sym != BLANK) else {
+            return sym;
+        };
+        *slot.get_or_insert_with(|| interner.intern(self.local.resolve(sym)))
+    }
 }
 
 #[cfg(test)]
@@ -309,17 +413,43 @@ mod tests {
             .iter()
             .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
             .collect();
-        let mut interner = Interner::new();
-        let mut issues = Vec::new();
-        let (leads, counts) = load_leads(
+        let needed = crate::data::testutil::wanted(needed);
+        let source = LeadSource {
             path,
-            Format::detect(path),
-            &columns,
-            Amsterdam,
-            &crate::data::testutil::wanted(needed),
-            &mut interner,
-            &mut issues,
-        )?;
+            format: Format::detect(path),
+            columns: &columns,
+            tz: Amsterdam,
+            needed: &needed,
+        };
+        let load = |threads| {
+            let mut interner = Interner::new();
+            let mut issues = Vec::new();
+            let split = Split {
+                threads,
+                min_bytes: 1,
+            };
+            load_leads(&source, split, &mut interner, &mut issues)
+                .map(|(leads, counts)| (leads, counts, issues, interner))
+        };
+        let (leads, counts, issues, interner) = load(1)?;
+        // Every test also loads its file in parts, as a large file is, and
+        // must find the same: leads, symbols, issues.
+        for threads in [2, 3, 7] {
+            let (parts, part_counts, part_issues, part_interner) = load(threads)?;
+            assert_eq!(
+                (part_counts, &part_issues),
+                (counts, &issues),
+                "{threads} parts"
+            );
+            assert_eq!(part_interner.len(), interner.len(), "{threads} parts");
+            assert_eq!(parts.len(), leads.len());
+            for lead in 0..leads.len() as u32 {
+                let one = (leads.id(lead), leads.handoff(lead), leads.line(lead));
+                let other = (parts.id(lead), parts.handoff(lead), parts.line(lead));
+                assert_eq!(other, one, "{threads} parts");
+                assert_eq!(parts.record(lead), leads.record(lead), "{threads} parts");
+            }
+        }
         assert_eq!(counts.read, counts.used + counts.issues);
         assert_eq!(counts.issues, issues.len() as u64);
         assert_eq!(counts.used, leads.len() as u64);

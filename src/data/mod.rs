@@ -14,6 +14,7 @@ pub mod intern;
 pub mod issue;
 pub mod leads;
 mod lines;
+mod parts;
 pub mod record;
 mod table;
 pub mod timestamp;
@@ -22,12 +23,13 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-pub use activities::{stream_activities, Activity, ActivitySource, Split};
+pub use activities::{stream_activities, Activity, ActivitySource};
 pub use config::{load_config, Config, ConfigError};
 pub use duration::DurationUnit;
 pub use intern::Interner;
 pub use issue::{DataError, DataIssue};
-pub use leads::{load_leads, Leads};
+pub use leads::{load_leads, LeadSource, Leads};
+pub use parts::Split;
 pub use record::{Interned, OwnedValues, Record, Values};
 pub use timestamp::parse_timestamp;
 

@@ -26,9 +26,7 @@
 //!
 //! A large file can be read in parts on several threads: [`Table::starts`]
 //! picks byte offsets just after line feeds and [`Table::part`] reads from
-//! one. In CSV a line feed may fall inside a quoted cell, so a part's first
-//! row is only trusted when the part before it stopped at that same row
-//! (see `data::activities`); JSON Lines has no such cells.
+//! one (see `data::parts` for how the parts are checked to line up).
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};

@@ -14,7 +14,7 @@ use crate::agreement::{check_file, Checked};
 use crate::check::Options as CheckOptions;
 use crate::data::{
     load_leads, parse_timestamp, stream_activities, ActivitySource, DataError, DataIssue,
-    DurationUnit, Format, Interner, Leads, RowCounts, Split,
+    DurationUnit, Format, Interner, LeadSource, Leads, RowCounts, Split,
 };
 use crate::project::Project;
 
@@ -241,15 +241,14 @@ fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunErro
         None => Utc::now(),
     };
     let mut issues = Vec::new();
-    let (leads, lead_counts) = load_leads(
-        &project.leads,
-        Format::resolve(&project.leads, config.leads.format),
-        &config.leads.columns,
+    let source = LeadSource {
+        path: &project.leads,
+        format: Format::resolve(&project.leads, config.leads.format),
+        columns: &config.leads.columns,
         tz,
-        &program.lead_fields.needed(),
-        &mut interner,
-        &mut issues,
-    )?;
+        needed: &program.lead_fields.needed(),
+    };
+    let (leads, lead_counts) = load_leads(&source, options.split, &mut interner, &mut issues)?;
     let data = DataSettings {
         tz,
         activities_format: Format::resolve(&project.activities, config.activities.format),

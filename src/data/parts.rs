@@ -1,0 +1,118 @@
+//! Reading one table in parts, one thread each: the leads and the
+//! activities loaders both do, each with its own per-row work.
+//!
+//! [`Table::starts`] cuts the file just after line feeds. In CSV a line feed
+//! may fall inside a quoted cell, so a part is only kept when the part before
+//! it stopped exactly at the row where it began; when not, that part and the
+//! ones after it are dropped and the rows from where the earlier part stopped
+//! are read again, on this thread. JSON Lines has no such cells: its parts
+//! always line up.
+
+use super::issue::DataError;
+use super::table::{Row, Table};
+
+/// How far to split the reading of a large file.
+#[derive(Debug, Clone, Copy)]
+pub struct Split {
+    /// At most this many parts, one thread each.
+    pub threads: usize,
+    /// No part smaller than this: a thread costs more than a small part.
+    pub min_bytes: u64,
+}
+
+impl Default for Split {
+    /// A part per core, of at least 4 MiB.
+    fn default() -> Self {
+        Split {
+            threads: std::thread::available_parallelism().map_or(1, usize::from),
+            min_bytes: 4 << 20,
+        }
+    }
+}
+
+/// One part's stretch of the file: its rows are those that start at or
+/// after where it was opened and before `end`.
+pub(crate) struct Stretch {
+    end: u64,
+    /// Where its first row starts, and where the row it stopped before does
+    /// (None: the end of the file).
+    first: Option<u64>,
+    stopped: Option<u64>,
+}
+
+impl Stretch {
+    /// The next row of the part, or None past its end.
+    pub fn next<'t>(&mut self, table: &'t mut Table) -> Result<Option<Row<'t>>, DataError> {
+        if self.stopped.is_some() {
+            return Ok(None);
+        }
+        let Some(row) = table.next_row()? else {
+            return Ok(None);
+        };
+        if row.offset >= self.end {
+            self.stopped = Some(row.offset);
+            return Ok(None);
+        }
+        self.first.get_or_insert(row.offset);
+        Ok(Some(row))
+    }
+}
+
+/// Reads `table` in parts: `first` reads the first part on this thread (it
+/// may report progress), `rest` each other part on a thread of its own.
+/// Both get the part's table and stretch and hand them back with what they
+/// gathered. The results come in file order, the parts' tables absorbed.
+pub(crate) fn in_parts<P: Send>(
+    table: &mut Table,
+    split: Split,
+    first: impl FnOnce(Table, Stretch) -> Result<(P, Table, Stretch), DataError>,
+    rest: impl Fn(Table, Stretch) -> Result<(P, Table, Stretch), DataError> + Sync,
+) -> Result<Vec<P>, DataError> {
+    let starts = table.starts(split.threads, split.min_bytes)?;
+    let ends: Vec<u64> = starts.iter().skip(1).copied().chain([u64::MAX]).collect();
+    let stretch = |end| Stretch {
+        end,
+        first: None,
+        stopped: None,
+    };
+    let mut parts: Vec<(P, Table, Stretch)> = Vec::new();
+    let whole: &Table = table;
+    std::thread::scope(|scope| -> Result<(), DataError> {
+        let rest = &rest;
+        let spawned: Vec<_> = starts
+            .iter()
+            .zip(&ends)
+            .skip(1)
+            .map(|(&start, &end)| scope.spawn(move || rest(whole.part(start)?, stretch(end))))
+            .collect();
+        if let (Some(&start), Some(&end)) = (starts.first(), ends.first()) {
+            parts.push(first(whole.part(start)?, stretch(end))?);
+        }
+        for handle in spawned {
+            // A part that panicked is a bug: pass its panic on.
+            let part = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            let Some((_, _, previous)) = parts.last() else {
+                break;
+            };
+            if previous.stopped != part.2.first {
+                // The part began inside a row: the one before it knows
+                // where the next row really starts; read on from there.
+                if let Some(at) = previous.stopped {
+                    parts.push(rest(whole.part(at)?, stretch(u64::MAX))?);
+                }
+                break;
+            }
+            parts.push(part);
+        }
+        Ok(())
+    })?;
+    Ok(parts
+        .into_iter()
+        .map(|(gathered, part, _)| {
+            table.absorb(&part);
+            gathered
+        })
+        .collect())
+}
