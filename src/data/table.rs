@@ -122,7 +122,7 @@ pub(crate) struct Table {
 
 enum Source {
     Csv {
-        reader: csv::Reader<LineCounting<File>>,
+        reader: Box<csv::Reader<LineCounting<File>>>,
         record: Record,
         width: usize,
         /// The file offset the reader began at (its positions count from it).
@@ -579,12 +579,14 @@ fn open_jsonl(
 }
 
 /// Every row is a record of its own: the header is read by hand.
-fn csv_reader(input: LineCounting<File>) -> csv::Reader<LineCounting<File>> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(input)
+fn csv_reader(input: LineCounting<File>) -> Box<csv::Reader<LineCounting<File>>> {
+    Box::new(
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(input),
+    )
 }
 
 /// The line feeds in the first `end` bytes of a file: where a part that
