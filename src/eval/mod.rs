@@ -350,31 +350,41 @@ impl<'a> Evaluator<'a> {
         let Some(handoff) = self.leads.handoff(activity.lead) else {
             return;
         };
+        let values = &activity.values;
         let rules = self.program.rules.iter().zip(&self.runs);
         for ((rule, run), states) in rules.zip(folds.0.iter_mut()) {
+            // Whether the rule looks at this activity at all, from the
+            // activity's own values, before reading any per-lead state: that
+            // is where the cache misses are.
+            let relevant = match &rule.spec {
+                Spec::Response { first, .. } => first.holds(values),
+                Spec::Attempts { count, .. } => count.holds(values),
+                Spec::DutyWithin { anchor, by, .. } => {
+                    by.holds(values) || anchor.as_ref().is_some_and(|a| a.holds(values))
+                }
+                Spec::Aging { contact, .. } => activity.at >= handoff && contact.holds(values),
+                Spec::Quota { .. } | Spec::DutyAtHandoff { .. } => false,
+            };
+            if !relevant {
+                continue;
+            }
             let Some(&pos) = run.position.get(activity.lead as usize) else {
                 continue;
             };
             let (Some(lead), pos) = (run.scoped.get(pos as usize), pos as usize) else {
                 continue;
             };
-            let values = &activity.values;
             match (&rule.spec, states) {
-                (Spec::Response { first, .. }, States::Response(states)) => {
+                (Spec::Response { .. }, States::Response(states)) => {
                     if let Some(state) = states.get_mut(pos) {
-                        if lead.alt.is_some() && first.holds(values) {
+                        if lead.alt.is_some() {
                             response::observe(state, handoff, activity.at);
                         }
                     }
                 }
-                (
-                    Spec::Attempts {
-                        count, until, alts, ..
-                    },
-                    States::Attempts(states),
-                ) => {
+                (Spec::Attempts { until, alts, .. }, States::Attempts(states)) => {
                     if let Some(state) = states.get_mut(pos) {
-                        if lead.alt.is_some() && count.holds(values) {
+                        if lead.alt.is_some() {
                             let counted = Counted {
                                 at: activity.at,
                                 duration_ms: activity.duration_ms,
@@ -405,11 +415,9 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                 }
-                (Spec::Aging { contact, .. }, States::Aging(states)) => {
+                (Spec::Aging { .. }, States::Aging(states)) => {
                     if let Some(state) = states.get_mut(pos) {
-                        if activity.at >= handoff && contact.holds(values) {
-                            *state = true;
-                        }
+                        *state = true;
                     }
                 }
                 _ => {}
