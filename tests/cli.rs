@@ -248,3 +248,44 @@ fn completions_and_version() {
         .code(0)
         .stdout(predicate::str::starts_with("accord "));
 }
+
+/// A pipe (`--activities <(gunzip -c export.csv.gz)`) cannot be read twice
+/// or in parts: it is read in one pass, with the verdicts of the file.
+#[cfg(unix)]
+#[test]
+fn activities_from_a_pipe() {
+    let dir = temp_dir("pipe");
+    let fifo = dir.join("activities.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let sample = common::root().join("rules/data/activities.csv");
+    let text = std::fs::read(&sample).unwrap();
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, text).unwrap())
+    };
+    let from_pipe = accord()
+        .args(["eval", "--format", "json", "--activities"])
+        .arg(&fifo)
+        .output()
+        .unwrap();
+    writer.join().unwrap();
+    let from_file = accord()
+        .args(["eval", "--format", "json", "--activities"])
+        .arg(&sample)
+        .output()
+        .unwrap();
+    assert_eq!(from_pipe.status.code(), Some(1), "the sample breaches");
+    let verdicts = |out: &std::process::Output| {
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            doc["status"].clone(),
+            doc["data"].clone(),
+            doc["rules"].clone(),
+        )
+    };
+    assert_eq!(verdicts(&from_pipe), verdicts(&from_file));
+}

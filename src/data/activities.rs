@@ -159,17 +159,17 @@ impl<'s> Reader<'s> {
     /// Reads the rows of one part.
     fn read<S>(
         &self,
-        mut table: Table,
+        table: &mut Table,
         mut stretch: Stretch,
         mut state: S,
         visit: &impl Fn(&mut S, &Activity<'_>),
         read: &AtomicU64,
         mut progress: Option<&mut dyn FnMut(u64)>,
-    ) -> Result<(Part<S>, Table, Stretch), DataError> {
+    ) -> Result<(Part<S>, Stretch), DataError> {
         let mut out = Outcome::default();
         let mut problems = RowProblems::default();
         let mut batch = Batch::new(self.needed.len());
-        while let Some(row) = stretch.next(&mut table)? {
+        while let Some(row) = stretch.next(table)? {
             out.counts.read += 1;
             if out.counts.read % PROGRESS_EVERY == 0 {
                 let total = read.fetch_add(PROGRESS_EVERY, Ordering::Relaxed) + PROGRESS_EVERY;
@@ -204,7 +204,7 @@ impl<'s> Reader<'s> {
             counts: out.counts,
             issues: out.issues,
         };
-        Ok((part, table, stretch))
+        Ok((part, stretch))
     }
 
     /// Looks the batch's leads up, all together, then visits its rows in

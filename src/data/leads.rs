@@ -301,15 +301,15 @@ impl Parser<'_> {
 
     fn parse(
         &self,
-        mut table: Table,
+        table: &mut Table,
         mut stretch: Stretch,
-    ) -> Result<(ParsedPart, Table, Stretch), DataError> {
+    ) -> Result<(ParsedPart, Stretch), DataError> {
         let mut part = ParsedPart {
             rows: Vec::new(),
             values: Vec::new(),
             local: Interner::new(),
         };
-        while let Some(row) = stretch.next(&mut table)? {
+        while let Some(row) = stretch.next(table)? {
             let mut problems = RowProblems::default();
             if let Some(reason) = row.broken() {
                 problems.add(None, reason.to_owned());
@@ -359,7 +359,7 @@ impl Parser<'_> {
                 problems,
             });
         }
-        Ok((part, table, stretch))
+        Ok((part, stretch))
     }
 }
 

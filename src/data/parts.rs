@@ -58,15 +58,16 @@ impl Stretch {
     }
 }
 
-/// Reads `table` in parts: `first` reads the first part on this thread (it
-/// may report progress), `rest` each other part on a thread of its own.
-/// Both get the part's table and stretch and hand them back with what they
-/// gathered. The results come in file order, the parts' tables absorbed.
+/// Reads `table` in parts: `first` reads the first part, from `table`
+/// itself, on this thread (it may report progress); `rest` reads each other
+/// part on a thread of its own, from the file opened again. The results
+/// come in file order; what the other parts' tables saw is absorbed into
+/// `table`.
 pub(crate) fn in_parts<P: Send>(
     table: &mut Table,
     split: Split,
-    first: impl FnOnce(Table, Stretch) -> Result<(P, Table, Stretch), DataError>,
-    rest: impl Fn(Table, Stretch) -> Result<(P, Table, Stretch), DataError> + Sync,
+    first: impl FnOnce(&mut Table, Stretch) -> Result<(P, Stretch), DataError>,
+    rest: impl Fn(&mut Table, Stretch) -> Result<(P, Stretch), DataError> + Sync,
 ) -> Result<Vec<P>, DataError> {
     let starts = table.starts(split.threads, split.min_bytes)?;
     let ends: Vec<u64> = starts.iter().skip(1).copied().chain([u64::MAX]).collect();
@@ -75,32 +76,38 @@ pub(crate) fn in_parts<P: Send>(
         first: None,
         stopped: None,
     };
-    let mut parts: Vec<(P, Table, Stretch)> = Vec::new();
-    let whole: &Table = table;
+    let opener = table.opener();
+    let read_rest = |start: u64, end: u64| -> Result<(P, Stretch, Option<Table>), DataError> {
+        let mut part = opener.open(start)?;
+        let (gathered, stretch) = rest(&mut part, stretch(end))?;
+        Ok((gathered, stretch, Some(part)))
+    };
+    let mut parts: Vec<(P, Stretch, Option<Table>)> = Vec::new();
     std::thread::scope(|scope| -> Result<(), DataError> {
-        let rest = &rest;
+        let read_rest = &read_rest;
         let spawned: Vec<_> = starts
             .iter()
             .zip(&ends)
             .skip(1)
-            .map(|(&start, &end)| scope.spawn(move || rest(whole.part(start)?, stretch(end))))
+            .map(|(&start, &end)| scope.spawn(move || read_rest(start, end)))
             .collect();
-        if let (Some(&start), Some(&end)) = (starts.first(), ends.first()) {
-            parts.push(first(whole.part(start)?, stretch(end))?);
+        if let Some(&end) = ends.first() {
+            let (gathered, stretch) = first(table, stretch(end))?;
+            parts.push((gathered, stretch, None));
         }
         for handle in spawned {
             // A part that panicked is a bug: pass its panic on.
             let part = handle
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-            let Some((_, _, previous)) = parts.last() else {
+            let Some((_, previous, _)) = parts.last() else {
                 break;
             };
-            if previous.stopped != part.2.first {
+            if previous.stopped != part.1.first {
                 // The part began inside a row: the one before it knows
                 // where the next row really starts; read on from there.
                 if let Some(at) = previous.stopped {
-                    parts.push(rest(whole.part(at)?, stretch(u64::MAX))?);
+                    parts.push(read_rest(at, u64::MAX)?);
                 }
                 break;
             }
@@ -110,8 +117,10 @@ pub(crate) fn in_parts<P: Send>(
     })?;
     Ok(parts
         .into_iter()
-        .map(|(gathered, part, _)| {
-            table.absorb(&part);
+        .map(|(gathered, _, part)| {
+            if let Some(part) = part {
+                table.absorb(&part);
+            }
             gathered
         })
         .collect())

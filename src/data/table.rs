@@ -25,7 +25,7 @@
 //! misnamed CSV).
 //!
 //! A large file can be read in parts on several threads: [`Table::starts`]
-//! picks byte offsets just after line feeds and [`Table::part`] reads from
+//! picks byte offsets just after line feeds and [`Opener::open`] reads from
 //! one (see `data::parts` for how the parts are checked to line up).
 
 use std::collections::BTreeMap;
@@ -312,24 +312,22 @@ impl Table {
         &self.file
     }
 
-    /// The file's size in bytes.
-    pub fn size(&self) -> Result<u64, DataError> {
-        std::fs::metadata(&self.path)
-            .map(|m| m.len())
-            .map_err(|e| DataError::unreadable(&self.file, &e))
-    }
-
     /// Where to start reading each of up to `parts` parts of the rows not
     /// yet read, of about equal size and at least `min_bytes` each: the
     /// first is where the rows begin, the others just after a line feed.
+    /// A pipe or other stream that cannot be read twice is one part.
     pub fn starts(&self, parts: usize, min_bytes: u64) -> Result<Vec<u64>, DataError> {
         let unreadable = |e: std::io::Error| DataError::unreadable(&self.file, &e);
         let from = match &self.source {
             Source::Csv { reader, base, .. } => base + reader.position().byte(),
             Source::Jsonl(json) => json.start,
         };
+        let metadata = std::fs::metadata(&self.path).map_err(unreadable)?;
+        if !metadata.is_file() {
+            return Ok(vec![from]);
+        }
         let mut handle = File::open(&self.path).map_err(unreadable)?;
-        let len = self.size()?;
+        let len = metadata.len();
         let size = len.saturating_sub(from);
         let parts = parts.min(usize::try_from(size / min_bytes.max(1)).unwrap_or(usize::MAX));
         let mut cuts: Vec<u64> = vec![from];
@@ -350,36 +348,22 @@ impl Table {
         Ok(cuts)
     }
 
-    /// The table read from `start`, where a row begins or just after a line
-    /// feed (see [`Table::starts`]), with line numbers still counted from the top of the
-    /// file.
-    pub fn part(&self, start: u64) -> Result<Table, DataError> {
-        let unreadable = |e: std::io::Error| DataError::unreadable(&self.file, &e);
-        let newlines = newlines_before(&self.path, start).map_err(unreadable)?;
-        let mut handle = File::open(&self.path).map_err(unreadable)?;
-        handle.seek(SeekFrom::Start(start)).map_err(unreadable)?;
-        let source = match &self.source {
-            Source::Csv { width, .. } => Source::Csv {
-                reader: csv_reader(LineCounting::at(handle, start, newlines)),
-                record: Record::default(),
-                width: *width,
-                base: start,
-            },
-            Source::Jsonl(json) => {
-                let mut part = JsonLines::new(handle, json.names.clone());
-                (part.offset, part.start, part.line) = (start, start, newlines);
-                Source::Jsonl(Box::new(part))
-            }
-        };
-        Ok(Table {
+    /// What opening the file again at another offset needs, for the
+    /// parts after the first (see [`Opener::open`]).
+    pub fn opener(&self) -> Opener {
+        Opener {
             path: self.path.clone(),
             file: self.file.clone(),
             section: self.section,
             fields: self.fields.clone(),
             header: self.header.clone(),
-            source,
-            broken: String::new(),
-        })
+            format: match &self.source {
+                Source::Csv { width, .. } => Reopen::Csv { width: *width },
+                Source::Jsonl(json) => Reopen::Jsonl {
+                    names: json.names.clone(),
+                },
+            },
+        }
     }
 
     /// Takes in what a part read saw of the JSON Lines columns, before
@@ -576,6 +560,55 @@ fn open_jsonl(
         json.pending = Some((json.line, first));
     }
     Ok((Source::Jsonl(Box::new(json)), keys))
+}
+
+/// Opens a table's file again at another offset: a part after the first.
+pub(crate) struct Opener {
+    path: PathBuf,
+    file: String,
+    section: &'static str,
+    fields: Vec<Field>,
+    header: Vec<String>,
+    format: Reopen,
+}
+
+enum Reopen {
+    Csv { width: usize },
+    Jsonl { names: Vec<String> },
+}
+
+impl Opener {
+    /// The table read from `start`, where a row begins or just after a line
+    /// feed (see [`Table::starts`]), with line numbers still counted from
+    /// the top of the file.
+    pub fn open(&self, start: u64) -> Result<Table, DataError> {
+        let unreadable = |e: std::io::Error| DataError::unreadable(&self.file, &e);
+        let newlines = newlines_before(&self.path, start).map_err(unreadable)?;
+        let mut handle = File::open(&self.path).map_err(unreadable)?;
+        handle.seek(SeekFrom::Start(start)).map_err(unreadable)?;
+        let source = match &self.format {
+            Reopen::Csv { width } => Source::Csv {
+                reader: csv_reader(LineCounting::at(handle, start, newlines)),
+                record: Record::default(),
+                width: *width,
+                base: start,
+            },
+            Reopen::Jsonl { names } => {
+                let mut part = JsonLines::new(handle, names.clone());
+                (part.offset, part.start, part.line) = (start, start, newlines);
+                Source::Jsonl(Box::new(part))
+            }
+        };
+        Ok(Table {
+            path: self.path.clone(),
+            file: self.file.clone(),
+            section: self.section,
+            fields: self.fields.clone(),
+            header: self.header.clone(),
+            source,
+            broken: String::new(),
+        })
+    }
 }
 
 /// Every row is a record of its own: the header is read by hand.
