@@ -108,22 +108,15 @@ pub fn stream_activities<S: Send>(
     )?;
     let mut counts = RowCounts::default();
     let mut states = Vec::with_capacity(parts.len());
-    for part in parts {
+    for (state, part) in parts {
         counts.read += part.counts.read;
         counts.used += part.counts.used;
         counts.issues += part.counts.issues;
         issues.extend(part.issues);
-        states.push(part.state);
+        states.push(state);
     }
     table.finish()?;
     Ok((states, counts))
-}
-
-/// One part, read.
-struct Part<S> {
-    state: S,
-    counts: RowCounts,
-    issues: Vec<DataIssue>,
 }
 
 /// Turns rows into activities: where each field sits, and what to look up.
@@ -165,7 +158,7 @@ impl<'s> Reader<'s> {
         visit: &impl Fn(&mut S, &Activity<'_>),
         read: &AtomicU64,
         mut progress: Option<&mut dyn FnMut(u64)>,
-    ) -> Result<(Part<S>, Stretch), DataError> {
+    ) -> Result<((S, Outcome), Stretch), DataError> {
         let mut out = Outcome::default();
         let mut problems = RowProblems::default();
         let mut batch = Batch::new(self.needed.len());
@@ -199,12 +192,7 @@ impl<'s> Reader<'s> {
             batch.clear();
         }
         self.flush(&mut batch, &mut state, visit, &mut out);
-        let part = Part {
-            state,
-            counts: out.counts,
-            issues: out.issues,
-        };
-        Ok((part, stretch))
+        Ok(((state, out), stretch))
     }
 
     /// Looks the batch's leads up, all together, then visits its rows in
@@ -977,6 +965,36 @@ mod tests {
         );
         assert_eq!(r.seen[1].lead, "L2");
         assert_eq!(r.seen[1].line, 1003);
+    }
+
+    #[test]
+    fn a_part_lost_in_a_huge_quoted_cell_gives_up_and_is_read_again() {
+        // A cell of about 8 MiB ending in a line feed, then 17 MiB of rows
+        // without a quote: the first cut falls just after that line feed, so the part
+        // after it begins with the cell's closing quote, reads it as an
+        // opening one, and would take the rest of the file for one row. It
+        // gives up at the row limit, and is read again from the true row.
+        let header = "lead,at,kind,duration,actor\n";
+        let before = "L1,2027-01-04 09:00,call,,ann\nL2,2027-01-04 09:01,call,,\"";
+        let after = format!("L1,2027-01-04 09:02,call,,{}\n", "y".repeat(1000)).repeat(17 << 10);
+        // Cuts aim at thirds of the rows' bytes and fall after the next line
+        // feed: size the cell so that the first aim lands 1,000 bytes before
+        // the line feed that ends it.
+        let x = (after.len() + 3 + 3000 - 2 * before.len()) / 2;
+        let text = format!("{header}{before}{}\n\"\n{after}", "x".repeat(x));
+        let path = write("activities.csv", &text);
+        let split = |threads| Split {
+            threads,
+            min_bytes: 1,
+        };
+        let needed = [("actor", "r")];
+        let one = run_split(&path, &[], DurationUnit::Seconds, &needed, split(1)).unwrap();
+        let parts = run_split(&path, &[], DurationUnit::Seconds, &needed, split(3)).unwrap();
+        assert_eq!(one.counts.used, 2 + (17 << 10));
+        assert_eq!(
+            (parts.counts, parts.seen, parts.issues),
+            (one.counts, one.seen, one.issues)
+        );
     }
 
     #[test]

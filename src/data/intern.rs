@@ -71,8 +71,8 @@ impl Interner {
     }
 
     /// The symbol of a value already seen, without adding it; a blank value
-    /// is always [`BLANK`]. Conditions use this for their literals: a literal
-    /// no row holds can match no row.
+    /// is always [`BLANK`]. Activity values are read this way (see
+    /// [`super::Wanted::lookup`]): one no literal names can match none.
     pub fn get(&self, value: &str) -> Option<u32> {
         if is_blank(value) {
             return Some(BLANK);

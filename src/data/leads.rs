@@ -208,12 +208,8 @@ pub fn load_leads(
         fields: wanted.iter().map(|w| (table.slot(&w.field), *w)).collect(),
         tz: source.tz,
     };
-    let parts = in_parts(
-        &mut table,
-        split,
-        |part, stretch| parser.parse(part, stretch),
-        |part, stretch| parser.parse(part, stretch),
-    )?;
+    let parse = |part: &mut Table, stretch| parser.parse(part, stretch);
+    let parts = in_parts(&mut table, split, parse, parse)?;
     leads.reserve(parts.iter().map(|p| p.rows.len()).sum());
     let file = table.file().to_owned();
     let mut counts = RowCounts::default();

@@ -19,6 +19,10 @@ pub(crate) struct LineCounting<R> {
     breaks: VecDeque<(u64, u8)>,
     /// `\n`s dropped from `breaks`: the lines wholly behind the parser.
     lines_behind: u64,
+    /// Where the record last located starts, and how far past it reading
+    /// may go (see [`LineCounting::limit_rows`]).
+    row_start: u64,
+    row_limit: Option<u64>,
 }
 
 impl<R> LineCounting<R> {
@@ -34,13 +38,25 @@ impl<R> LineCounting<R> {
             offset,
             breaks: VecDeque::new(),
             lines_behind: newlines,
+            row_start: offset,
+            row_limit: None,
         }
+    }
+
+    /// Fails reading once a record runs on for more than `limit` bytes. A
+    /// part that began inside a quoted cell reads quoted and unquoted text
+    /// the wrong way round, and may take the rest of the file for one row;
+    /// it fails early instead, and is read again from a true row start.
+    pub fn limit_rows(mut self, limit: u64) -> LineCounting<R> {
+        self.row_limit = Some(limit);
+        self
     }
 
     /// Where a record whose reported position is `from` starts: the first
     /// byte at or after `from` that is not a line break, and its 1-based
     /// line. Calls must come with non-decreasing `from`.
     pub fn locate(&mut self, from: u64) -> (u64, u64) {
+        self.row_start = from;
         while let Some(&(at, byte)) = self.breaks.front() {
             if at >= from {
                 break;
@@ -63,6 +79,13 @@ impl<R> LineCounting<R> {
 
 impl<R: Read> Read for LineCounting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(limit) = self.row_limit {
+            if self.offset.saturating_sub(self.row_start) > limit {
+                return Err(io::Error::other(format!(
+                    "a row runs on for more than {limit} bytes"
+                )));
+            }
+        }
         let n = self.inner.read(buf)?;
         let read = buf.get(..n).unwrap_or_default();
         for i in memchr::memchr2_iter(b'\r', b'\n', read) {
@@ -119,6 +142,33 @@ mod tests {
         std::io::Read::read_to_end(&mut counting, &mut Vec::new()).unwrap();
         assert_eq!(counting.locate(100), (100, 8));
         assert_eq!(counting.locate(101), (102, 9));
+    }
+
+    #[test]
+    fn a_row_longer_than_the_limit_fails() {
+        let long = format!("a,b\n1,\"{}\"\n", "x".repeat(100));
+        let lines = |limit| {
+            let counting = LineCounting::new(long.as_bytes()).limit_rows(limit);
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .buffer_capacity(8)
+                .from_reader(counting);
+            let mut record = csv::ByteRecord::new();
+            let mut rows = 0;
+            loop {
+                match reader.read_byte_record(&mut record) {
+                    Ok(true) => {
+                        let from = record.position().unwrap().byte();
+                        reader.get_mut().locate(from);
+                        rows += 1;
+                    }
+                    Ok(false) => return Ok(rows),
+                    Err(e) => return Err(e.to_string()),
+                }
+            }
+        };
+        assert_eq!(lines(200), Ok(2));
+        assert!(lines(50).unwrap_err().contains("more than 50 bytes"));
     }
 
     #[test]

@@ -3,10 +3,12 @@
 //!
 //! [`Table::starts`] cuts the file just after line feeds. In CSV a line feed
 //! may fall inside a quoted cell, so a part is only kept when the part before
-//! it stopped exactly at the row where it began; when not, that part and the
-//! ones after it are dropped and the rows from where the earlier part stopped
-//! are read again, on this thread. JSON Lines has no such cells: its parts
-//! always line up.
+//! it stopped exactly at the row where it began; when not, or when the part
+//! could not be read as a part (a row longer than [`PART_ROW_LIMIT`], or
+//! any error), that part and the ones after it are dropped and the rows from
+//! where the earlier part stopped are read again, on this thread, as one
+//! pass would: a real error shows there. JSON Lines has no such cells: its
+//! parts always line up.
 
 use super::issue::DataError;
 use super::table::{Row, Table};
@@ -29,6 +31,11 @@ impl Default for Split {
         }
     }
 }
+
+/// How long a CSV row of a part after the first may run on. A part that
+/// began inside a quoted cell may otherwise take the rest of the file for
+/// one row before it is found out.
+const PART_ROW_LIMIT: u64 = 16 << 20;
 
 /// One part's stretch of the file: its rows are those that start at or
 /// after where it was opened and before `end`.
@@ -58,6 +65,10 @@ impl Stretch {
     }
 }
 
+/// What reading a part gathered, where it stopped, and its table (None for
+/// the first part, read from `table` itself).
+type Read<P> = (P, Stretch, Option<Table>);
+
 /// Reads `table` in parts: `first` reads the first part, from `table`
 /// itself, on this thread (it may report progress); `rest` reads each other
 /// part on a thread of its own, from the file opened again. The results
@@ -76,20 +87,20 @@ pub(crate) fn in_parts<P: Send>(
         first: None,
         stopped: None,
     };
-    let opener = table.opener();
-    let read_rest = |start: u64, end: u64| -> Result<(P, Stretch, Option<Table>), DataError> {
-        let mut part = opener.open(start)?;
+    let opener = table.opener()?;
+    let read_rest = |start: u64, end: u64, limit| -> Result<Read<P>, DataError> {
+        let mut part = opener.open(start, limit)?;
         let (gathered, stretch) = rest(&mut part, stretch(end))?;
         Ok((gathered, stretch, Some(part)))
     };
-    let mut parts: Vec<(P, Stretch, Option<Table>)> = Vec::new();
+    let mut parts: Vec<Read<P>> = Vec::new();
     std::thread::scope(|scope| -> Result<(), DataError> {
         let read_rest = &read_rest;
         let spawned: Vec<_> = starts
             .iter()
             .zip(&ends)
             .skip(1)
-            .map(|(&start, &end)| scope.spawn(move || read_rest(start, end)))
+            .map(|(&start, &end)| scope.spawn(move || read_rest(start, end, Some(PART_ROW_LIMIT))))
             .collect();
         if let Some(&end) = ends.first() {
             let (gathered, stretch) = first(table, stretch(end))?;
@@ -99,19 +110,21 @@ pub(crate) fn in_parts<P: Send>(
             // A part that panicked is a bug: pass its panic on.
             let part = handle
                 .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-            let Some((_, previous, _)) = parts.last() else {
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            // The part before read to the end of the file: nothing is left.
+            let Some(at) = parts.last().and_then(|(_, previous, _)| previous.stopped) else {
                 break;
             };
-            if previous.stopped != part.1.first {
-                // The part began inside a row: the one before it knows
-                // where the next row really starts; read on from there.
-                if let Some(at) = previous.stopped {
-                    parts.push(read_rest(at, u64::MAX)?);
+            match part {
+                Ok(part) if part.1.first == Some(at) => parts.push(part),
+                // The part began inside a row, or failed: the one before it
+                // knows where the next row really starts; read on from
+                // there, as one pass would.
+                _ => {
+                    parts.push(read_rest(at, u64::MAX, None)?);
+                    break;
                 }
-                break;
             }
-            parts.push(part);
         }
         Ok(())
     })?;

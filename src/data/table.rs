@@ -123,7 +123,7 @@ pub(crate) struct Table {
 enum Source {
     Csv {
         reader: Box<csv::Reader<LineCounting<File>>>,
-        record: Record,
+        record: CsvRecord,
         width: usize,
         /// The file offset the reader began at (its positions count from it).
         base: u64,
@@ -176,36 +176,36 @@ pub(crate) struct Row<'a> {
 /// whole record (mostly ASCII, which is one fast pass) instead of cell by
 /// cell, as bytes otherwise. The buffer moves between the two forms, so
 /// nothing is allocated per row.
-enum Record {
+enum CsvRecord {
     Bytes(ByteRecord),
     Text(StringRecord),
 }
 
-impl Default for Record {
+impl Default for CsvRecord {
     fn default() -> Self {
-        Record::Bytes(ByteRecord::new())
+        CsvRecord::Bytes(ByteRecord::new())
     }
 }
 
-impl Record {
+impl CsvRecord {
     fn into_bytes(self) -> ByteRecord {
         match self {
-            Record::Bytes(bytes) => bytes,
-            Record::Text(text) => text.into_byte_record(),
+            CsvRecord::Bytes(bytes) => bytes,
+            CsvRecord::Text(text) => text.into_byte_record(),
         }
     }
 
-    fn checked(bytes: ByteRecord) -> Record {
+    fn checked(bytes: ByteRecord) -> CsvRecord {
         match StringRecord::from_byte_record(bytes) {
-            Ok(text) => Record::Text(text),
-            Err(e) => Record::Bytes(e.into_byte_record()),
+            Ok(text) => CsvRecord::Text(text),
+            Err(e) => CsvRecord::Bytes(e.into_byte_record()),
         }
     }
 }
 
 enum Cells<'a> {
     Csv {
-        record: &'a Record,
+        record: &'a CsvRecord,
         fields: &'a [Field],
     },
     Jsonl {
@@ -233,9 +233,11 @@ impl<'a> Row<'a> {
                     return Ok("");
                 };
                 match record {
-                    Record::Text(text) => Ok(text.get(i).unwrap_or_default()),
-                    Record::Bytes(bytes) => std::str::from_utf8(bytes.get(i).unwrap_or_default())
-                        .map_err(|_| "not valid UTF-8 text"),
+                    CsvRecord::Text(text) => Ok(text.get(i).unwrap_or_default()),
+                    CsvRecord::Bytes(bytes) => {
+                        std::str::from_utf8(bytes.get(i).unwrap_or_default())
+                            .map_err(|_| "not valid UTF-8 text")
+                    }
                 }
             }
             Cells::Jsonl { cells, fields } => {
@@ -350,8 +352,11 @@ impl Table {
 
     /// What opening the file again at another offset needs, for the
     /// parts after the first (see [`Opener::open`]).
-    pub fn opener(&self) -> Opener {
-        Opener {
+    pub fn opener(&self) -> Result<Opener, DataError> {
+        let metadata =
+            std::fs::metadata(&self.path).map_err(|e| DataError::unreadable(&self.file, &e))?;
+        Ok(Opener {
+            stamp: (metadata.len(), metadata.modified().ok()),
             path: self.path.clone(),
             file: self.file.clone(),
             section: self.section,
@@ -363,7 +368,7 @@ impl Table {
                     names: json.names.clone(),
                 },
             },
-        }
+        })
     }
 
     /// Takes in what a part read saw of the JSON Lines columns, before
@@ -402,7 +407,7 @@ impl Table {
                     .read_byte_record(&mut bytes)
                     .map_err(|e| DataError::unreadable(&self.file, &e))?;
                 let (cells, from) = (bytes.len(), bytes.position().map_or(0, csv::Position::byte));
-                *record = Record::checked(bytes);
+                *record = CsvRecord::checked(bytes);
                 if !more {
                     return Ok(None);
                 }
@@ -517,7 +522,7 @@ fn open_csv(
     Ok((
         Source::Csv {
             reader,
-            record: Record::Bytes(record),
+            record: CsvRecord::Bytes(record),
             width,
             base: 0,
         },
@@ -564,6 +569,9 @@ fn open_jsonl(
 
 /// Opens a table's file again at another offset: a part after the first.
 pub(crate) struct Opener {
+    /// The file's size and time of change when the parts were planned: a
+    /// file replaced meanwhile must not be read as the same file.
+    stamp: (u64, Option<std::time::SystemTime>),
     path: PathBuf,
     file: String,
     section: &'static str,
@@ -580,19 +588,31 @@ enum Reopen {
 impl Opener {
     /// The table read from `start`, where a row begins or just after a line
     /// feed (see [`Table::starts`]), with line numbers still counted from
-    /// the top of the file.
-    pub fn open(&self, start: u64) -> Result<Table, DataError> {
+    /// the top of the file. With `row_limit`, a CSV row that runs on for
+    /// more bytes fails the reading (see [`LineCounting::limit_rows`]).
+    pub fn open(&self, start: u64, row_limit: Option<u64>) -> Result<Table, DataError> {
         let unreadable = |e: std::io::Error| DataError::unreadable(&self.file, &e);
-        let newlines = newlines_before(&self.path, start).map_err(unreadable)?;
         let mut handle = File::open(&self.path).map_err(unreadable)?;
+        let metadata = handle.metadata().map_err(unreadable)?;
+        if (metadata.len(), metadata.modified().ok()) != self.stamp {
+            let changed = std::io::Error::other("the file changed while it was being read");
+            return Err(unreadable(changed));
+        }
+        let newlines = newlines_before(&self.path, start).map_err(unreadable)?;
         handle.seek(SeekFrom::Start(start)).map_err(unreadable)?;
         let source = match &self.format {
-            Reopen::Csv { width } => Source::Csv {
-                reader: csv_reader(LineCounting::at(handle, start, newlines)),
-                record: Record::default(),
-                width: *width,
-                base: start,
-            },
+            Reopen::Csv { width } => {
+                let mut counting = LineCounting::at(handle, start, newlines);
+                if let Some(limit) = row_limit {
+                    counting = counting.limit_rows(limit);
+                }
+                Source::Csv {
+                    reader: csv_reader(counting),
+                    record: CsvRecord::default(),
+                    width: *width,
+                    base: start,
+                }
+            }
             Reopen::Jsonl { names } => {
                 let mut part = JsonLines::new(handle, names.clone());
                 (part.offset, part.start, part.line) = (start, start, newlines);

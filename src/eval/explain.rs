@@ -277,7 +277,7 @@ impl Evaluator<'_> {
 }
 
 fn display_kind(kind: &str) -> &str {
-    if kind.is_empty() {
+    if crate::data::intern::is_blank(kind) {
         "activity"
     } else {
         kind

@@ -79,7 +79,7 @@ pub struct Scoped {
 
 /// The per-lead state each rule kind folds activities into.
 #[derive(Debug, Clone)]
-pub enum States {
+enum States {
     Nothing,
     Response(Vec<Option<DateTime<Utc>>>),
     Attempts(Vec<Vec<Counted>>),
