@@ -9,8 +9,8 @@
 //!
 //! A large file is read in parts, one thread each (see [`super::parts`]):
 //! each part folds into a state of its own and the caller merges them, in
-//! file order. Values are looked up, not interned ([`Wanted::lookup`]), so the parts
-//! share the interner unchanged.
+//! file order. Values are looked up among the agreement's literals, not
+//! interned ([`Wanted::lookup`]), so nothing is shared but read-only tables.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::duration::{parse_duration, DurationUnit};
-use super::intern::{is_blank, parse_number, Interner};
+use super::intern::{is_blank, parse_number};
 use super::issue::{quoted, DataError, DataIssue, RowProblems};
 use super::leads::Leads;
 use super::parts::{in_parts, Split, Stretch};
@@ -61,7 +61,6 @@ pub struct ActivitySource<'a> {
     /// [`Activity::values`] follow it entry for entry.
     pub needed: &'a [Wanted],
     pub leads: &'a Leads,
-    pub interner: &'a Interner,
 }
 
 /// How often `progress` hears, in rows (per part).
@@ -342,7 +341,7 @@ impl<'s> Reader<'s> {
                     ""
                 }
             };
-            batch.symbols.push(wanted.lookup(text, source.interner));
+            batch.symbols.push(wanted.lookup(text));
             batch
                 .numbers
                 .push(wanted.numeric.then(|| parse_number(text)).flatten());
@@ -472,8 +471,7 @@ mod tests {
         issues: Vec<DataIssue>,
     }
 
-    /// The values the tests' agreements name as literals: compiling an
-    /// agreement interns them before any activity is read.
+    /// The values the tests' agreements name as literals.
     const LITERALS: [&str; 7] = [
         "true",
         "false",
@@ -522,9 +520,13 @@ mod tests {
             .iter()
             .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
             .collect();
-        let needed = crate::data::testutil::wanted(needed);
-        for literal in LITERALS {
-            interner.intern(literal);
+        // The tests' agreements compare every field with every literal.
+        let mut needed = crate::data::testutil::wanted(needed);
+        for wanted in &mut needed {
+            wanted.literals = LITERALS
+                .iter()
+                .map(|l| ((*l).to_owned(), interner.intern(l)))
+                .collect();
         }
         let known = interner.len();
         let source = ActivitySource {
@@ -535,7 +537,6 @@ mod tests {
             tz: Amsterdam,
             needed: &needed,
             leads: &leads,
-            interner: &interner,
         };
         let (parts, counts) = stream_activities(
             &source,
@@ -877,7 +878,6 @@ mod tests {
             tz: Amsterdam,
             needed: &crate::data::testutil::wanted(&[("actor", "Speed to lead")]),
             leads: &Leads::default(),
-            interner: &interner,
         };
         let err = stream_activities(
             &source,

@@ -70,17 +70,12 @@ impl Cond {
     }
 }
 
-/// The fields one context (leads or activities) needs, in slot order, and
-/// for each the first rule that uses it (named when the data lacks it).
+/// The fields one context (leads or activities) needs, in slot order, each
+/// with the first rule that uses it (named when the data lacks it), how it
+/// is compared, and the literals it is compared with.
 #[derive(Debug, Clone, Default)]
 pub struct Fields {
-    pub names: Vec<String>,
-    pub users: Vec<String>,
-    /// Whether a condition compares the field's value (else it is only
-    /// tested for presence).
-    pub compared: Vec<bool>,
-    /// Whether a condition compares it as a number.
-    pub numeric: Vec<bool>,
+    pub wanted: Vec<Wanted>,
     index: HashMap<String, usize>,
 }
 
@@ -88,8 +83,8 @@ impl Fields {
     /// The slot of a field whose value is compared.
     pub fn slot(&mut self, name: &str, user: &str) -> usize {
         let slot = self.presence_slot(name, user);
-        if let Some(c) = self.compared.get_mut(slot) {
-            *c = true;
+        if let Some(w) = self.wanted.get_mut(slot) {
+            w.compared = true;
         }
         slot
     }
@@ -97,8 +92,8 @@ impl Fields {
     /// The slot of a field compared as a number.
     pub fn number_slot(&mut self, name: &str, user: &str) -> usize {
         let slot = self.slot(name, user);
-        if let Some(n) = self.numeric.get_mut(slot) {
-            *n = true;
+        if let Some(w) = self.wanted.get_mut(slot) {
+            w.numeric = true;
         }
         slot
     }
@@ -108,32 +103,40 @@ impl Fields {
         if let Some(slot) = self.index.get(name) {
             return *slot;
         }
-        let slot = self.names.len();
-        self.names.push(name.to_owned());
-        self.users.push(user.to_owned());
-        self.compared.push(false);
-        self.numeric.push(false);
+        let slot = self.wanted.len();
+        self.wanted.push(Wanted {
+            field: name.to_owned(),
+            rule: user.to_owned(),
+            compared: false,
+            numeric: false,
+            literals: Vec::new(),
+        });
         self.index.insert(name.to_owned(), slot);
         slot
+    }
+
+    /// Notes that the field in `slot` is compared with `text`, interned as
+    /// `sym`.
+    fn literal(&mut self, slot: usize, text: &str, sym: u32) {
+        if let Some(w) = self.wanted.get_mut(slot) {
+            if !w.literals.iter().any(|(t, _)| t == text) {
+                w.literals.push((text.to_owned(), sym));
+            }
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
     }
 
+    /// The field names, in slot order.
+    pub fn names(&self) -> Vec<String> {
+        self.wanted.iter().map(|w| w.field.clone()).collect()
+    }
+
     /// The fields as the data loaders take them.
     pub fn needed(&self) -> Vec<Wanted> {
-        self.names
-            .iter()
-            .zip(&self.users)
-            .zip(self.compared.iter().zip(&self.numeric))
-            .map(|((field, rule), (compared, numeric))| Wanted {
-                field: field.clone(),
-                rule: rule.clone(),
-                compared: *compared,
-                numeric: *numeric,
-            })
-            .collect()
+        self.wanted.clone()
     }
 }
 
@@ -150,20 +153,34 @@ impl Compiler<'_> {
                 field,
                 value,
                 negated,
-            } => Cond::Is {
-                slot: fields.slot(field, user),
-                sym: self.interner.intern(value),
-                negated: *negated,
-            },
+            } => {
+                let slot = fields.slot(field, user);
+                let sym = self.interner.intern(value);
+                fields.literal(slot, value, sym);
+                Cond::Is {
+                    slot,
+                    sym,
+                    negated: *negated,
+                }
+            }
             ConditionKind::In {
                 field,
                 values,
                 negated,
-            } => Cond::In {
-                slot: fields.slot(field, user),
-                syms: values.iter().map(|v| self.interner.intern(v)).collect(),
-                negated: *negated,
-            },
+            } => {
+                let slot = fields.slot(field, user);
+                let mut syms = Vec::with_capacity(values.len());
+                for value in values {
+                    let sym = self.interner.intern(value);
+                    fields.literal(slot, value, sym);
+                    syms.push(sym);
+                }
+                Cond::In {
+                    slot,
+                    syms,
+                    negated: *negated,
+                }
+            }
             ConditionKind::Presence { field, set } => Cond::Present {
                 slot: fields.presence_slot(field, user),
                 set: *set,

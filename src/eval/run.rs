@@ -112,7 +112,7 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
     } = prepare(project, &options)?;
     let ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, None);
     let (parts, activity_counts) = stream_activities(
-        &data.source(project, &leads, &interner),
+        &data.source(project, &leads),
         options.split,
         || ev.folds(),
         |folds, a| ev.observe(folds, a),
@@ -181,7 +181,7 @@ pub fn explain(project: &Project, options: Options<'_>, id: &str) -> Result<Expl
     let ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, Some(lead));
     // One lead's activities are few: read in one part, keep them whole.
     let (mut parts, _) = stream_activities(
-        &data.source(project, &leads, &interner),
+        &data.source(project, &leads),
         Split {
             threads: 1,
             ..options.split
@@ -268,12 +268,7 @@ fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunErro
 }
 
 impl DataSettings {
-    fn source<'a>(
-        &'a self,
-        project: &'a Project,
-        leads: &'a Leads,
-        interner: &'a Interner,
-    ) -> ActivitySource<'a> {
+    fn source<'a>(&'a self, project: &'a Project, leads: &'a Leads) -> ActivitySource<'a> {
         ActivitySource {
             path: &project.activities,
             format: self.activities_format,
@@ -282,7 +277,6 @@ impl DataSettings {
             tz: self.tz,
             needed: &self.activity_fields,
             leads,
-            interner,
         }
     }
 }

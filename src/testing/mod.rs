@@ -124,8 +124,8 @@ pub fn run_file(path: &Path) -> Result<FileResult, TestError> {
     let (leads, activities) = match &test.data {
         Data::Files { leads, activities } => (leads.clone(), activities.clone()),
         Data::Inline { leads, activities } => {
-            let leads = with_blanks(leads, &program.lead_fields.names);
-            let activities = with_blanks(activities, &program.activity_fields.names);
+            let leads = with_blanks(leads, &program.lead_fields.names());
+            let activities = with_blanks(activities, &program.activity_fields.names());
             let scratch = Scratch::write(&leads, &activities).map_err(|reason| {
                 TestFileError::Unreadable {
                     path: "a temporary folder".to_owned(),
