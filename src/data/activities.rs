@@ -444,7 +444,7 @@ impl Batch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::intern::UNSEEN;
+    use crate::data::intern::{Interner, UNSEEN};
     use crate::data::leads::load_leads;
     use crate::data::testutil::write;
     use chrono_tz::Europe::Amsterdam;
@@ -869,7 +869,6 @@ mod tests {
             "{\"lead\": \"L1\", \"at\": \"2027-01-04T09:30:00+01:00\", \"kind\": \"call\"}\n",
         );
         let visited = std::sync::atomic::AtomicUsize::new(0);
-        let interner = Interner::new();
         let source = ActivitySource {
             path: &path,
             format: Format::Jsonl,
