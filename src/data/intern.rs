@@ -70,16 +70,6 @@ impl Interner {
         sym
     }
 
-    /// The symbol of a value already seen, without adding it; a blank value
-    /// is always [`BLANK`]. Activity values are read this way (see
-    /// [`super::Wanted::lookup`]): one no literal names can match none.
-    pub fn get(&self, value: &str) -> Option<u32> {
-        if is_blank(value) {
-            return Some(BLANK);
-        }
-        self.by_value.get(value).copied()
-    }
-
     /// The text of a symbol; an unknown symbol reads as blank.
     pub fn resolve(&self, sym: u32) -> &str {
         usize::try_from(sym)
@@ -141,8 +131,6 @@ mod tests {
         assert_ne!(a, b);
         assert_ne!(a, BLANK);
         assert_eq!(i.intern("CEO"), a);
-        assert_eq!(i.get("CEO"), Some(a));
-        assert_eq!(i.get("Director"), None);
         assert_eq!(i.resolve(a), "CEO");
         assert_eq!(i.resolve(b), "Manager");
         assert_eq!(i.len(), 3);
@@ -157,7 +145,6 @@ mod tests {
         assert_ne!(i.intern("ceo"), i.intern("CEO"));
         assert_eq!(i.intern(""), BLANK);
         assert_eq!(i.intern("  \t"), BLANK);
-        assert_eq!(i.get(" "), Some(BLANK));
         assert_eq!(i.resolve(BLANK), "");
         assert_eq!(i.resolve(999), "");
     }
