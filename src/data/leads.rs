@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
 
 use compact_str::CompactString;
+use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 use std::path::Path;
@@ -72,16 +73,6 @@ impl Leads {
         let ids = &self.ids;
         let same = |lead: &u32| ids.get(*lead as usize).is_some_and(|known| known == id);
         self.by_id.find(hash_id(id), same).copied()
-    }
-
-    /// Adds a lead (its id not yet known), returning its number.
-    fn add(&mut self, id: &str) -> u32 {
-        let lead = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
-        self.ids.push(CompactString::from(id));
-        let ids = &self.ids;
-        self.by_id
-            .insert_unique(hash_id(id), lead, |l| rehash(ids, *l));
-        lead
     }
 
     /// The line of the first row with this id, when that row was rejected.
@@ -223,34 +214,44 @@ pub fn load_leads(
                 .unwrap_or_default();
             counts.read += 1;
             let mut problems = RowProblems::default();
-            let mut id = None;
-            if let Some(text) = row.id {
-                let first = leads
-                    .index_of(&text)
-                    .map(|lead| leads.line(lead))
-                    .or_else(|| leads.rejected.get(text.as_str()).copied());
-                match first {
-                    Some(line) => problems.add(
+            // A new id's place in the index, found by the same probe that
+            // finds an earlier row with it.
+            let mut new = None;
+            if let Some(id) = row.id {
+                let ids = &leads.ids;
+                let same = |lead: &u32| ids.get(*lead as usize).is_some_and(|known| *known == id);
+                let first = match leads.by_id.entry(hash_id(&id), same, |l| rehash(ids, *l)) {
+                    Entry::Occupied(lead) => leads.line.get(*lead.get() as usize).copied(),
+                    Entry::Vacant(slot) => match leads.rejected.get(id.as_str()) {
+                        Some(line) => Some(*line),
+                        None => {
+                            new = Some((id.clone(), slot));
+                            None
+                        }
+                    },
+                };
+                if let Some(line) = first {
+                    problems.add(
                         None,
-                        format!("duplicate lead id {}, first on line {line}", quoted(&text)),
-                    ),
-                    None => id = Some(text),
+                        format!("duplicate lead id {}, first on line {line}", quoted(&id)),
+                    );
                 }
             }
             problems.extend(row.problems);
             if let Some(issue) = problems.take_issue(&file, row.line) {
-                if let Some(id) = id {
+                if let Some((id, _)) = new {
                     leads.rejected.insert(id.as_str().into(), row.line);
                 }
                 issues.push(issue);
                 counts.issues += 1;
                 continue;
             }
-            let Some(id) = id else {
+            let Some((id, slot)) = new else {
                 // Unreachable: a row without a usable id always has a problem.
                 continue;
             };
-            leads.add(&id);
+            slot.insert(u32::try_from(leads.ids.len()).unwrap_or(u32::MAX));
+            leads.ids.push(id);
             leads.handoff.push(row.handoff);
             leads.line.push(row.line);
             for value in values {
