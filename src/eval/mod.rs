@@ -304,9 +304,20 @@ impl<'a> Evaluator<'a> {
         Folds(states.collect())
     }
 
+    /// The folds of the parts of a file, in file order, as one pass over
+    /// the whole file would have left them.
+    pub fn merged(&self, parts: Vec<Folds>) -> Folds {
+        let mut parts = parts.into_iter();
+        let mut folds = parts.next().unwrap_or_else(|| self.folds());
+        for later in parts {
+            self.merge(&mut folds, later);
+        }
+        folds
+    }
+
     /// Takes the folds of the part of the file after this one's into
     /// `folds`, as if one pass had read both.
-    pub fn merge(&self, folds: &mut Folds, later: Folds) {
+    fn merge(&self, folds: &mut Folds, later: Folds) {
         let rules = self.program.rules.iter().zip(&self.runs);
         for ((rule, run), (mine, theirs)) in rules.zip(folds.0.iter_mut().zip(later.0)) {
             match (mine, theirs) {

@@ -119,11 +119,7 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
         &mut issues,
         options.progress,
     )?;
-    let mut parts = parts.into_iter();
-    let mut folds = parts.next().unwrap_or_else(|| ev.folds());
-    for later in parts {
-        ev.merge(&mut folds, later);
-    }
+    let folds = ev.merged(parts);
     let (rules, more) = ev.finish(folds);
     issues.extend(more);
     if options.strict && !issues.is_empty() {
@@ -179,13 +175,10 @@ pub fn explain(project: &Project, options: Options<'_>, id: &str) -> Result<Expl
         });
     };
     let ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, Some(lead));
-    // One lead's activities are few: read in one part, keep them whole.
-    let (mut parts, _) = stream_activities(
+    // One lead's activities are few: keep them whole, part by part.
+    let (parts, _) = stream_activities(
         &data.source(project, &leads),
-        Split {
-            threads: 1,
-            ..options.split
-        },
+        options.split,
         || (ev.folds(), Vec::new()),
         |(folds, seen), a| {
             if a.lead == lead {
@@ -196,7 +189,9 @@ pub fn explain(project: &Project, options: Options<'_>, id: &str) -> Result<Expl
         &mut issues,
         None,
     )?;
-    let (folds, mut seen) = parts.pop().unwrap_or_else(|| (ev.folds(), Vec::new()));
+    let (folds, seen): (Vec<_>, Vec<Vec<Seen>>) = parts.into_iter().unzip();
+    let folds = ev.merged(folds);
+    let mut seen: Vec<Seen> = seen.into_iter().flatten().collect();
     seen.sort_by_key(|s| (s.at, s.seq));
     Ok(ev.explain(lead, &seen, &folds))
 }
