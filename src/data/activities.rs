@@ -446,7 +446,7 @@ mod tests {
     use super::*;
     use crate::data::intern::{Interner, UNSEEN};
     use crate::data::leads::load_leads;
-    use crate::data::testutil::write;
+    use crate::data::testutil::{issue, write};
     use chrono_tz::Europe::Amsterdam;
 
     fn utc(s: &str) -> DateTime<Utc> {
@@ -592,15 +592,6 @@ mod tests {
             run_with(&path, &[], DurationUnit::Seconds, needed).unwrap(),
             path,
         )
-    }
-
-    fn issue(file: &Path, line: u64, column: Option<&str>, message: &str) -> DataIssue {
-        DataIssue {
-            file: file.display().to_string(),
-            line,
-            column: column.map(str::to_owned),
-            message: message.to_owned(),
-        }
     }
 
     #[test]

@@ -387,7 +387,7 @@ impl<'p> Symbols<'p> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::testutil::write;
+    use crate::data::testutil::{issue, write};
     use chrono_tz::Europe::Amsterdam;
 
     fn utc(s: &str) -> DateTime<Utc> {
@@ -460,15 +460,6 @@ mod tests {
 
     fn load(name: &str, text: &str, needed: &[(&str, &str)]) -> Loaded {
         load_with(&write(name, text), &[], needed).unwrap()
-    }
-
-    fn issue(file: &Path, line: u64, column: Option<&str>, message: &str) -> DataIssue {
-        DataIssue {
-            file: file.display().to_string(),
-            line,
-            column: column.map(str::to_owned),
-            message: message.to_owned(),
-        }
     }
 
     #[test]

@@ -134,9 +134,9 @@ pub struct RowCounts {
 
 #[cfg(test)]
 pub(crate) mod testutil {
-    //! Temporary files for the loaders' tests.
+    //! Temporary files and expected issues for the loaders' tests.
 
-    use std::path::PathBuf;
+    use std::path::{Path, PathBuf};
     use std::sync::atomic::{AtomicU64, Ordering};
 
     static NEXT: AtomicU64 = AtomicU64::new(0);
@@ -162,6 +162,16 @@ pub(crate) mod testutil {
                 literals: Vec::new(),
             })
             .collect()
+    }
+
+    /// The issue a loader reports for `file`.
+    pub fn issue(file: &Path, line: u64, column: Option<&str>, message: &str) -> super::DataIssue {
+        super::DataIssue {
+            file: file.display().to_string(),
+            line,
+            column: column.map(str::to_owned),
+            message: message.to_owned(),
+        }
     }
 
     /// Write `contents` to `name` in a fresh directory and return its path.

@@ -79,21 +79,12 @@ fn parts(pair: P<'_>) -> impl Iterator<Item = P<'_>> {
 impl Lower {
     pub fn agreement(&mut self, file: P<'_>) -> Option<Agreement> {
         let agreement = file.into_inner().find(|p| p.as_rule() == Rule::agreement)?;
-        let whole = span(&agreement);
-        let mut inner = agreement.into_inner();
-        let keyword = span(&inner.next()?);
-        let name = self.string(inner.next()?);
-        let items = inner.map(|p| self.item(p)).collect::<Option<Vec<_>>>()?;
-        Some(Agreement {
-            name,
-            items,
-            keyword,
-            span: whole,
-        })
+        self.head(agreement)
     }
 
-    /// The first half of a split file: the agreement with the items of
-    /// that half; the caller appends the other half's.
+    /// An agreement from its keyword, name and items. Also the first half
+    /// of a split file, whose items are that half's; the caller appends the
+    /// other half's.
     pub fn head(&mut self, head: P<'_>) -> Option<Agreement> {
         let whole = span(&head);
         let mut inner = head.into_inner().filter(|p| p.as_rule() != Rule::EOI);

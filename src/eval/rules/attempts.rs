@@ -125,13 +125,7 @@ fn attempts(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    fn day(d: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2027, 1, d, 10, 0, 0)
-            .single()
-            .unwrap_or_default()
-    }
+    use crate::eval::rules::testutil::day;
 
     fn calls(days: &[u32]) -> Vec<Counted> {
         days.iter()

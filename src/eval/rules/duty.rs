@@ -103,13 +103,7 @@ pub fn judge_within(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    fn day(d: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2027, 1, d, 10, 0, 0)
-            .single()
-            .unwrap_or_default()
-    }
+    use crate::eval::rules::testutil::day;
 
     fn week() -> Clock {
         Clock::Wall {
