@@ -107,3 +107,59 @@ fn json_lines_in_parts() {
     let path = write(&dir, "activities.jsonl", &text);
     assert_parts_agree(&project("b2b-inbound.sla", path));
 }
+
+/// Two calls of one lead at the same instant, the connecting one first in
+/// the file: with at most one attempt allowed, file order decides (the
+/// connecting call stops the count: met; the other way round the second
+/// call is one too many: missed). Every lead has such a pair, so whatever
+/// rows the cuts fall between, some pairs are split across parts.
+#[test]
+fn equal_times_split_across_parts_keep_file_order() {
+    let dir = common::temp_dir("parts", "ties");
+    let agreement = write(
+        &dir,
+        "a.sla",
+        r#"agreement "Ties" {
+  effective 2027-01-01 to 2027-12-31
+  timezone  "Europe/Amsterdam"
+  team sales { lead "s@x.example" }
+  attempts "One call" {
+    owner sales
+    count kind is "call"
+    between 1 and 1 within 14d otherwise
+    until outcome is "connected"
+  }
+}
+"#,
+    );
+    let (mut leads, mut activities) = (
+        "id,handed_off_at\n".to_owned(),
+        "lead,at,kind,outcome\n".to_owned(),
+    );
+    for i in 0..300 {
+        leads.push_str(&format!("L{i},2027-01-04 09:00\n"));
+        activities.push_str(&format!("L{i},2027-01-04 10:00,call,connected\n"));
+        activities.push_str(&format!("L{i},2027-01-04 10:00,call,no answer\n"));
+    }
+    let project = Project {
+        config: Config::default(),
+        agreement,
+        leads: write(&dir, "leads.csv", &leads),
+        activities: write(&dir, "activities.csv", &activities),
+    };
+    let one = verdict_json(
+        &project,
+        Split {
+            threads: 1,
+            min_bytes: 1,
+        },
+    );
+    assert!(one.contains("\"met\": 300"), "every lead met in one pass");
+    for threads in [2, 3, 5, 8] {
+        let split = Split {
+            threads,
+            min_bytes: 1,
+        };
+        assert!(verdict_json(&project, split) == one, "{threads} parts");
+    }
+}
