@@ -11,21 +11,12 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use accord::data::{Config, Split};
-use accord::eval::run::{evaluate, Options};
 use accord::project::Project;
 
 const AS_OF: &str = "2027-04-15T12:00:00+02:00";
 
 fn verdict_json(project: &Project, split: Split) -> String {
-    let options = Options {
-        as_of: Some(AS_OF.to_owned()),
-        split,
-        ..Options::default()
-    };
-    match evaluate(project, options) {
-        Ok(e) => serde_json::to_string_pretty(&e.verdict).unwrap(),
-        Err(e) => panic!("{e:?}"),
-    }
+    common::verdict_document(project, AS_OF, split)
 }
 
 fn project(agreement: &str, activities: PathBuf) -> Project {

@@ -8,10 +8,11 @@
 //! `tests/data/reference/README.md` for how they were made.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::PathBuf;
 
 use accord::data::{Config, Split};
-use accord::eval::run::{evaluate, Options};
 use accord::project::Project;
 
 const AS_OF: &str = "2027-04-15T12:00:00+02:00";
@@ -25,15 +26,7 @@ fn document(agreement: &str, split: Split) -> String {
         leads: PathBuf::from("tests/data/reference/leads.csv"),
         activities: PathBuf::from("tests/data/reference/activities.csv"),
     };
-    let options = Options {
-        as_of: Some(AS_OF.to_owned()),
-        split,
-        ..Options::default()
-    };
-    match evaluate(&project, options) {
-        Ok(e) => serde_json::to_string_pretty(&e.verdict).unwrap() + "\n",
-        Err(e) => panic!("{e:?}"),
-    }
+    common::verdict_document(&project, AS_OF, split)
 }
 
 fn assert_matches_reference(agreement: &str, reference: &str) {

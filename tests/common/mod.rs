@@ -1,5 +1,5 @@
 //! What the integration tests share: the real binary, run without colour,
-//! and fresh temporary folders.
+//! fresh temporary folders, and verdict documents from the library.
 // Each test crate uses a part of this module.
 #![allow(dead_code)]
 
@@ -41,4 +41,22 @@ pub fn temp_dir(kind: &str, name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// The verdict document of an evaluation as of `as_of`, read in parts as
+/// `split` says, as `accord eval --format json` prints it.
+pub fn verdict_document(
+    project: &accord::project::Project,
+    as_of: &str,
+    split: accord::data::Split,
+) -> String {
+    let options = accord::eval::run::Options {
+        as_of: Some(as_of.to_owned()),
+        split,
+        ..accord::eval::run::Options::default()
+    };
+    match accord::eval::run::evaluate(project, options) {
+        Ok(e) => serde_json::to_string_pretty(&e.verdict).unwrap() + "\n",
+        Err(e) => panic!("{e:?}"),
+    }
 }
