@@ -55,8 +55,6 @@ pub fn verdict_document(
         split,
         ..accord::eval::run::Options::default()
     };
-    match accord::eval::run::evaluate(project, options) {
-        Ok(e) => serde_json::to_string_pretty(&e.verdict).unwrap() + "\n",
-        Err(e) => panic!("{e:?}"),
-    }
+    let evaluation = accord::eval::run::evaluate(project, options).unwrap();
+    serde_json::to_string_pretty(&evaluation.verdict).unwrap() + "\n"
 }
