@@ -204,15 +204,13 @@ impl<'s> Reader<'s> {
         out: &mut Outcome,
     ) {
         let leads = self.source.leads;
-        // One tight loop of independent lookups: the processor overlaps
-        // their cache misses, which one lookup per row would queue.
-        batch.found.clear();
-        batch.found.extend(
-            batch
-                .rows
-                .iter()
-                .map(|p| leads.index_of(batch.text.get(p.id.clone()).unwrap_or(""))),
-        );
+        // All lookups at once: the processor overlaps their cache misses,
+        // which one lookup per row would queue.
+        let ids = batch
+            .rows
+            .iter()
+            .map(|p| batch.text.get(p.id.clone()).unwrap_or(""));
+        leads.index_all(ids, &mut batch.found);
         let width = self.needed.len();
         for (i, (p, found)) in batch.rows.iter().zip(&batch.found).enumerate() {
             let id = batch.text.get(p.id.clone()).unwrap_or("");

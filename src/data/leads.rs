@@ -11,17 +11,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use std::hash::BuildHasher;
+use std::path::Path;
 
 use compact_str::CompactString;
-use hashbrown::hash_table::Entry;
-use hashbrown::HashTable;
-use rustc_hash::FxBuildHasher;
-use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use super::index::{IdIndex, Probe};
 use super::intern::{is_blank, Interner, BLANK};
 use super::issue::{quoted, DataError, DataIssue, RowProblems};
 use super::parts::{in_parts, Split, Stretch};
@@ -36,12 +33,8 @@ pub struct Leads {
     /// allocation each.
     ids: Vec<CompactString>,
     /// Every activity row looks its lead up here, ten million times in a
-    /// large export. The table holds only lead numbers (4 bytes a slot) and
-    /// compares ids in `ids`: the index of a million leads is 10 MB, which
-    /// mostly stays in the processor's cache, where a map holding the ids
-    /// (64 MB) sends every lookup to memory. FxHash is fast on short keys,
-    /// and ids are not attacker-chosen.
-    by_id: HashTable<u32>,
+    /// large export. It holds lead numbers and compares ids in `ids`.
+    by_id: IdIndex,
     /// Ids whose first row was rejected, with that row's line.
     rejected: HashMap<Box<str>, u64>,
     handoff: Vec<Option<DateTime<Utc>>>,
@@ -70,9 +63,17 @@ impl Leads {
 
     /// The lead with this id.
     pub fn index_of(&self, id: &str) -> Option<u32> {
-        let ids = &self.ids;
-        let same = |lead: &u32| ids.get(*lead as usize).is_some_and(|known| known == id);
-        self.by_id.find(hash_id(id), same).copied()
+        self.by_id.get(id, &self.ids)
+    }
+
+    /// The lead of every id, in order, into `found`: many lookups at once
+    /// are much faster than one by one (see [`IdIndex::get_all`]).
+    pub fn index_all<'k>(
+        &self,
+        ids: impl Iterator<Item = &'k str> + Clone,
+        found: &mut Vec<Option<u32>>,
+    ) {
+        self.by_id.get_all(ids, &self.ids, found);
     }
 
     /// The line of the first row with this id, when that row was rejected.
@@ -125,20 +126,10 @@ impl Leads {
     }
 }
 
-fn hash_id(id: &str) -> u64 {
-    FxBuildHasher.hash_one(id)
-}
-
-/// A known lead's hash, when the index grows.
-fn rehash(ids: &[CompactString], lead: u32) -> u64 {
-    hash_id(ids.get(lead as usize).map_or("", |id| id.as_str()))
-}
-
 impl Leads {
     fn reserve(&mut self, more: usize) {
         self.ids.reserve(more);
-        let ids = &self.ids;
-        self.by_id.reserve(more, |l| rehash(ids, *l));
+        self.by_id.reserve(more, &self.ids);
         self.handoff.reserve(more);
         self.line.reserve(more);
         self.values.reserve(more.saturating_mul(self.fields.len()));
@@ -218,11 +209,9 @@ pub fn load_leads(
             // finds an earlier row with it.
             let mut new = None;
             if let Some(id) = row.id {
-                let ids = &leads.ids;
-                let same = |lead: &u32| ids.get(*lead as usize).is_some_and(|known| *known == id);
-                let first = match leads.by_id.entry(hash_id(&id), same, |l| rehash(ids, *l)) {
-                    Entry::Occupied(lead) => leads.line.get(*lead.get() as usize).copied(),
-                    Entry::Vacant(slot) => match leads.rejected.get(id.as_str()) {
+                let first = match leads.by_id.probe(&id, &leads.ids) {
+                    Probe::Found(lead) => leads.line.get(lead as usize).copied(),
+                    Probe::Vacant(slot) => match leads.rejected.get(id.as_str()) {
                         Some(line) => Some(*line),
                         None => {
                             new = Some((id.clone(), slot));
@@ -250,8 +239,9 @@ pub fn load_leads(
                 // Unreachable: a row without a usable id always has a problem.
                 continue;
             };
-            slot.insert(u32::try_from(leads.ids.len()).unwrap_or(u32::MAX));
+            let lead = u32::try_from(leads.ids.len()).unwrap_or(u32::MAX);
             leads.ids.push(id);
+            leads.by_id.insert(slot, lead, &leads.ids);
             leads.handoff.push(row.handoff);
             leads.line.push(row.line);
             for value in values {

@@ -10,6 +10,7 @@
 pub mod activities;
 pub mod config;
 pub mod duration;
+mod index;
 pub mod intern;
 pub mod issue;
 pub mod leads;
