@@ -1,5 +1,7 @@
 //! `accord eval`: verdicts per rule, window and group.
 
+use std::io::{BufWriter, ErrorKind, Write};
+
 use super::inputs::DataArgs;
 use super::Exit;
 use crate::eval::verdict::Status;
@@ -42,17 +44,29 @@ pub fn run(args: &Args) -> Exit {
         Err(exit) => return exit,
     };
     let v = &evaluation.verdict;
-    let output = match args.format {
-        Format::Human => verdict::human(v),
-        Format::Json => serde_json::to_string_pretty(v)
-            .map(|s| s + "\n")
-            .unwrap_or_default(),
-        Format::Github => verdict::github(v, &project.agreement.display().to_string()),
-        Format::Junit => verdict::junit(v),
-        Format::Markdown => verdict::markdown(v),
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let written = match args.format {
+        // Written as it is serialised: at a million leads the document runs
+        // to tens of megabytes.
+        Format::Json => serde_json::to_writer_pretty(&mut out, v)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+        Format::Human => out.write_all(verdict::human(v).as_bytes()),
+        Format::Github => {
+            let file = project.agreement.display().to_string();
+            out.write_all(verdict::github(v, &file).as_bytes())
+        }
+        Format::Junit => out.write_all(verdict::junit(v).as_bytes()),
+        Format::Markdown => out.write_all(verdict::markdown(v).as_bytes()),
     };
-    print!("{output}");
-    exit_for(v.status, args.fail_on)
+    match written.and_then(|()| out.flush()) {
+        // A reader that stopped early (`| head`) wanted no more.
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => {
+            eprintln!("error: cannot write the verdicts: {e}");
+            Exit::Trouble
+        }
+        _ => exit_for(v.status, args.fail_on),
+    }
 }
 
 /// The exit code a document status earns under `--fail-on`.

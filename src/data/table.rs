@@ -123,7 +123,8 @@ pub(crate) struct Table {
 enum Source {
     Csv {
         reader: Box<csv::Reader<LineCounting<File>>>,
-        record: CsvRecord,
+        /// None only while a row is read into it.
+        record: Option<CsvRecord>,
         width: usize,
         /// The file offset the reader began at (its positions count from it).
         base: u64,
@@ -179,12 +180,6 @@ pub(crate) struct Row<'a> {
 enum CsvRecord {
     Bytes(ByteRecord),
     Text(StringRecord),
-}
-
-impl Default for CsvRecord {
-    fn default() -> Self {
-        CsvRecord::Bytes(ByteRecord::new())
-    }
 }
 
 impl CsvRecord {
@@ -402,12 +397,14 @@ impl Table {
                 width,
                 base,
             } => {
-                let mut bytes = std::mem::take(record).into_bytes();
+                let mut bytes = record
+                    .take()
+                    .map_or_else(ByteRecord::new, CsvRecord::into_bytes);
                 let more = reader
                     .read_byte_record(&mut bytes)
                     .map_err(|e| DataError::unreadable(&self.file, &e))?;
                 let (cells, from) = (bytes.len(), bytes.position().map_or(0, csv::Position::byte));
-                *record = CsvRecord::checked(bytes);
+                let record = record.insert(CsvRecord::checked(bytes));
                 if !more {
                     return Ok(None);
                 }
@@ -522,7 +519,7 @@ fn open_csv(
     Ok((
         Source::Csv {
             reader,
-            record: CsvRecord::Bytes(record),
+            record: Some(CsvRecord::Bytes(record)),
             width,
             base: 0,
         },
@@ -608,7 +605,7 @@ impl Opener {
                 }
                 Source::Csv {
                     reader: csv_reader(counting),
-                    record: CsvRecord::default(),
+                    record: None,
                     width: *width,
                     base: start,
                 }
