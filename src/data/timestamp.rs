@@ -24,6 +24,9 @@ use crate::time::calendar::resolve_local_strict;
 /// Parse one timestamp; the error is a plain, lower-case reason suitable for
 /// a data issue (without the value itself, which the caller quotes).
 pub fn parse_timestamp(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
+    if let Some(t) = exported(text.as_bytes()) {
+        return Ok(t);
+    }
     let s = text.trim().as_bytes();
     if s.is_empty() {
         return Err("empty".to_owned());
@@ -69,6 +72,66 @@ pub fn parse_timestamp(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     // was a tenth of the time spent reading an activity.
     let secs = date.days_since_epoch() * 86_400 + time.seconds_of_day() - offset_secs;
     DateTime::from_timestamp(secs, time.nano).ok_or_else(|| "out of range".to_owned())
+}
+
+/// The shape exports write, `2027-01-04T09:13:27+01:00` or
+/// `2027-01-04T09:13:27Z`, read by position: a third of the time of the
+/// general parser below, which takes everything else (and anything out of
+/// range here, to name the problem).
+fn exported(s: &[u8]) -> Option<DateTime<Utc>> {
+    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, b'T' | b't' | b' ', h0, h1, b':', i0, i1, b':', s0, s1, rest @ ..] =
+        s
+    else {
+        return None;
+    };
+    let offset_secs = match rest {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), oh0, oh1, b':', om0, om1] => {
+            let (hours, minutes) = (two(*oh0, *oh1)?, two(*om0, *om1)?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let secs = i64::from(hours * 3600 + minutes * 60);
+            if *sign == b'-' {
+                -secs
+            } else {
+                secs
+            }
+        }
+        _ => return None,
+    };
+    let year = i32::try_from(two(*y0, *y1)? * 100 + two(*y2, *y3)?).ok()?;
+    let (month, day) = (two(*m0, *m1)?, two(*d0, *d1)?);
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    let time = Time {
+        hour: two(*h0, *h1)?,
+        minute: two(*i0, *i1)?,
+        second: two(*s0, *s1)?,
+        nano: 0,
+    };
+    if time.hour > 23 || time.minute > 59 || time.second > 59 {
+        return None;
+    }
+    let utc_seconds = time.seconds_of_day() - offset_secs;
+    // Mostly the UTC instant falls on the same day, and chrono builds a
+    // date from its parts faster than from a day count.
+    if let Ok(secs) = u32::try_from(utc_seconds) {
+        if secs < 86_400 {
+            let date = NaiveDate::from_ymd_opt(year, month, day)?;
+            let time = NaiveTime::from_num_seconds_from_midnight_opt(secs, 0)?;
+            return Some(date.and_time(time).and_utc());
+        }
+    }
+    let days = Date { year, month, day }.days_since_epoch();
+    DateTime::from_timestamp(days * 86_400 + utc_seconds, 0)
+}
+
+/// Two ASCII digits as a number.
+fn two(tens: u8, ones: u8) -> Option<u32> {
+    let (tens, ones) = (tens.wrapping_sub(b'0'), ones.wrapping_sub(b'0'));
+    (tens < 10 && ones < 10).then(|| u32::from(tens) * 10 + u32::from(ones))
 }
 
 /// A valid calendar date.
@@ -347,6 +410,17 @@ mod tests {
     #[test]
     fn impossible_dates_and_times() {
         assert_eq!(err("2027-02-30 10:00"), "2027-02 has no day 30");
+        // In exports' own shape too, which a faster path reads.
+        assert_eq!(err("2027-02-30T10:00:00+01:00"), "2027-02 has no day 30");
+        assert_eq!(err("2027-04-31T10:00:00Z"), "2027-04 has no day 31");
+        assert_eq!(
+            err("2027-01-04T23:59:60+01:00"),
+            "23:59:60 is not a time of day"
+        );
+        assert_eq!(
+            err("2027-01-4xT10:00:00Z"),
+            "expected a date such as 2027-01-04"
+        );
         assert_eq!(err("2027-02-29 10:00"), "2027-02 has no day 29");
         assert_eq!(ok("2028-02-29 10:00"), utc("2028-02-29T09:00:00Z"));
         assert_eq!(err("2027-13-01 10:00"), "month 13 does not exist");
@@ -422,25 +496,29 @@ mod tests {
 
     proptest::proptest! {
         /// The arithmetic from date, time and offset to an instant agrees
-        /// with chrono's over the whole four-digit range.
+        /// with chrono's over the whole four-digit range, on the fast path
+        /// for exports' shape (no fraction) and on the general one.
         #[test]
         fn instants_agree_with_chrono(
             year in 0i32..=9999,
             month in 1u32..=12,
             day in 1u32..=31,
             second_of_day in 0u32..86_400,
-            nano in 0u32..1_000_000_000,
+            nano in proptest::option::of(0u32..1_000_000_000),
             offset_minutes in -1439i32..=1439,
         ) {
             let (hour, minute, second) = (second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60);
             let sign = if offset_minutes < 0 { '-' } else { '+' };
+            let fraction = nano.map(|n| format!(".{n:09}")).unwrap_or_default();
+            let offset = match offset_minutes {
+                0 => "Z".to_owned(),
+                m => format!("{sign}{:02}:{:02}", m.abs() / 60, m.abs() % 60),
+            };
             let text = format!(
-                "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{nano:09}{sign}{:02}:{:02}",
-                offset_minutes.abs() / 60,
-                offset_minutes.abs() % 60
+                "{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}{fraction}{offset}"
             );
             let expected = chrono::NaiveDate::from_ymd_opt(year, month, day)
-                .and_then(|d| d.and_hms_nano_opt(hour, minute, second, nano))
+                .and_then(|d| d.and_hms_nano_opt(hour, minute, second, nano.unwrap_or(0)))
                 .and_then(|t| t.checked_sub_signed(chrono::TimeDelta::minutes(offset_minutes.into())))
                 .map(|t| t.and_utc());
             proptest::prop_assert_eq!(parse_timestamp(&text, Amsterdam).ok(), expected, "{}", text);
