@@ -237,6 +237,14 @@ fn gap_end(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
 /// resolved with [`resolve_local`]), then `exact_secs` of elapsed time.
 /// Results beyond chrono's range saturate at its ends.
 pub fn add_calendar(tz: Tz, t: DateTime<Utc>, days: i64, exact_secs: i64) -> DateTime<Utc> {
+    // No calendar days: no wall clock to go through. (Going through it would
+    // also move an instant in the repeated hour of an autumn switch to the
+    // hour's first pass.)
+    if days == 0 {
+        return TimeDelta::try_seconds(exact_secs)
+            .and_then(|exact| t.checked_add_signed(exact))
+            .unwrap_or_else(|| saturated(exact_secs));
+    }
     let local = t.with_timezone(&tz).naive_local();
     let step = Days::new(days.unsigned_abs());
     let shifted = if days < 0 {
@@ -586,6 +594,25 @@ mod tests {
         assert_eq!(
             add_calendar(Amsterdam, at("2027-10-30T00:30:00Z"), 1, 0),
             at("2027-10-31T00:30:00Z")
+        );
+    }
+
+    #[test]
+    fn hours_alone_are_elapsed_time_even_in_the_repeated_hour() {
+        // 2027-10-31 02:30 CET, the second 02:30 (01:30 UTC), + 1h is 03:30
+        // CET: one hour later, not the hour's first pass plus one.
+        assert_eq!(
+            add_calendar(Amsterdam, at("2027-10-31T01:30:00Z"), 0, 3600),
+            at("2027-10-31T02:30:00Z")
+        );
+        // Across the spring gap too: 01:30 CET + 1h is 03:30 CEST.
+        assert_eq!(
+            add_calendar(Amsterdam, at("2027-03-28T00:30:00Z"), 0, 3600),
+            at("2027-03-28T01:30:00Z")
+        );
+        assert_eq!(
+            add_calendar(Amsterdam, at("2027-01-01T00:00:00Z"), 0, i64::MAX),
+            DateTime::<Utc>::MAX_UTC
         );
     }
 
