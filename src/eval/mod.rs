@@ -675,44 +675,53 @@ impl<'a> Evaluator<'a> {
             breaches: Vec<Breach>,
         }
         let (mut cells, groups) = self.cells::<Cell>(rule, run);
-        for pos in 0..run.scoped.len() {
-            let Some(judged) = judge(self.leads, rule, run, states, pos, self.as_of) else {
-                continue;
-            };
-            let Some(s) = run.scoped.get(pos) else {
-                continue;
-            };
-            let index = s.window as usize * groups
-                + if rule.per.is_some() {
-                    s.group as usize
-                } else {
-                    0
+        // Leads are judged on every core, a slice at a time so that few
+        // judgements are held at once, and tallied in order.
+        const SLICE: usize = 1 << 14;
+        let mut slice = Vec::with_capacity(SLICE);
+        for start in (0..run.scoped.len()).step_by(SLICE) {
+            let positions = start..run.scoped.len().min(start + SLICE);
+            positions
+                .clone()
+                .into_par_iter()
+                .map(|pos| judge(self.leads, rule, run, states, pos, self.as_of))
+                .collect_into_vec(&mut slice);
+            for (pos, judged) in positions.zip(slice.drain(..)) {
+                let (Some(judged), Some(s)) = (judged, run.scoped.get(pos)) else {
+                    continue;
                 };
-            let Some(cell) = cells.get_mut(index) else {
-                continue;
-            };
-            cell.leads += 1;
-            match judged.outcome {
-                Outcome::Met => cell.met += 1,
-                Outcome::Missed(reason) => {
-                    cell.missed += 1;
-                    cell.breaches.push(Breach {
-                        lead: self.leads.id(s.lead).to_owned(),
-                        reason,
-                    });
+                let index = s.window as usize * groups
+                    + if rule.per.is_some() {
+                        s.group as usize
+                    } else {
+                        0
+                    };
+                let Some(cell) = cells.get_mut(index) else {
+                    continue;
+                };
+                cell.leads += 1;
+                match judged.outcome {
+                    Outcome::Met => cell.met += 1,
+                    Outcome::Missed(reason) => {
+                        cell.missed += 1;
+                        cell.breaches.push(Breach {
+                            lead: self.leads.id(s.lead).to_owned(),
+                            reason,
+                        });
+                    }
+                    Outcome::Open => cell.open += 1,
+                    Outcome::Excluded(_) => cell.excluded += 1,
                 }
-                Outcome::Open => cell.open += 1,
-                Outcome::Excluded(_) => cell.excluded += 1,
-            }
-            if let Some(spent) = judged.spent_s {
-                cell.spent.push(spent);
-            }
-            cell.late += u64::from(judged.late);
-            for field in judged.missing {
-                *cell.missing.entry(field).or_default() += 1;
-            }
-            if let Some(sample) = judged.sample {
-                cell.samples.push(sample);
+                if let Some(spent) = judged.spent_s {
+                    cell.spent.push(spent);
+                }
+                cell.late += u64::from(judged.late);
+                for field in judged.missing {
+                    *cell.missing.entry(field).or_default() += 1;
+                }
+                if let Some(sample) = judged.sample {
+                    cell.samples.push(sample);
+                }
             }
         }
         let target = rule.spec.target();
