@@ -318,8 +318,10 @@ impl<'a> Evaluator<'a> {
     /// Takes the folds of the part of the file after this one's into
     /// `folds`, as if one pass had read both.
     fn merge(&self, folds: &mut Folds, later: Folds) {
-        let rules = self.program.rules.iter().zip(&self.runs);
-        for ((rule, run), (mine, theirs)) in rules.zip(folds.0.iter_mut().zip(later.0)) {
+        // Rules merge independently, so on every core.
+        let rules = self.program.rules.par_iter().zip(self.runs.par_iter());
+        let states = folds.0.par_iter_mut().zip(later.0);
+        states.zip(rules).for_each(|((mine, theirs), (rule, run))| {
             match (mine, theirs) {
                 (States::Response(a), States::Response(b)) => {
                     for (first, other) in a.iter_mut().zip(b) {
@@ -331,11 +333,16 @@ impl<'a> Evaluator<'a> {
                 }
                 (States::Attempts(a), States::Attempts(b)) => {
                     let Spec::Attempts { alts, .. } = &rule.spec else {
-                        continue;
+                        return;
                     };
                     for ((counted, more), lead) in a.iter_mut().zip(b).zip(&run.scoped) {
-                        counted.extend(more);
-                        attempts::trim(counted, keep_attempts(alts, lead));
+                        if counted.is_empty() {
+                            // Most leads were worked in one part only.
+                            *counted = more;
+                        } else {
+                            counted.extend(more);
+                            attempts::trim(counted, keep_attempts(alts, lead));
+                        }
                     }
                 }
                 (States::Duty(a), States::Duty(b)) => {
@@ -350,7 +357,7 @@ impl<'a> Evaluator<'a> {
                 }
                 _ => {}
             }
-        }
+        });
     }
 
     /// Folds one activity into every rule's state of its lead.
