@@ -195,10 +195,19 @@ pub fn load_leads(
     leads.reserve(parts.iter().map(|p| p.rows.len()).sum());
     let file = table.file().to_owned();
     let mut counts = RowCounts::default();
-    for part in parts {
+    for mut part in parts {
         let mut symbols = Symbols::new(&part.local);
         let width = leads.fields.len();
-        for (i, row) in part.rows.into_iter().enumerate() {
+        for i in 0..part.rows.len() {
+            // Probes land all over the index; a batch's first slots are read
+            // together ahead of them (see `IdIndex::warm`).
+            if i % WARM == 0 {
+                let ahead = part.rows.get(i..).unwrap_or_default().iter().take(WARM);
+                leads.by_id.warm(ahead.filter_map(|r| r.id.as_deref()));
+            }
+            let Some(row) = part.rows.get_mut(i) else {
+                continue;
+            };
             let values = part
                 .values
                 .get(i * width..(i + 1) * width)
@@ -208,7 +217,7 @@ pub fn load_leads(
             // A new id's place in the index, found by the same probe that
             // finds an earlier row with it.
             let mut new = None;
-            if let Some(id) = row.id {
+            if let Some(id) = row.id.take() {
                 let first = match leads.by_id.probe(&id, &leads.ids) {
                     Probe::Found(lead) => leads.line.get(lead as usize).copied(),
                     Probe::Vacant(slot) => match leads.rejected.get(id.as_str()) {
@@ -226,7 +235,7 @@ pub fn load_leads(
                     );
                 }
             }
-            problems.extend(row.problems);
+            problems.extend(std::mem::take(&mut row.problems));
             if let Some(issue) = problems.take_issue(&file, row.line) {
                 if let Some((id, _)) = new {
                     leads.rejected.insert(id.as_str().into(), row.line);
@@ -253,6 +262,9 @@ pub fn load_leads(
     table.finish()?;
     Ok((leads, counts))
 }
+
+/// Lead rows whose index slots are read at once while settling.
+const WARM: usize = 256;
 
 /// Where each field sits, for parsing rows.
 struct Parser<'w> {
