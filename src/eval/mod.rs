@@ -305,12 +305,19 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The folds of the parts of a file, in file order, as one pass over
-    /// the whole file would have left them.
+    /// the whole file would have left them; ready to judge, with each
+    /// lead's attempts put in time order in place (judging needs them so,
+    /// and would otherwise sort a copy per lead).
     pub fn merged(&self, parts: Vec<Folds>) -> Folds {
         let mut parts = parts.into_iter();
         let mut folds = parts.next().unwrap_or_else(|| self.folds());
         for later in parts {
             self.merge(&mut folds, later);
+        }
+        for states in &mut folds.0 {
+            if let States::Attempts(lists) = states {
+                lists.par_iter_mut().for_each(|c| attempts::sort(c));
+            }
         }
         folds
     }
@@ -1052,9 +1059,14 @@ fn judge(
                 max: alt.value.1,
                 budget_ms: max_duration_s.map(|s| s.saturating_mul(1000)),
             };
-            let mut counted = states.get(pos)?.clone();
-            let (outcome, tally) =
-                attempts::judge(&mut counted, band, s.deadline, as_of, &alt.window);
+            let counted = states.get(pos)?;
+            // Merged folds come sorted (see `Evaluator::merged`).
+            let (outcome, tally) = if counted.is_sorted_by_key(|c| c.at) {
+                attempts::judge_sorted(counted, band, s.deadline, as_of, &alt.window)
+            } else {
+                let mut counted = counted.clone();
+                attempts::judge(&mut counted, band, s.deadline, as_of, &alt.window)
+            };
             Judged {
                 outcome,
                 sample: Some(tally.count as f64),

@@ -81,7 +81,24 @@ pub fn judge(
     as_of: DateTime<Utc>,
     window: &str,
 ) -> (Outcome, Tally) {
+    sort(counted);
+    judge_sorted(counted, band, deadline, as_of, window)
+}
+
+/// Puts counted activities in time order; a stable sort, so file order
+/// stays between equal times.
+pub fn sort(counted: &mut [Counted]) {
     counted.sort_by_key(|c| c.at);
+}
+
+/// [`judge`] of activities already in time order (see [`sort`]).
+pub fn judge_sorted(
+    counted: &[Counted],
+    band: Band,
+    deadline: Option<DateTime<Utc>>,
+    as_of: DateTime<Utc>,
+    window: &str,
+) -> (Outcome, Tally) {
     let mut tally = Tally::default();
     for c in counted.iter() {
         tally.count += 1;
