@@ -10,7 +10,7 @@ use super::model::Spec;
 use super::outcome::Outcome;
 use super::rules::aging;
 use super::run::rfc3339;
-use super::{judge, Evaluator, Folds, States, NONE};
+use super::{judge, Evaluator, Folds, States};
 use crate::data::{Activity, OwnedValues};
 
 /// An activity of the explained lead, kept whole (there are few).
@@ -78,8 +78,9 @@ impl Evaluator<'_> {
                     reason: String::new(),
                     steps: Vec::new(),
                 };
-                let pos = run.position.get(lead as usize).copied().unwrap_or(NONE);
-                let Some(s) = run.scoped.get(pos as usize).filter(|_| pos != NONE) else {
+                // Explaining scopes this one lead only.
+                let Some((pos, s)) = run.scoped.iter().enumerate().find(|(_, s)| s.lead == lead)
+                else {
                     out.reason = self.not_judged(lead, rule);
                     return out;
                 };
@@ -135,7 +136,7 @@ impl Evaluator<'_> {
                         },
                         States::Aging(contacted),
                     ) => {
-                        if contacted.get(pos as usize).copied().unwrap_or(false) {
+                        if contacted.get(pos).copied().unwrap_or(false) {
                             out.outcome = "met".to_owned();
                             out.reason = "contacted".to_owned();
                         } else {
@@ -163,8 +164,7 @@ impl Evaluator<'_> {
                         }
                     }
                     _ => {
-                        if let Some(judged) =
-                            judge(self.leads, rule, run, states, pos as usize, self.as_of)
+                        if let Some(judged) = judge(self.leads, rule, run, states, pos, self.as_of)
                         {
                             if let (None, Some(d), Spec::DutyWithin { .. }) =
                                 (s.deadline, judged.deadline, &rule.spec)

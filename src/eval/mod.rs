@@ -93,7 +93,6 @@ struct RuleRun {
     groups: Vec<String>,
     /// Groups that come from the owner team (no leads makes them `no_data`).
     members: BTreeSet<u32>,
-    position: Vec<u32>,
     scoped: Vec<Scoped>,
 }
 
@@ -108,6 +107,10 @@ pub struct Evaluator<'a> {
     interner: &'a Interner,
     as_of: DateTime<Utc>,
     runs: Vec<RuleRun>,
+    /// Per lead, a row with each rule's position of it in `scoped` and its
+    /// state, [`NONE`] when the rule folds nothing into it (not scoped, or
+    /// no clause applies). An activity reads one row, not an array per rule.
+    folding: Vec<u32>,
     issues: Vec<DataIssue>,
     leads_file: String,
     /// Weights values already reported as having no weight.
@@ -131,6 +134,7 @@ impl<'a> Evaluator<'a> {
             interner,
             as_of,
             runs: Vec::with_capacity(program.rules.len()),
+            folding: Vec::new(),
             issues: Vec::new(),
             leads_file: leads_file.to_owned(),
             unweighed: BTreeSet::new(),
@@ -145,7 +149,28 @@ impl<'a> Evaluator<'a> {
             ev.runs.push(run);
             ev.issues.extend(issues);
         }
+        ev.folding = ev.folding_rows();
         ev
+    }
+
+    /// The [`Evaluator::folding`] rows.
+    fn folding_rows(&self) -> Vec<u32> {
+        let width = self.runs.len();
+        let mut rows = vec![NONE; self.leads.len().saturating_mul(width)];
+        for (r, (rule, run)) in self.program.rules.iter().zip(&self.runs).enumerate() {
+            // Response and attempts fold nothing for a lead no clause fits.
+            let needs_clause = matches!(rule.spec, Spec::Response { .. } | Spec::Attempts { .. });
+            for (pos, s) in run.scoped.iter().enumerate() {
+                if needs_clause && s.alt.is_none() {
+                    continue;
+                }
+                let at = (s.lead as usize).saturating_mul(width).saturating_add(r);
+                if let Some(slot) = rows.get_mut(at) {
+                    *slot = u32::try_from(pos).unwrap_or(NONE);
+                }
+            }
+        }
+        rows
     }
 
     /// The hand-off time of a lead a rule judges (it always has one).
@@ -179,7 +204,6 @@ impl<'a> Evaluator<'a> {
             })
             .filter(|w| w.start <= self.as_of)
             .collect();
-        let mut position = vec![NONE; self.leads.len()];
         let mut scoped = Vec::new();
         let mut group_of: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut by_symbol: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
@@ -222,9 +246,6 @@ impl<'a> Evaluator<'a> {
                     .entry(record.symbol(*slot))
                     .or_default()
                     .push(scoped.len());
-            }
-            if let Some(p) = position.get_mut(lead as usize) {
-                *p = u32::try_from(scoped.len()).unwrap_or(NONE);
             }
             scoped.push(Scoped {
                 lead,
@@ -278,7 +299,6 @@ impl<'a> Evaluator<'a> {
             windows,
             groups,
             members: member_groups,
-            position,
             scoped,
         };
         (run, issues)
@@ -376,8 +396,15 @@ impl<'a> Evaluator<'a> {
             return;
         };
         let values = &activity.values;
+        let width = self.runs.len();
+        let start = (activity.lead as usize).saturating_mul(width);
+        let row = self.folding.get(start..start.saturating_add(width));
         let rules = self.program.rules.iter().zip(&self.runs);
-        for ((rule, run), states) in rules.zip(folds.0.iter_mut()) {
+        let positions = row.unwrap_or_default().iter();
+        for (((rule, run), states), &pos) in rules.zip(folds.0.iter_mut()).zip(positions) {
+            if pos == NONE {
+                continue;
+            }
             // Whether the rule looks at this activity at all, from the
             // activity's own values, before reading any per-lead state: that
             // is where the cache misses are.
@@ -393,31 +420,22 @@ impl<'a> Evaluator<'a> {
             if !relevant {
                 continue;
             }
-            let Some(&pos) = run.position.get(activity.lead as usize) else {
-                continue;
-            };
-            let (Some(lead), pos) = (run.scoped.get(pos as usize), pos as usize) else {
-                continue;
-            };
+            let pos = pos as usize;
             match (&rule.spec, states) {
                 (Spec::Response { .. }, States::Response(states)) => {
                     if let Some(state) = states.get_mut(pos) {
-                        if lead.alt.is_some() {
-                            response::observe(state, handoff, activity.at);
-                        }
+                        response::observe(state, handoff, activity.at);
                     }
                 }
                 (Spec::Attempts { until, alts, .. }, States::Attempts(states)) => {
-                    if let Some(state) = states.get_mut(pos) {
-                        if lead.alt.is_some() {
-                            let counted = Counted {
-                                at: activity.at,
-                                duration_ms: activity.duration_ms,
-                                until: until.as_ref().is_some_and(|u| u.holds(values)),
-                            };
-                            let keep = keep_attempts(alts, lead);
-                            attempts::observe(state, handoff, lead.deadline, counted, keep);
-                        }
+                    if let (Some(state), Some(lead)) = (states.get_mut(pos), run.scoped.get(pos)) {
+                        let counted = Counted {
+                            at: activity.at,
+                            duration_ms: activity.duration_ms,
+                            until: until.as_ref().is_some_and(|u| u.holds(values)),
+                        };
+                        let keep = keep_attempts(alts, lead);
+                        attempts::observe(state, handoff, lead.deadline, counted, keep);
                     }
                 }
                 (
