@@ -59,13 +59,17 @@ pub fn run(args: &Args) -> Exit {
         Format::Junit => out.write_all(verdict::junit(v).as_bytes()),
         Format::Markdown => out.write_all(verdict::markdown(v).as_bytes()),
     };
+    let exit = exit_for(v.status, args.fail_on);
+    // The process ends here: freeing a million leads' verdict strings one
+    // by one would only delay the exit.
+    std::mem::forget(evaluation);
     match written.and_then(|()| out.flush()) {
         // A reader that stopped early (`| head`) wanted no more.
         Err(e) if e.kind() != ErrorKind::BrokenPipe => {
             eprintln!("error: cannot write the verdicts: {e}");
             Exit::Trouble
         }
-        _ => exit_for(v.status, args.fail_on),
+        _ => exit,
     }
 }
 
