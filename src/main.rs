@@ -2,13 +2,6 @@
 
 use std::process::ExitCode;
 
-/// Evaluation allocates and frees millions of small lists (a lead's calls)
-/// on several threads; mimalloc does that markedly faster than the system
-/// allocator (13% less CPU time at a million leads). The library itself
-/// leaves the choice to its user.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Evaluation and the parser recurse; a generous stack keeps hostile or
 /// generated input (deep conditions, long chains) from overflowing it.
 const STACK: usize = 256 * 1024 * 1024;
