@@ -473,19 +473,27 @@ impl<'a> Evaluator<'a> {
     pub fn finish(mut self, folds: Folds) -> (Vec<RuleVerdict>, Vec<DataIssue>) {
         let runs = std::mem::take(&mut self.runs);
         // Rules are judged independently, so on every core.
-        let judged: Vec<(RuleVerdict, Unweighed)> = self
+        let judged: Vec<(RuleVerdict, Unweighed, (RuleRun, States))> = self
             .program
             .rules
             .par_iter()
             .zip(runs)
             .zip(folds.0)
-            .map(|((rule, run), states)| self.verdict(rule, &run, &states))
+            .map(|((rule, run), states)| {
+                let (verdict, unweighed) = self.verdict(rule, &run, &states);
+                (verdict, unweighed, (run, states))
+            })
             .collect();
         let mut verdicts = Vec::with_capacity(judged.len());
-        for (verdict, unweighed) in judged {
+        let mut spent = Vec::with_capacity(judged.len());
+        for (verdict, unweighed, used) in judged {
             self.report_unweighed(unweighed);
             verdicts.push(verdict);
+            spent.push(used);
         }
+        // A million leads' states are a million small lists to free; nothing
+        // waits for that, so it happens while the verdicts are written.
+        rayon::spawn(move || drop(spent));
         (verdicts, self.issues)
     }
 
