@@ -310,9 +310,10 @@ impl Table {
     }
 
     /// Where to start reading each of up to `parts` parts of the rows not
-    /// yet read, of about equal size and at least `min_bytes` each: the
-    /// first is where the rows begin, the others just after a line feed.
-    /// A pipe or other stream that cannot be read twice is one part.
+    /// yet read, at least `min_bytes` each, sized to take about equally
+    /// long (see [`part_ends`]): the first is where the rows begin, the
+    /// others just after a line feed. A pipe or other stream that cannot be
+    /// read twice is one part.
     pub fn starts(&self, parts: usize, min_bytes: u64) -> Result<Vec<u64>, DataError> {
         let unreadable = |e: std::io::Error| DataError::unreadable(&self.file, &e);
         let from = match &self.source {
@@ -329,8 +330,8 @@ impl Table {
         let parts = parts.min(usize::try_from(size / min_bytes.max(1)).unwrap_or(usize::MAX));
         let mut cuts: Vec<u64> = vec![from];
         let mut buf = vec![0; 1 << 16];
-        for i in 1..parts.max(1) as u64 {
-            let aim = (from + size / parts as u64 * i).max(cuts.last().map_or(from, |c| *c));
+        for end in part_ends(size, parts.max(1)) {
+            let aim = (from + end).max(cuts.last().map_or(from, |c| *c));
             handle.seek(SeekFrom::Start(aim)).map_err(unreadable)?;
             // A line longer than the buffer leaves this part with the next.
             let n = handle.read(&mut buf).map_err(unreadable)?;
@@ -639,6 +640,26 @@ fn csv_reader(input: LineCounting<File>) -> Box<csv::Reader<LineCounting<File>>>
     )
 }
 
+/// How many times faster counting line feeds is than reading rows, about
+/// (20 to 30 on the benchmark's activities, 12 on its leads).
+const COUNTING_SPEEDUP: f64 = 20.0;
+
+/// Where each of `parts` parts of `size` bytes ends, but the last. A part
+/// after the first starts by counting the line feeds before it (see
+/// [`newlines_before`]), so each is made a little smaller than the one
+/// before, for all to end together: part `k` takes the time of reading
+/// `len(k) + start(k) / COUNTING_SPEEDUP` bytes, the same for every `k`.
+/// (Equal parts left the first thread idle for about 0.1 s at the end.)
+fn part_ends(size: u64, parts: usize) -> Vec<u64> {
+    let keep = 1.0 - 1.0 / COUNTING_SPEEDUP;
+    let n = i32::try_from(parts).unwrap_or(i32::MAX);
+    // The first part's length; each next one is `keep` times the one before.
+    let first = size as f64 * (1.0 - keep) / (1.0 - keep.powi(n));
+    (1..n)
+        .map(|k| (first * (1.0 - keep.powi(k)) / (1.0 - keep)) as u64)
+        .collect()
+}
+
 /// The line feeds in the first `end` bytes of a file: where a part that
 /// starts there begins counting lines.
 fn newlines_before(path: &Path, end: u64) -> std::io::Result<u64> {
@@ -901,5 +922,40 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CellState, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(CellState::Nested)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{part_ends, COUNTING_SPEEDUP};
+
+    /// What reading each part costs: its bytes, plus counting the bytes
+    /// before it.
+    fn costs(size: u64, ends: &[u64]) -> Vec<f64> {
+        let bounds: Vec<u64> = [0]
+            .into_iter()
+            .chain(ends.iter().copied())
+            .chain([size])
+            .collect();
+        bounds
+            .windows(2)
+            .map(|w| (w[1] - w[0]) as f64 + w[0] as f64 / COUNTING_SPEEDUP)
+            .collect()
+    }
+
+    #[test]
+    fn parts_take_about_equally_long() {
+        for (size, parts) in [(600_000_000, 2), (600_000_000, 3), (1_000_000, 8), (100, 1)] {
+            let ends = part_ends(size, parts);
+            assert_eq!(ends.len(), parts - 1);
+            assert!(ends.windows(2).all(|w| w[0] < w[1]), "{ends:?}");
+            let costs = costs(size, &ends);
+            let lo = costs.iter().copied().fold(f64::MAX, f64::min);
+            let hi = costs.iter().copied().fold(0.0, f64::max);
+            assert!(hi - lo <= 2.0, "{size} bytes in {parts}: {costs:?}");
+        }
+        // Two parts: the first a little over half.
+        let ends = part_ends(600_000_000, 2);
+        assert!((307_000_000..308_000_000).contains(&ends[0]), "{ends:?}");
     }
 }
