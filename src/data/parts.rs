@@ -10,8 +10,11 @@
 //! pass would: a real error shows there. JSON Lines has no such cells: its
 //! parts always line up.
 
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
 use super::issue::DataError;
-use super::table::{Row, Table};
+use super::table::{Opener, Row, Table};
 
 /// How far to split the reading of a large file.
 #[derive(Debug, Clone, Copy)]
@@ -38,28 +41,56 @@ impl Default for Split {
 const PART_ROW_LIMIT: u64 = 16 << 20;
 
 /// One part's stretch of the file: its rows are those that start at or
-/// after where it was opened and before `end`.
+/// after where it was opened and before its end. The end may move closer
+/// while the part is read, when a thread that has finished takes the rest
+/// of it over (see [`in_parts`]).
 pub(crate) struct Stretch {
-    end: u64,
+    bounds: Arc<Bounds>,
     /// Where its first row starts, and where the row it stopped before does
     /// (None: the end of the file).
     first: Option<u64>,
     stopped: Option<u64>,
 }
 
+/// A stretch's end and how far reading it has come, shared with the
+/// threads that may take its rest over.
+struct Bounds {
+    end: AtomicU64,
+    at: AtomicU64,
+}
+
 impl Stretch {
+    fn new(start: u64, end: u64) -> Stretch {
+        Stretch {
+            bounds: Arc::new(Bounds {
+                end: AtomicU64::new(end),
+                at: AtomicU64::new(start),
+            }),
+            first: None,
+            stopped: None,
+        }
+    }
+
+    /// Nothing is left of it to take over.
+    fn done(&self) {
+        self.bounds.at.store(u64::MAX, Ordering::Relaxed);
+    }
+
     /// The next row of the part, or None past its end.
     pub fn next<'t>(&mut self, table: &'t mut Table) -> Result<Option<Row<'t>>, DataError> {
         if self.stopped.is_some() {
             return Ok(None);
         }
         let Some(row) = table.next_row()? else {
+            self.done();
             return Ok(None);
         };
-        if row.offset >= self.end {
+        if row.offset >= self.bounds.end.load(Ordering::Acquire) {
             self.stopped = Some(row.offset);
+            self.done();
             return Ok(None);
         }
+        self.bounds.at.store(row.offset, Ordering::Relaxed);
         self.first.get_or_insert(row.offset);
         Ok(Some(row))
     }
@@ -69,11 +100,59 @@ impl Stretch {
 /// the first part, read from `table` itself).
 type Read<P> = (P, Stretch, Option<Table>);
 
+/// The stretches being read, for a thread that has finished its own to
+/// take the rest of the one with most left over.
+struct Running {
+    stretches: Mutex<Vec<Arc<Bounds>>>,
+    /// How many more parts may be made: each holds a part's state (at a
+    /// million leads, tens of megabytes).
+    more: AtomicUsize,
+    min_bytes: u64,
+    /// The file's length: the last part's end is past it.
+    len: u64,
+}
+
+impl Running {
+    fn add(&self, stretch: &Stretch) {
+        if let Ok(mut all) = self.stretches.lock() {
+            all.push(Arc::clone(&stretch.bounds));
+        }
+    }
+
+    /// Takes the second half of what is left of the stretch with most left,
+    /// as a stretch of its own; None when none is worth it.
+    fn take_over(&self, opener: &Opener) -> Option<(u64, Stretch)> {
+        let mut all = self.stretches.lock().ok()?;
+        let end = |b: &Bounds| b.end.load(Ordering::Relaxed).min(self.len);
+        let left = |b: &Bounds| end(b).saturating_sub(b.at.load(Ordering::Relaxed));
+        let most = all.iter().max_by_key(|b| left(b))?;
+        let (left, end) = (left(most), most.end.load(Ordering::Relaxed));
+        if left < self.min_bytes.saturating_mul(2) {
+            return None;
+        }
+        let cut = opener
+            .cut(end.min(self.len) - left / 2)
+            .filter(|cut| *cut < end)?;
+        self.more
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+            .ok()?;
+        // The part stops before its first row at or after the cut. Should
+        // it already have read past the cut, the parts do not line up and
+        // the rows are read again (see `in_parts`).
+        most.end.store(cut, Ordering::Release);
+        let stretch = Stretch::new(cut, end);
+        all.push(Arc::clone(&stretch.bounds));
+        Some((cut, stretch))
+    }
+}
+
 /// Reads `table` in parts: `first` reads the first part, from `table`
 /// itself, on this thread (it may report progress); `rest` reads each other
-/// part on a thread of its own, from the file opened again. The results
-/// come in file order; what the other parts' tables saw is absorbed into
-/// `table`.
+/// part on a thread of its own, from the file opened again. A thread that
+/// is done takes over the second half of what is left of the slowest part,
+/// once: on a shared machine one core may run much slower than the other.
+/// The results come in file order; what the other parts' tables saw is
+/// absorbed into `table`.
 pub(crate) fn in_parts<P: Send>(
     table: &mut Table,
     split: Split,
@@ -82,46 +161,75 @@ pub(crate) fn in_parts<P: Send>(
 ) -> Result<Vec<P>, DataError> {
     let starts = table.starts(split.threads, split.min_bytes)?;
     let ends: Vec<u64> = starts.iter().skip(1).copied().chain([u64::MAX]).collect();
-    let stretch = |end| Stretch {
-        end,
-        first: None,
-        stopped: None,
-    };
     let opener = table.opener()?;
-    let read_rest = |start: u64, end: u64, limit| -> Result<Read<P>, DataError> {
+    let running = Running {
+        stretches: Mutex::new(Vec::new()),
+        more: AtomicUsize::new(starts.len().saturating_sub(1)),
+        min_bytes: split.min_bytes.max(1),
+        len: opener.len(),
+    };
+    let read_rest = |start: u64, stretch: Stretch, limit| -> Result<Read<P>, DataError> {
         let mut part = opener.open(start, limit)?;
-        let (gathered, stretch) = rest(&mut part, stretch(end))?;
+        let (gathered, stretch) = rest(&mut part, stretch)?;
         Ok((gathered, stretch, Some(part)))
+    };
+    // Parts taken over once a thread's own is done, by where they start.
+    let take_over = || -> Vec<(u64, Result<Read<P>, DataError>)> {
+        let mut taken = Vec::new();
+        while let Some((start, stretch)) = running.take_over(&opener) {
+            taken.push((start, read_rest(start, stretch, Some(PART_ROW_LIMIT))));
+        }
+        taken
     };
     let mut parts: Vec<Read<P>> = Vec::new();
     std::thread::scope(|scope| -> Result<(), DataError> {
-        let read_rest = &read_rest;
+        let (read_rest, take_over, running) = (&read_rest, &take_over, &running);
         let spawned: Vec<_> = starts
             .iter()
             .zip(&ends)
             .skip(1)
-            .map(|(&start, &end)| scope.spawn(move || read_rest(start, end, Some(PART_ROW_LIMIT))))
+            .map(|(&start, &end)| {
+                let stretch = Stretch::new(start, end);
+                running.add(&stretch);
+                scope.spawn(move || {
+                    let own = read_rest(start, stretch, Some(PART_ROW_LIMIT));
+                    let mut read = vec![(start, own)];
+                    read.extend(take_over());
+                    read
+                })
+            })
             .collect();
-        if let Some(&end) = ends.first() {
-            let (gathered, stretch) = first(table, stretch(end))?;
+        let mut later = Vec::new();
+        if let (Some(&start), Some(&end)) = (starts.first(), ends.first()) {
+            let stretch = Stretch::new(start, end);
+            running.add(&stretch);
+            let (gathered, stretch) = first(table, stretch)?;
             parts.push((gathered, stretch, None));
+            later.extend(take_over());
         }
         for handle in spawned {
             // A part that panicked is a bug: pass its panic on.
-            let part = handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            later.extend(
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        later.sort_by_key(|(start, _)| *start);
+        for (_, part) in later {
             // The part before read to the end of the file: nothing is left.
             let Some(at) = parts.last().and_then(|(_, previous, _)| previous.stopped) else {
                 break;
             };
             match part {
                 Ok(part) if part.1.first == Some(at) => parts.push(part),
-                // The part began inside a row, or failed: the one before it
-                // knows where the next row really starts; read on from
-                // there, as one pass would.
+                // The part began inside a row, or failed, or the part before
+                // read past where this one began: the one before knows where
+                // the next row really starts; read on from there, as one
+                // pass would.
                 _ => {
-                    parts.push(read_rest(at, u64::MAX, None)?);
+                    let rest_of_file = Stretch::new(at, u64::MAX);
+                    parts.push(read_rest(at, rest_of_file, None)?);
                     break;
                 }
             }

@@ -329,16 +329,10 @@ impl Table {
         let size = len.saturating_sub(from);
         let parts = parts.min(usize::try_from(size / min_bytes.max(1)).unwrap_or(usize::MAX));
         let mut cuts: Vec<u64> = vec![from];
-        let mut buf = vec![0; 1 << 16];
         for end in part_ends(size, parts.max(1)) {
             let aim = (from + end).max(cuts.last().map_or(from, |c| *c));
-            handle.seek(SeekFrom::Start(aim)).map_err(unreadable)?;
-            // A line longer than the buffer leaves this part with the next.
-            let n = handle.read(&mut buf).map_err(unreadable)?;
-            let read = buf.get(..n).unwrap_or_default();
-            if let Some(at) = memchr::memchr(b'\n', read) {
-                let cut = aim + at as u64 + 1;
-                if cut < len && cuts.last().is_none_or(|c| *c < cut) {
+            if let Some(cut) = line_after(&mut handle, aim, len).map_err(unreadable)? {
+                if cuts.last().is_none_or(|c| *c < cut) {
                     cuts.push(cut);
                 }
             }
@@ -584,6 +578,18 @@ enum Reopen {
 }
 
 impl Opener {
+    /// The file's length when the parts were planned.
+    pub fn len(&self) -> u64 {
+        self.stamp.0
+    }
+
+    /// Where the first line after byte `aim` begins: a place to cut a part
+    /// in two (see [`super::parts`]); None past the end of the file.
+    pub fn cut(&self, aim: u64) -> Option<u64> {
+        let mut handle = File::open(&self.path).ok()?;
+        line_after(&mut handle, aim, self.stamp.0).ok().flatten()
+    }
+
     /// The table read from `start`, where a row begins or just after a line
     /// feed (see [`Table::starts`]), with line numbers still counted from
     /// the top of the file. With `row_limit`, a CSV row that runs on for
@@ -658,6 +664,18 @@ fn part_ends(size: u64, parts: usize) -> Vec<u64> {
     (1..n)
         .map(|k| (first * (1.0 - keep.powi(k)) / (1.0 - keep)) as u64)
         .collect()
+}
+
+/// Where the first line after byte `aim` begins, if before `len`.
+fn line_after(handle: &mut File, aim: u64, len: u64) -> std::io::Result<Option<u64>> {
+    handle.seek(SeekFrom::Start(aim))?;
+    // A line longer than the buffer leaves this part with the next.
+    let mut buf = vec![0; 1 << 16];
+    let n = handle.read(&mut buf)?;
+    let read = buf.get(..n).unwrap_or_default();
+    Ok(memchr::memchr(b'\n', read)
+        .map(|at| aim + at as u64 + 1)
+        .filter(|cut| *cut < len))
 }
 
 /// The line feeds in the first `end` bytes of a file: where a part that
