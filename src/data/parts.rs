@@ -246,3 +246,75 @@ pub(crate) fn in_parts<P: Send>(
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::table::FieldSpec;
+    use crate::data::testutil::write;
+    use crate::data::Format;
+
+    /// A running stretch over a 100-line file, and the file's opener.
+    fn setup(min_bytes: u64, more: usize) -> (Running, Stretch, Opener, u64) {
+        let text: String = (0..100).map(|i| format!("L{i:03},x\n")).collect();
+        let path = write("take-over.csv", &format!("lead,kind\n{text}"));
+        let table = Table::open(
+            &path,
+            Format::Csv,
+            "activities",
+            &Default::default(),
+            &[FieldSpec::required("lead")],
+        )
+        .unwrap();
+        let opener = table.opener().unwrap();
+        let len = opener.len();
+        let running = Running {
+            stretches: Mutex::new(Vec::new()),
+            more: AtomicUsize::new(more),
+            min_bytes,
+            len,
+        };
+        let stretch = Stretch::new(10, u64::MAX);
+        running.add(&stretch);
+        (running, stretch, opener, len)
+    }
+
+    #[test]
+    fn takes_the_second_half_of_what_is_left_at_a_line_start() {
+        let (running, victim, opener, len) = setup(8, 2);
+        let (cut, taken) = running.take_over(&opener).unwrap();
+        // Lines are 7 bytes after a 10-byte header: a cut is a line start.
+        assert_eq!((cut - 10) % 7, 0, "{cut}");
+        // The first line after the middle of what is left.
+        let middle = len - (len - 10) / 2;
+        assert!(
+            (middle + 1..=middle + 7).contains(&cut),
+            "{cut} after {middle}"
+        );
+        assert_eq!(victim.bounds.end.load(Ordering::Relaxed), cut);
+        assert_eq!(taken.bounds.end.load(Ordering::Relaxed), u64::MAX);
+        // The next take goes to the half with most left: the victim's, as
+        // the taken stretch has not started.
+        victim.bounds.at.store(cut - 7, Ordering::Relaxed);
+        let (second, _) = running.take_over(&opener).unwrap();
+        assert!(second > cut, "{second} after {cut}");
+    }
+
+    #[test]
+    fn no_take_over_past_the_budget_below_twice_the_minimum_or_of_a_finished_part() {
+        let (running, _, opener, _) = setup(8, 0);
+        assert!(running.take_over(&opener).is_none(), "no budget");
+        let (running, _, opener, len) = setup(len_of_file() / 2 + 1, 1);
+        assert!(
+            running.take_over(&opener).is_none(),
+            "{len} bytes are too few"
+        );
+        let (running, victim, opener, _) = setup(8, 1);
+        victim.done();
+        assert!(running.take_over(&opener).is_none(), "finished");
+    }
+
+    fn len_of_file() -> u64 {
+        10 + 100 * 7
+    }
+}
