@@ -9,6 +9,12 @@
 //! where the earlier part stopped are read again, on this thread, as one
 //! pass would: a real error shows there. JSON Lines has no such cells: its
 //! parts always line up.
+//!
+//! On a shared machine one core may run much slower than another, so a
+//! thread done with its part takes over the second half of what is left of
+//! the slowest one ([`Running::take_over`]): that part's end moves to a
+//! line start, and the taken stretch is a part of its own, after it. The
+//! same lining-up check applies to it.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
