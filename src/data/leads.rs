@@ -67,7 +67,7 @@ impl Leads {
     }
 
     /// The lead of every id, in order, into `found`: many lookups at once
-    /// are much faster than one by one (see [`IdIndex::get_all`]).
+    /// are much faster than one by one (see `IdIndex::get_all`).
     pub fn index_all<'k>(
         &self,
         ids: impl Iterator<Item = &'k str> + Clone,
