@@ -289,3 +289,23 @@ fn activities_from_a_pipe() {
     };
     assert_eq!(verdicts(&from_pipe), verdicts(&from_file));
 }
+
+/// A reader that stops early (`| head`) is not an error: no crash, and the
+/// exit code is the verdicts'.
+#[test]
+fn a_reader_that_stops_early_leaves_the_exit_code_alone() {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("accord"))
+        .args(["eval", "--format", "json"])
+        .current_dir(common::root())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Closed before the document is written: writing it meets a broken pipe.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "the sample breaches; {stderr}");
+    assert!(!stderr.contains("unexpectedly"), "{stderr}");
+}
