@@ -444,6 +444,7 @@ mod tests {
     use super::*;
     use crate::data::intern::{Interner, UNSEEN};
     use crate::data::leads::load_leads;
+    use crate::data::table::part_ends;
     use crate::data::testutil::{issue, write};
     use chrono_tz::Europe::Amsterdam;
 
@@ -965,10 +966,18 @@ mod tests {
         let header = "lead,at,kind,duration,actor\n";
         let before = "L1,2027-01-04 09:00,call,,ann\nL2,2027-01-04 09:01,call,,\"";
         let after = format!("L1,2027-01-04 09:02,call,,{}\n", "y".repeat(1000)).repeat(17 << 10);
-        // Cuts aim at thirds of the rows' bytes and fall after the next line
-        // feed: size the cell so that the first aim lands 1,000 bytes before
-        // the line feed that ends it.
-        let x = (after.len() + 3 + 3000 - 2 * before.len()) / 2;
+        // Cuts aim at about thirds of the rows' bytes (see `part_ends`) and
+        // fall after the next line feed: size the cell so that the first aim
+        // lands 1,000 bytes before the line feed that ends it.
+        let share = part_ends(1 << 40, 3)[0] as f64 / (1u64 << 40) as f64;
+        let (b, a) = (before.len() as f64, after.len() as f64);
+        let x = ((share * (b + 3.0 + a) - b + 1000.0) / (1.0 - share)) as usize;
+        let rows = before.len() + x + 3 + after.len();
+        let aim = part_ends(rows as u64, 3)[0] as usize;
+        assert!(
+            (before.len()..before.len() + x).contains(&aim),
+            "the first cut must fall inside the cell: {aim}"
+        );
         let text = format!("{header}{before}{}\n\"\n{after}", "x".repeat(x));
         let path = write("activities.csv", &text);
         let split = |threads| Split {

@@ -310,8 +310,9 @@ impl Table {
     }
 
     /// Where to start reading each of up to `parts` parts of the rows not
-    /// yet read, at least `min_bytes` each, sized to take about equally
-    /// long (see [`part_ends`]): the first is where the rows begin, the
+    /// yet read, about `min_bytes` at least (no more parts than that size
+    /// allows; later ones come out a little smaller), sized to take about
+    /// equally long (see [`part_ends`]): the first is where the rows begin, the
     /// others just after a line feed. A pipe or other stream that cannot be
     /// read twice is one part.
     pub fn starts(&self, parts: usize, min_bytes: u64) -> Result<Vec<u64>, DataError> {
@@ -648,7 +649,7 @@ fn csv_reader(input: LineCounting<File>) -> Box<csv::Reader<LineCounting<File>>>
 
 /// How many times faster counting line feeds is than reading rows, about
 /// (20 to 30 on the benchmark's activities, 12 on its leads).
-const COUNTING_SPEEDUP: f64 = 20.0;
+pub(crate) const COUNTING_SPEEDUP: f64 = 20.0;
 
 /// Where each of `parts` parts of `size` bytes ends, but the last. A part
 /// after the first starts by counting the line feeds before it (see
@@ -656,7 +657,7 @@ const COUNTING_SPEEDUP: f64 = 20.0;
 /// before, for all to end together: part `k` takes the time of reading
 /// `len(k) + start(k) / COUNTING_SPEEDUP` bytes, the same for every `k`.
 /// (Equal parts left the first thread idle for about 0.1 s at the end.)
-fn part_ends(size: u64, parts: usize) -> Vec<u64> {
+pub(crate) fn part_ends(size: u64, parts: usize) -> Vec<u64> {
     let keep = 1.0 - 1.0 / COUNTING_SPEEDUP;
     let n = i32::try_from(parts).unwrap_or(i32::MAX);
     // The first part's length; each next one is `keep` times the one before.
