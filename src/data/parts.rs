@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::issue::DataError;
-use super::table::{Opener, Row, Table};
+use super::table::{Opener, Row, Table, COUNTING_SPEEDUP};
 
 /// How far to split the reading of a large file.
 #[derive(Debug, Clone, Copy)]
@@ -87,7 +87,8 @@ impl Stretch {
         if self.stopped.is_some() {
             return Ok(None);
         }
-        let Some(row) = table.next_row()? else {
+        let row = table.next_row().inspect_err(|_| self.done())?;
+        let Some(row) = row else {
             self.done();
             return Ok(None);
         };
@@ -139,6 +140,13 @@ impl Running {
         let cut = opener
             .cut(end.min(self.len) - left / 2)
             .filter(|cut| *cut < end)?;
+        // The taker first counts the line feeds before the cut (see
+        // `Opener::open`): near the end of a large file that can cost more
+        // than the half it would take.
+        let taking = cut as f64 / COUNTING_SPEEDUP + end.min(self.len).saturating_sub(cut) as f64;
+        if taking >= left as f64 {
+            return None;
+        }
         self.more
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
             .ok()?;
@@ -156,7 +164,8 @@ impl Running {
 /// itself, on this thread (it may report progress); `rest` reads each other
 /// part on a thread of its own, from the file opened again. A thread that
 /// is done takes over the second half of what is left of the slowest part,
-/// once: on a shared machine one core may run much slower than the other.
+/// while that is worth it and the budget of parts lasts: on a shared
+/// machine one core may run much slower than the other.
 /// The results come in file order; what the other parts' tables saw is
 /// absorbed into `table`.
 pub(crate) fn in_parts<P: Send>(
@@ -299,8 +308,8 @@ mod tests {
         );
         assert_eq!(victim.bounds.end.load(Ordering::Relaxed), cut);
         assert_eq!(taken.bounds.end.load(Ordering::Relaxed), u64::MAX);
-        // The next take goes to the half with most left: the victim's, as
-        // the taken stretch has not started.
+        // The next take goes to the stretch with most left: the taken one,
+        // which has not started, while the victim has one line to go.
         victim.bounds.at.store(cut - 7, Ordering::Relaxed);
         let (second, _) = running.take_over(&opener).unwrap();
         assert!(second > cut, "{second} after {cut}");
@@ -318,6 +327,36 @@ mod tests {
         let (running, victim, opener, _) = setup(8, 1);
         victim.done();
         assert!(running.take_over(&opener).is_none(), "finished");
+    }
+
+    #[test]
+    fn no_take_over_that_would_end_later_than_the_part_itself() {
+        // 50 bytes left of 700: the taker would first count the line feeds
+        // in the 685 before its cut, a twentieth of their reading time.
+        let (running, victim, opener, _) = setup(8, 1);
+        victim.bounds.at.store(660, Ordering::Relaxed);
+        assert!(running.take_over(&opener).is_none());
+        victim.bounds.at.store(500, Ordering::Relaxed);
+        assert!(running.take_over(&opener).is_some(), "210 bytes left");
+    }
+
+    #[test]
+    fn a_part_that_read_past_its_lowered_end_does_not_line_up() {
+        let (_, mut stretch, opener, _) = setup(8, 1);
+        let mut table = opener.open(10, None).unwrap();
+        let mut offsets = Vec::new();
+        for _ in 0..5 {
+            let row = stretch.next(&mut table).unwrap().unwrap();
+            offsets.push(row.offset);
+        }
+        // Lowered to the third row's start after the fifth was read: the part
+        // stops at its next row, not at the cut, so the part taken from the
+        // cut is not kept and the rows are read again from where it stopped.
+        stretch.bounds.end.store(offsets[2], Ordering::Relaxed);
+        assert!(stretch.next(&mut table).unwrap().is_none());
+        assert_eq!(stretch.stopped, Some(offsets[4] + 7));
+        assert_ne!(stretch.stopped, Some(offsets[2]));
+        assert_eq!(stretch.bounds.at.load(Ordering::Relaxed), u64::MAX, "done");
     }
 
     fn len_of_file() -> u64 {
