@@ -9,12 +9,12 @@
 
 pub mod activities;
 pub mod config;
+mod csv_reader;
 pub mod duration;
 mod index;
 pub mod intern;
 pub mod issue;
 pub mod leads;
-mod lines;
 mod parts;
 pub mod record;
 mod table;

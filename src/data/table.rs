@@ -34,11 +34,10 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use csv::{ByteRecord, StringRecord};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::csv_reader::{CsvReader, CsvRecord};
 use super::issue::{lower_first, DataError};
-use super::lines::LineCounting;
 use super::{Format, Wanted};
 
 /// How much a loader needs a field.
@@ -122,12 +121,8 @@ pub(crate) struct Table {
 
 enum Source {
     Csv {
-        reader: Box<csv::Reader<LineCounting<File>>>,
-        /// None only while a row is read into it.
-        record: Option<CsvRecord>,
+        reader: Box<CsvReader<File>>,
         width: usize,
-        /// The file offset the reader began at (its positions count from it).
-        base: u64,
     },
     Jsonl(Box<JsonLines>),
 }
@@ -173,34 +168,13 @@ pub(crate) struct Row<'a> {
     cells: Cells<'a>,
 }
 
-/// A CSV record, as text when it is all valid UTF-8: checked once for the
-/// whole record (mostly ASCII, which is one fast pass) instead of cell by
-/// cell, as bytes otherwise. The buffer moves between the two forms, so
-/// nothing is allocated per row.
-enum CsvRecord {
-    Bytes(ByteRecord),
-    Text(StringRecord),
-}
-
-impl CsvRecord {
-    fn into_bytes(self) -> ByteRecord {
-        match self {
-            CsvRecord::Bytes(bytes) => bytes,
-            CsvRecord::Text(text) => text.into_byte_record(),
-        }
-    }
-
-    fn checked(bytes: ByteRecord) -> CsvRecord {
-        match StringRecord::from_byte_record(bytes) {
-            Ok(text) => CsvRecord::Text(text),
-            Err(e) => CsvRecord::Bytes(e.into_byte_record()),
-        }
-    }
-}
-
 enum Cells<'a> {
     Csv {
-        record: &'a CsvRecord,
+        record: CsvRecord<'a>,
+        /// The record as text, when it is all valid UTF-8: checked once
+        /// for the whole record (mostly ASCII, which is one fast pass)
+        /// instead of cell by cell.
+        text: Option<&'a str>,
         fields: &'a [Field],
     },
     Jsonl {
@@ -223,16 +197,25 @@ impl<'a> Row<'a> {
     /// error is the reason the cell cannot be read.
     pub fn get(&self, slot: usize) -> Result<&'a str, &'static str> {
         match &self.cells {
-            Cells::Csv { record, fields } => {
-                let Some(i) = fields.get(slot).and_then(|f| f.index) else {
+            Cells::Csv {
+                record,
+                text,
+                fields,
+            } => {
+                let Some(span) = fields
+                    .get(slot)
+                    .and_then(|f| f.index)
+                    .and_then(|i| record.span(i))
+                else {
                     return Ok("");
                 };
-                match record {
-                    CsvRecord::Text(text) => Ok(text.get(i).unwrap_or_default()),
-                    CsvRecord::Bytes(bytes) => {
-                        std::str::from_utf8(bytes.get(i).unwrap_or_default())
-                            .map_err(|_| "not valid UTF-8 text")
-                    }
+                let invalid = "not valid UTF-8 text";
+                match text {
+                    // A cell's bounds are character boundaries exactly when
+                    // it is valid text on its own.
+                    Some(text) => text.get(span).ok_or(invalid),
+                    None => std::str::from_utf8(record.text().get(span).unwrap_or_default())
+                        .map_err(|_| invalid),
                 }
             }
             Cells::Jsonl { cells, fields } => {
@@ -318,7 +301,7 @@ impl Table {
     pub fn starts(&self, parts: usize, min_bytes: u64) -> Result<Vec<u64>, DataError> {
         let unreadable = |e: std::io::Error| DataError::unreadable(&self.file, &e);
         let from = match &self.source {
-            Source::Csv { reader, base, .. } => base + reader.position().byte(),
+            Source::Csv { reader, .. } => reader.position(),
             Source::Jsonl(json) => json.start,
         };
         let metadata = std::fs::metadata(&self.path).map_err(unreadable)?;
@@ -387,24 +370,14 @@ impl Table {
     /// becoming unreadable part-way.
     pub fn next_row(&mut self) -> Result<Option<Row<'_>>, DataError> {
         match &mut self.source {
-            Source::Csv {
-                reader,
-                record,
-                width,
-                base,
-            } => {
-                let mut bytes = record
-                    .take()
-                    .map_or_else(ByteRecord::new, CsvRecord::into_bytes);
-                let more = reader
-                    .read_byte_record(&mut bytes)
+            Source::Csv { reader, width } => {
+                let record = reader
+                    .next_record()
                     .map_err(|e| DataError::unreadable(&self.file, &e))?;
-                let (cells, from) = (bytes.len(), bytes.position().map_or(0, csv::Position::byte));
-                let record = record.insert(CsvRecord::checked(bytes));
-                if !more {
+                let Some(record) = record else {
                     return Ok(None);
-                }
-                let (offset, line) = reader.get_mut().locate(*base + from);
+                };
+                let (cells, offset, line) = (record.len(), record.offset, record.line);
                 if cells != *width {
                     self.broken.clear();
                     let _ = write!(
@@ -423,6 +396,7 @@ impl Table {
                     offset,
                     cells: Cells::Csv {
                         record,
+                        text: std::str::from_utf8(record.text()).ok(),
                         fields: &self.fields,
                     },
                 }))
@@ -486,12 +460,11 @@ fn open_csv(
     section: &str,
     fields: &mut [Field],
 ) -> Result<(Source, Vec<String>), DataError> {
-    let mut reader = csv_reader(LineCounting::new(handle));
-    let mut record = ByteRecord::new();
-    let has_header = reader
-        .read_byte_record(&mut record)
+    let mut reader = Box::new(CsvReader::new(handle));
+    let record = reader
+        .next_record()
         .map_err(|e| DataError::unreadable(file, &e))?;
-    if !has_header {
+    let Some(record) = record else {
         return Err(DataError::Malformed {
             file: file.to_owned(),
             reason: "is empty: it has no header row".to_owned(),
@@ -499,10 +472,10 @@ fn open_csv(
                    such as `id,handed_off_at`"
                 .to_owned(),
         });
-    }
-    let header: Vec<String> = record
-        .iter()
-        .map(|cell| {
+    };
+    let header: Vec<String> = (0..record.len())
+        .map(|i| {
+            let cell = record.get(i).unwrap_or_default();
             let name = String::from_utf8_lossy(cell);
             name.trim_start_matches('\u{feff}').trim().to_owned()
         })
@@ -512,15 +485,7 @@ fn open_csv(
     }
     check_present(file, section, fields, &header, |f| f.index.is_some())?;
     let width = header.len();
-    Ok((
-        Source::Csv {
-            reader,
-            record: Some(CsvRecord::Bytes(record)),
-            width,
-            base: 0,
-        },
-        header,
-    ))
+    Ok((Source::Csv { reader, width }, header))
 }
 
 /// Number the distinct column names and read the first non-blank line, which
@@ -594,7 +559,7 @@ impl Opener {
     /// The table read from `start`, where a row begins or just after a line
     /// feed (see [`Table::starts`]), with line numbers still counted from
     /// the top of the file. With `row_limit`, a CSV row that runs on for
-    /// more bytes fails the reading (see [`LineCounting::limit_rows`]).
+    /// more bytes fails the reading (see [`CsvReader::limit_rows`]).
     pub fn open(&self, start: u64, row_limit: Option<u64>) -> Result<Table, DataError> {
         let unreadable = |e: std::io::Error| DataError::unreadable(&self.file, &e);
         let mut handle = File::open(&self.path).map_err(unreadable)?;
@@ -607,15 +572,13 @@ impl Opener {
         handle.seek(SeekFrom::Start(start)).map_err(unreadable)?;
         let source = match &self.format {
             Reopen::Csv { width } => {
-                let mut counting = LineCounting::at(handle, start, newlines);
+                let mut reader = CsvReader::at(handle, start, newlines);
                 if let Some(limit) = row_limit {
-                    counting = counting.limit_rows(limit);
+                    reader = reader.limit_rows(limit);
                 }
                 Source::Csv {
-                    reader: csv_reader(counting),
-                    record: None,
+                    reader: Box::new(reader),
                     width: *width,
-                    base: start,
                 }
             }
             Reopen::Jsonl { names } => {
@@ -634,17 +597,6 @@ impl Opener {
             broken: String::new(),
         })
     }
-}
-
-/// Every row is a record of its own: the header is read by hand.
-fn csv_reader(input: LineCounting<File>) -> Box<csv::Reader<LineCounting<File>>> {
-    Box::new(
-        csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(1 << 16)
-            .from_reader(input),
-    )
 }
 
 /// How many times faster counting line feeds is than reading rows, about
