@@ -59,7 +59,10 @@ pub(crate) struct Stretch {
 }
 
 /// A stretch's end and how far reading it has come, shared with the
-/// threads that may take its rest over.
+/// threads that may take its rest over. Each on cache lines of its own:
+/// `at` is written for every row, and two stretches' bounds side by side
+/// had the threads that read them take the line from each other.
+#[repr(align(128))]
 struct Bounds {
     end: AtomicU64,
     at: AtomicU64,
