@@ -86,6 +86,7 @@ impl Stretch {
     }
 
     /// The next row of the part, or None past its end.
+    #[inline]
     pub fn next<'t>(&mut self, table: &'t mut Table) -> Result<Option<Row<'t>>, DataError> {
         if self.stopped.is_some() {
             return Ok(None);

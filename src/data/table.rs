@@ -195,6 +195,7 @@ impl<'a> Row<'a> {
 
     /// The cell of the field in `slot`; blank when the column is absent. The
     /// error is the reason the cell cannot be read.
+    #[inline]
     pub fn get(&self, slot: usize) -> Result<&'a str, &'static str> {
         match &self.cells {
             Cells::Csv {
