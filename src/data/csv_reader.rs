@@ -201,10 +201,24 @@ impl<R: Read> CsvReader<R> {
             let rest = self.buf.get(start..self.filled).unwrap_or_default();
             let ends = &mut self.record.ends;
             ends.clear();
-            let (end, odd) = scan_line(rest, ends);
-            let len = match end {
-                Some(len) => len,
-                None if self.eof => rest.len(),
+            let more = |at: usize| rest.get(at);
+            let (len, next) = match scan_line(rest, ends) {
+                Some((at, b'\n')) => (at, at + 1),
+                Some((at, b'\r')) => match more(at + 1) {
+                    Some(b'\n') => (at, at + 2),
+                    // A carriage return alone ends a record too, but then
+                    // the next one is on the same line: `csv_core` reads it.
+                    Some(_) => return Ok(false),
+                    None if self.eof => (at, at + 1),
+                    None => {
+                        start -= self.more(start)?;
+                        self.fill_more()?;
+                        continue;
+                    }
+                },
+                // A quote: the full parser reads the record.
+                Some(_) => return Ok(false),
+                None if self.eof => (rest.len(), rest.len()),
                 None => {
                     // The line goes on past what was read: read on, and
                     // look at it again from its start.
@@ -213,18 +227,12 @@ impl<R: Read> CsvReader<R> {
                     continue;
                 }
             };
-            let mut line = rest.get(..len).unwrap_or_default();
-            if odd {
-                line = line.strip_suffix(b"\r").unwrap_or(line);
-                if memchr::memchr2(b'"', b'\r', line).is_some() {
-                    return Ok(false);
-                }
-            }
-            ends.push(line.len());
+            let ending = rest.get(len..next).unwrap_or_default();
+            self.newlines += u64::from(ending.ends_with(b"\n"));
+            ends.push(len);
             self.record.sep = 1;
-            self.record.in_buf = Some(start..start + line.len());
-            self.pos = start + len + usize::from(end.is_some());
-            self.newlines += u64::from(end.is_some());
+            self.record.in_buf = Some(start..start + len);
+            self.pos = start + next;
             return Ok(true);
         }
     }
@@ -314,43 +322,40 @@ impl<R: Read> CsvReader<R> {
     }
 }
 
-/// Finds the line feed that ends the line `rest` starts with, if any,
-/// appending where each comma before it is; and whether a quote or a
-/// carriage return comes before it. Eight bytes at a time: one pass, where
-/// `memchr` for the line feed and then for each comma cost more on lines as
-/// short as an export's.
-fn scan_line(rest: &[u8], ends: &mut Vec<usize>) -> (Option<usize>, bool) {
-    let mut odd = false;
+/// Finds the first line feed, carriage return or quote in `rest`, with
+/// where it is, appending where each comma before it is. Eight bytes at a
+/// time: one pass, where `memchr` for the line end and then for each comma
+/// cost more on lines as short as an export's. It stops at the first of the
+/// three, so a file of lone carriage returns or of quoted cells is still
+/// read in one pass (by `csv_core`, a record at a time).
+fn scan_line(rest: &[u8], ends: &mut Vec<usize>) -> Option<(usize, u8)> {
     let mut words = rest.chunks_exact(8);
     for (k, word) in words.by_ref().enumerate() {
         let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
         let mut commas = bytes_equal(word, b',');
-        let mut others = bytes_equal(word, b'"') | bytes_equal(word, b'\r');
-        let breaks = bytes_equal(word, b'\n');
-        if breaks != 0 {
-            // Only what comes before the line feed.
-            let before = (1 << (breaks.trailing_zeros() - 7)) - 1;
-            (commas, others) = (commas & before, others & before);
+        let stops = bytes_equal(word, b'\n') | bytes_equal(word, b'\r') | bytes_equal(word, b'"');
+        if stops != 0 {
+            // Only the commas before it.
+            commas &= (1 << (stops.trailing_zeros() - 7)) - 1;
         }
         while commas != 0 {
             ends.push(k * 8 + commas.trailing_zeros() as usize / 8);
             commas &= commas - 1;
         }
-        odd |= others != 0;
-        if breaks != 0 {
-            return (Some(k * 8 + breaks.trailing_zeros() as usize / 8), odd);
+        if stops != 0 {
+            let at = k * 8 + stops.trailing_zeros() as usize / 8;
+            return rest.get(at).map(|byte| (at, *byte));
         }
     }
     let done = rest.len() - words.remainder().len();
     for (i, byte) in words.remainder().iter().enumerate() {
         match byte {
             b',' => ends.push(done + i),
-            b'\n' => return (Some(done + i), odd),
-            b'"' | b'\r' => odd = true,
+            b'\n' | b'\r' | b'"' => return Some((done + i, *byte)),
             _ => {}
         }
     }
-    (None, odd)
+    None
 }
 
 /// The top bit set of each byte of `word` that equals `byte`, and nothing
@@ -471,6 +476,18 @@ mod tests {
         }
     }
 
+    #[test]
+    fn lone_carriage_returns_are_read_a_record_at_a_time() {
+        let text = "id,x\r".to_owned() + &"L1,a\r".repeat(1000);
+        let mut reader = CsvReader::new(Chunked(text.as_bytes(), 64)).limit_rows(100);
+        let mut rows = 0;
+        while let Some(record) = reader.next_record().unwrap() {
+            assert_eq!((record.len(), record.line), (2, 1));
+            rows += 1;
+        }
+        assert_eq!(rows, 1001);
+    }
+
     /// What the `csv` crate reads, with each record's offset past the line
     /// breaks before it and the line of that offset.
     fn csv_crate(data: &[u8]) -> Vec<(Vec<Vec<u8>>, u64, u64)> {
@@ -497,12 +514,11 @@ mod tests {
             let bytes = line.as_bytes();
             let mut ends = Vec::new();
             let found = super::scan_line(bytes, &mut ends);
-            let end = bytes.iter().position(|b| *b == b'\n');
-            let before = &bytes[..end.unwrap_or(bytes.len())];
+            let stop = bytes.iter().position(|b| matches!(b, b'\n' | b'\r' | b'"'));
+            let before = &bytes[..stop.unwrap_or(bytes.len())];
             let commas: Vec<usize> = before.iter().enumerate()
                 .filter(|(_, b)| **b == b',').map(|(i, _)| i).collect();
-            let odd = before.iter().any(|b| matches!(b, b'"' | b'\r'));
-            prop_assert_eq!((ends, found), (commas, (end, odd)));
+            prop_assert_eq!((ends, found), (commas, stop.map(|at| (at, bytes[at]))));
         }
 
         #[test]
