@@ -333,7 +333,13 @@ fn scan_line(rest: &[u8], ends: &mut Vec<usize>) -> Option<(usize, u8)> {
     for (k, word) in words.by_ref().enumerate() {
         let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
         let mut commas = bytes_equal(word, b',');
-        let stops = bytes_equal(word, b'\n') | bytes_equal(word, b'\r') | bytes_equal(word, b'"');
+        // The three are the only bytes below `#` but for other control
+        // characters, space and `!`: a cheaper test rules most words out.
+        let stops = if bytes_below(word, b'#') == 0 {
+            0
+        } else {
+            bytes_equal(word, b'\n') | bytes_equal(word, b'\r') | bytes_equal(word, b'"')
+        };
         if stops != 0 {
             // Only the commas before it.
             commas &= (1 << (stops.trailing_zeros() - 7)) - 1;
@@ -356,6 +362,12 @@ fn scan_line(rest: &[u8], ends: &mut Vec<usize>) -> Option<(usize, u8)> {
         }
     }
     None
+}
+
+/// Not zero when a byte of `word` is below `limit` (at most 128): the top
+/// bit is set of the lowest such byte, and maybe of some above it.
+fn bytes_below(word: u64, limit: u8) -> u64 {
+    word.wrapping_sub(u64::from_le_bytes([limit; 8])) & !word & 0x8080_8080_8080_8080
 }
 
 /// The top bit set of each byte of `word` that equals `byte`, and nothing
@@ -509,6 +521,12 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn bytes_below_a_limit_are_found(bytes in proptest::array::uniform8(any::<u8>()), limit in 1u8..=128) {
+            let found = super::bytes_below(u64::from_le_bytes(bytes), limit) != 0;
+            prop_assert_eq!(found, bytes.iter().any(|b| *b < limit));
+        }
+
         #[test]
         fn a_line_is_scanned_a_word_at_a_time(line in "[a,+\\-\"\r\né\\x7f\\x80-\\xffĬ]{0,40}") {
             let bytes = line.as_bytes();
