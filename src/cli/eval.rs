@@ -5,7 +5,7 @@ use std::io::{BufWriter, ErrorKind, Write};
 use super::inputs::DataArgs;
 use super::Exit;
 use crate::eval::verdict::Status;
-use crate::report::verdict;
+use crate::report::{json, verdict};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -48,9 +48,7 @@ pub fn run(args: &Args) -> Exit {
     let written = match args.format {
         // Written as it is serialised: at a million leads the document runs
         // to tens of megabytes.
-        Format::Json => serde_json::to_writer_pretty(&mut out, v)
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out)),
+        Format::Json => json::write(v, &mut out),
         Format::Human => out.write_all(verdict::human(v).as_bytes()),
         Format::Github => {
             let file = project.agreement.display().to_string();
