@@ -96,6 +96,12 @@ struct RuleRun {
     scoped: Vec<Scoped>,
 }
 
+/// The rules' per-lead states, once judged. At a million leads they are a
+/// million small lists: a caller about to exit can skip freeing them
+/// (`std::mem::forget`), as `accord eval` does, instead of freeing them
+/// while the verdicts are written.
+pub struct Spent(#[allow(dead_code)] Vec<(RuleRun, States)>);
+
 /// What activities fold into: per rule, a state per lead it judges.
 #[derive(Debug, Clone)]
 pub struct Folds(Vec<States>);
@@ -469,8 +475,9 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Judges every lead and gathers the verdicts, rule by rule; also the
-    /// data issues found on the way (groups, weights).
-    pub fn finish(mut self, folds: Folds) -> (Vec<RuleVerdict>, Vec<DataIssue>) {
+    /// data issues found on the way (groups, weights), and the states
+    /// judged.
+    pub fn finish(mut self, folds: Folds) -> (Vec<RuleVerdict>, Vec<DataIssue>, Spent) {
         let runs = std::mem::take(&mut self.runs);
         // Rules are judged independently, so on every core.
         let judged: Vec<(RuleVerdict, Unweighed, (RuleRun, States))> = self
@@ -491,10 +498,7 @@ impl<'a> Evaluator<'a> {
             verdicts.push(verdict);
             spent.push(used);
         }
-        // A million leads' states are a million small lists to free; nothing
-        // waits for that, so it happens while the verdicts are written.
-        rayon::spawn(move || drop(spent));
-        (verdicts, self.issues)
+        (verdicts, self.issues, Spent(spent))
     }
 
     /// One issue per table and value, however many value quotas meet it.

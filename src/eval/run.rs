@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use super::explain::{Explanation, Seen};
 use super::model::{compile, Program};
 use super::verdict::{rollup, DataSummary, Verdict};
-use super::Evaluator;
+use super::{Evaluator, Spent};
 use crate::agreement::{check_file, Checked};
 use crate::check::Options as CheckOptions;
 use crate::data::{
@@ -96,6 +96,8 @@ pub struct Evaluation {
     pub verdict: Verdict,
     pub program: Program,
     pub as_of: DateTime<Utc>,
+    /// Freed with the evaluation (see [`Spent`]).
+    pub states: Spent,
 }
 
 /// Evaluates the project's agreement against its data.
@@ -120,7 +122,7 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
         options.progress,
     )?;
     let folds = ev.merged(parts);
-    let (rules, more) = ev.finish(folds);
+    let (rules, more, states) = ev.finish(folds);
     issues.extend(more);
     if options.strict && !issues.is_empty() {
         return Err(RunError::Strict {
@@ -146,6 +148,7 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
         verdict,
         program,
         as_of,
+        states,
     })
 }
 
