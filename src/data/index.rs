@@ -15,34 +15,29 @@
 use std::hash::BuildHasher;
 
 use compact_str::CompactString;
+use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
 
+/// Rows whose first slots are read together ahead of their probes.
+const WARM: usize = 256;
+
 /// An open-addressing table of lead numbers keyed by their ids.
+///
+/// The slots may be cut into shards (a power of two of them, by the high
+/// bits of a key's first slot), each probed within itself, so that as many
+/// threads can fill them at once (see [`IdIndex::insert_rows`]).
 #[derive(Debug, Default)]
 pub(crate) struct IdIndex {
     /// `tag << 32 | (lead + 1)`; 0 is an empty slot. The tag (high half of
     /// the id's hash) settles most mismatches without reading the id.
     slots: Vec<u64>,
-    len: usize,
-}
-
-/// Where an id not yet in the index would go (from [`IdIndex::probe`]).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Vacant {
-    slot: usize,
-    tag: u32,
-}
-
-/// The outcome of looking an id up for insertion.
-pub(crate) enum Probe {
-    Found(u32),
-    Vacant(Vacant),
+    shards: usize,
 }
 
 /// FxHash, with its bits mixed: its low bits pick the slot and its high
 /// bits are the tag, and Fx alone leaves sequential ids (`L0000703`,
 /// `L0000704`) too close in both.
-fn hash(id: &str) -> u64 {
+pub(crate) fn hash(id: &str) -> u64 {
     let h = FxBuildHasher.hash_one(id);
     let h = (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     h ^ (h >> 32)
@@ -65,102 +60,60 @@ fn same(ids: &[CompactString], lead: u32, id: &str) -> bool {
     ids.get(lead as usize).is_some_and(|known| known == id)
 }
 
+/// What a slot holds for a row whose id is no lead's (its row was
+/// rejected): lookups pass over it, as no lead has that number.
+const NO_LEAD: u32 = u32::MAX - 1;
+
+/// The slot after `at`, within the shard of `shard_mask + 1` slots.
+fn next(at: usize, shard_mask: usize) -> usize {
+    (at & !shard_mask) | ((at + 1) & shard_mask)
+}
+
 impl IdIndex {
-    /// Ids it holds at most before it grows: three quarters of its slots.
-    fn limit(&self) -> usize {
-        self.slots.len() / 4 * 3
+    /// An empty index with room for `capacity` ids (at most three quarters
+    /// of its slots full), cut into `shards` shards (rounded down to a
+    /// power of two, at most 16).
+    pub fn new(capacity: usize, shards: usize) -> IdIndex {
+        let size = (capacity.saturating_mul(4) / 3 + 1)
+            .next_power_of_two()
+            .max(16);
+        IdIndex {
+            slots: vec![0; size],
+            shards: 1 << shards.clamp(1, 16).ilog2(),
+        }
     }
 
     fn mask(&self) -> usize {
         self.slots.len().wrapping_sub(1)
     }
 
-    /// Room for `more` ids beyond those held, without growing.
-    pub fn reserve(&mut self, more: usize, ids: &[CompactString]) {
-        let wanted = self.len.saturating_add(more);
-        if wanted <= self.limit() && !self.slots.is_empty() {
-            return;
-        }
-        let size = (wanted.saturating_mul(4) / 3 + 1)
-            .next_power_of_two()
-            .max(16);
-        let old = std::mem::replace(&mut self.slots, vec![0; size]);
-        for slot in old.into_iter().filter(|s| *s != 0) {
-            let lead = (slot as u32).wrapping_sub(1);
-            let id = ids.get(lead as usize).map_or("", |id| id.as_str());
-            let mut at = hash(id) as usize & self.mask();
-            while let Some(s) = self.slots.get_mut(at) {
-                if *s == 0 {
-                    *s = slot;
-                    break;
-                }
-                at = (at + 1) & self.mask();
-            }
-        }
+    fn shard_mask(&self) -> usize {
+        (self.slots.len() / self.shards.max(1)).wrapping_sub(1)
     }
 
-    /// Walks `id`'s probe sequence from its first slot: the lead holding it,
-    /// or the empty slot where it would go.
-    fn walk(&self, h: u64, id: &str, ids: &[CompactString]) -> Probe {
-        let (tag, mask) = (tag_of(h), self.mask());
+    /// Walks `id`'s probe sequence from its first slot to the lead holding
+    /// it, or to an empty slot.
+    fn walk(&self, h: u64, id: &str, ids: &[CompactString]) -> Option<u32> {
+        let (tag, mask, shard_mask) = (tag_of(h), self.mask(), self.shard_mask());
         let mut at = h as usize & mask;
-        // The table is never full (see `limit`), so an empty slot ends the
+        // The table is never full (see `new`), so an empty slot ends the
         // walk; the bound only guards against a table without slots.
         for _ in 0..self.slots.len() {
             let slot = self.slots.get(at).copied().unwrap_or(0);
             if slot == 0 {
-                return Probe::Vacant(Vacant { slot: at, tag });
+                return None;
             }
             if let Some(lead) = lead_in(slot, tag).filter(|l| same(ids, *l, id)) {
-                return Probe::Found(lead);
+                return Some(lead);
             }
-            at = (at + 1) & mask;
+            at = next(at, shard_mask);
         }
-        Probe::Vacant(Vacant { slot: at, tag })
-    }
-
-    /// The lead with this id, or where it would go. Make room first
-    /// ([`IdIndex::reserve`]) so that the place is still free to insert at.
-    pub fn probe(&self, id: &str, ids: &[CompactString]) -> Probe {
-        self.walk(hash(id), id, ids)
-    }
-
-    /// Puts `lead` where [`IdIndex::probe`] found its id missing.
-    pub fn insert(&mut self, vacant: Vacant, lead: u32, ids: &[CompactString]) {
-        if self.len >= self.limit() {
-            // Grown: the place found before is no longer the place.
-            self.reserve(1, ids);
-            let id = ids.get(lead as usize).map_or("", |id| id.as_str());
-            if let Probe::Vacant(v) = self.probe(id, ids) {
-                return self.put(v, lead);
-            }
-            return;
-        }
-        self.put(vacant, lead);
-    }
-
-    fn put(&mut self, vacant: Vacant, lead: u32) {
-        if let Some(slot) = self.slots.get_mut(vacant.slot) {
-            *slot = entry(vacant.tag, lead);
-            self.len += 1;
-        }
+        None
     }
 
     /// The lead with this id.
     pub fn get(&self, id: &str, ids: &[CompactString]) -> Option<u32> {
-        match self.probe(id, ids) {
-            Probe::Found(lead) => Some(lead),
-            Probe::Vacant(_) => None,
-        }
-    }
-
-    /// Reads the first slot of every key, so that probing them next finds
-    /// them in cache: these loads do not wait on one another, a probe's do.
-    pub fn warm<'k>(&self, keys: impl Iterator<Item = &'k str>) {
-        let mask = self.mask();
-        let slot = |key| self.slots.get(hash(key) as usize & mask).copied();
-        let read = keys.fold(0, |acc, key| acc ^ slot(key).unwrap_or(0));
-        std::hint::black_box(read);
+        self.walk(hash(id), id, ids)
     }
 
     /// The lead of every key, in order, into `found`. In three passes over
@@ -174,7 +127,7 @@ impl IdIndex {
         found: &mut Vec<Option<u32>>,
     ) {
         found.clear();
-        let mask = self.mask();
+        let (mask, shard_mask) = (self.mask(), self.shard_mask());
         let hashes: Vec<u64> = keys.clone().map(hash).collect();
         let first: Vec<u64> = hashes
             .iter()
@@ -191,7 +144,7 @@ impl IdIndex {
             }
             let mut at = *h as usize & mask;
             for _ in 0..self.slots.len() {
-                at = (at + 1) & mask;
+                at = next(at, shard_mask);
                 let slot = self.slots.get(at).copied().unwrap_or(0);
                 if slot == 0 {
                     return None;
@@ -207,13 +160,85 @@ impl IdIndex {
         for ((key, h), lead) in keys.zip(&hashes).zip(found.iter_mut()) {
             if let Some(l) = *lead {
                 if !same(ids, l, key) {
-                    *lead = match self.walk(*h, key, ids) {
-                        Probe::Found(l) => Some(l),
-                        Probe::Vacant(_) => None,
-                    };
+                    *lead = self.walk(*h, key, ids);
                 }
             }
         }
+    }
+
+    /// Puts rows in, each shard on a thread of its own: `rows` yields each
+    /// row's number and its id's [`hash`] (rows without an id are left
+    /// out), in file order; `id_of` gives a row's id. The slots then hold
+    /// row numbers, each id's first; [`IdIndex::relabel`] makes them leads.
+    /// Returns every later row with an id seen before, with the first row
+    /// that had it, by row.
+    pub fn insert_rows<'r, R>(
+        &mut self,
+        rows: impl Fn() -> R + Sync,
+        id_of: impl Fn(u32) -> &'r str + Sync,
+    ) -> Vec<(u32, u32)>
+    where
+        R: Iterator<Item = (u32, u64)>,
+    {
+        let (mask, shard_mask) = (self.mask(), self.shard_mask());
+        let size = shard_mask.wrapping_add(1).max(1);
+        let fill = |(s, shard): (usize, &mut [u64])| {
+            let mut repeats = Vec::new();
+            let mine = rows().filter(|(_, h)| (*h as usize & mask) / size == s);
+            // Probes land all over the shard: a batch's first slots are
+            // read together ahead of them.
+            let mut batch = Vec::with_capacity(WARM);
+            let mut mine = mine.peekable();
+            while mine.peek().is_some() {
+                batch.clear();
+                batch.extend(mine.by_ref().take(WARM));
+                let ahead = batch.iter().map(|(_, h)| {
+                    let at = *h as usize & shard_mask;
+                    shard.get(at).copied().unwrap_or(0)
+                });
+                std::hint::black_box(ahead.fold(0, |a, b| a ^ b));
+                for &(row, h) in &batch {
+                    let tag = tag_of(h);
+                    let mut at = h as usize & shard_mask;
+                    for _ in 0..shard.len() {
+                        let Some(slot) = shard.get_mut(at) else {
+                            break;
+                        };
+                        if *slot == 0 {
+                            *slot = entry(tag, row);
+                            break;
+                        }
+                        let first = lead_in(*slot, tag).filter(|r| id_of(*r) == id_of(row));
+                        if let Some(first) = first {
+                            repeats.push((row, first));
+                            break;
+                        }
+                        at = next(at, shard_mask);
+                    }
+                }
+            }
+            repeats
+        };
+        let filled: Vec<Vec<(u32, u32)>> = self
+            .slots
+            .par_chunks_mut(size)
+            .enumerate()
+            .map(fill)
+            .collect();
+        let mut repeats: Vec<(u32, u32)> = filled.into_iter().flatten().collect();
+        repeats.sort_unstable();
+        repeats
+    }
+
+    /// Turns the row numbers [`IdIndex::insert_rows`] put in into leads:
+    /// `lead_of` a row, None for a row that was rejected.
+    pub fn relabel(&mut self, lead_of: impl Fn(u32) -> Option<u32> + Sync) {
+        self.slots.par_chunks_mut(1 << 16).for_each(|slots| {
+            for slot in slots.iter_mut().filter(|s| **s != 0) {
+                let row = (*slot as u32).wrapping_sub(1);
+                *slot = entry(tag_of(*slot), lead_of(row).unwrap_or(NO_LEAD));
+            }
+        });
     }
 }
 
@@ -221,17 +246,18 @@ impl IdIndex {
 mod tests {
     use super::*;
 
-    /// An index over `ids`, built the way the leads loader builds it.
-    fn build(ids: &[CompactString], reserve: usize) -> IdIndex {
-        let mut index = IdIndex::default();
-        index.reserve(reserve, &[]);
-        for (lead, id) in ids.iter().enumerate() {
-            match index.probe(id, ids) {
-                Probe::Vacant(v) => index.insert(v, lead as u32, ids),
-                Probe::Found(_) => panic!("{id} inserted twice"),
-            }
-        }
-        index
+    /// An index over `ids`, built the way the leads loader builds it: rows
+    /// in, then every row its own lead.
+    fn build(ids: &[CompactString], capacity: usize, shards: usize) -> (IdIndex, Vec<(u32, u32)>) {
+        let mut index = IdIndex::new(capacity, shards);
+        let rows = || {
+            ids.iter()
+                .enumerate()
+                .map(|(row, id)| (row as u32, hash(id)))
+        };
+        let repeats = index.insert_rows(rows, |row| ids[row as usize].as_str());
+        index.relabel(Some);
+        (index, repeats)
     }
 
     fn ids(n: usize) -> Vec<CompactString> {
@@ -239,13 +265,13 @@ mod tests {
     }
 
     #[test]
-    fn finds_every_id_and_no_other_with_and_without_reserving() {
+    fn finds_every_id_and_no_other_in_one_shard_or_many() {
         let ids = ids(5_000);
-        for reserve in [0, 5_000] {
-            let index = build(&ids, reserve);
-            assert_eq!(index.len, 5_000);
+        for shards in [1, 2, 3, 8, 64] {
+            let (index, repeats) = build(&ids, 5_000, shards);
+            assert!(repeats.is_empty());
             for (lead, id) in ids.iter().enumerate() {
-                assert_eq!(index.get(id, &ids), Some(lead as u32), "{id}");
+                assert_eq!(index.get(id, &ids), Some(lead as u32), "{id} in {shards}");
             }
             for missing in ["L5000000", "", "L000000", "l0000001", "L00000011"] {
                 assert_eq!(index.get(missing, &ids), None, "{missing}");
@@ -254,17 +280,44 @@ mod tests {
     }
 
     #[test]
+    fn repeated_ids_name_their_first_row_and_rejected_rows_are_passed_over() {
+        let ids: Vec<CompactString> = ["a", "b", "a", "c", "b", "a"].map(Into::into).to_vec();
+        for shards in [1, 2, 4] {
+            let mut index = IdIndex::new(ids.len(), shards);
+            let rows = || {
+                ids.iter()
+                    .enumerate()
+                    .map(|(row, id)| (row as u32, hash(id)))
+            };
+            let repeats = index.insert_rows(rows, |row| ids[row as usize].as_str());
+            assert_eq!(repeats, [(2, 0), (4, 1), (5, 0)]);
+            // Row 1 ("b") rejected; the leads are rows 0 and 3.
+            let leads = ["a", "c"].map(CompactString::from);
+            index.relabel(|row| match row {
+                0 => Some(0),
+                3 => Some(1),
+                _ => None,
+            });
+            assert_eq!(index.get("a", &leads), Some(0));
+            assert_eq!(index.get("c", &leads), Some(1));
+            assert_eq!(index.get("b", &leads), None);
+        }
+    }
+
+    #[test]
     fn a_batch_finds_what_single_lookups_find() {
         let ids = ids(3_000);
-        let index = build(&ids, 0);
-        let keys: Vec<String> = (0..6_000)
-            .map(|i| format!("L{:07}", i * 7 % 6_000))
-            .collect();
-        let mut found = Vec::new();
-        index.get_all(keys.iter().map(String::as_str), &ids, &mut found);
-        let single: Vec<Option<u32>> = keys.iter().map(|k| index.get(k, &ids)).collect();
-        assert_eq!(found, single);
-        assert_eq!(found.iter().filter(|f| f.is_some()).count(), 3_000);
+        for shards in [1, 2] {
+            let (index, _) = build(&ids, 3_000, shards);
+            let keys: Vec<String> = (0..6_000)
+                .map(|i| format!("L{:07}", i * 7 % 6_000))
+                .collect();
+            let mut found = Vec::new();
+            index.get_all(keys.iter().map(String::as_str), &ids, &mut found);
+            let single: Vec<Option<u32>> = keys.iter().map(|k| index.get(k, &ids)).collect();
+            assert_eq!(found, single);
+            assert_eq!(found.iter().filter(|f| f.is_some()).count(), 3_000);
+        }
     }
 
     #[test]
@@ -273,17 +326,23 @@ mod tests {
         // first, and the id comparison must send the second on.
         let ids: Vec<CompactString> = vec!["a".into(), "b".into()];
         let tag = tag_of(hash("b"));
-        let mut index = IdIndex::default();
-        index.reserve(2, &ids);
+        let mut index = IdIndex::new(2, 1);
         let mask = index.mask();
         let home = hash("b") as usize & mask;
         index.slots[home] = entry(tag, 0);
         index.slots[(home + 1) & mask] = entry(tag, 1);
-        index.len = 2;
         let mut found = Vec::new();
         index.get_all(["b", "a"].into_iter(), &ids, &mut found);
         assert_eq!(found[0], Some(1));
         assert_eq!(index.get("b", &ids), Some(1));
+    }
+
+    #[test]
+    fn a_probe_wraps_within_its_shard() {
+        assert_eq!(next(5, 7), 6);
+        assert_eq!(next(7, 7), 0);
+        assert_eq!(next(15, 7), 8, "the second shard of eight slots");
+        assert_eq!(next(15, 15), 0);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use compact_str::CompactString;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::index::{IdIndex, Probe};
+use super::index::{hash, IdIndex};
 use super::intern::{is_blank, Interner, BLANK};
 use super::issue::{quoted, DataError, DataIssue, RowProblems};
 use super::parts::{in_parts, Split, Stretch};
@@ -129,7 +129,6 @@ impl Leads {
 impl Leads {
     fn reserve(&mut self, more: usize) {
         self.ids.reserve(more);
-        self.by_id.reserve(more, &self.ids);
         self.handoff.reserve(more);
         self.line.reserve(more);
         self.values.reserve(more.saturating_mul(self.fields.len()));
@@ -156,9 +155,10 @@ pub struct LeadSource<'a> {
 /// cannot be used are appended to `issues`.
 ///
 /// A large file is parsed in parts on several threads (see
-/// [`super::parts`]); whether an id repeats an earlier row's, and the
-/// symbols of values, are then settled row by row in file order, so the
-/// outcome is that of one pass.
+/// [`super::parts`]). Each id's first row is then found with the index,
+/// filled a shard per thread; which rows are kept, and the symbols of
+/// values, are settled row by row in file order, so the outcome is that of
+/// one pass.
 pub fn load_leads(
     source: &LeadSource<'_>,
     split: Split,
@@ -192,79 +192,95 @@ pub fn load_leads(
     };
     let parse = |part: &mut Table, stretch| parser.parse(part, stretch);
     let parts = in_parts(&mut table, split, parse, parse)?;
-    leads.reserve(parts.iter().map(|p| p.rows.len()).sum());
+    let total: usize = parts.iter().map(|p| p.rows.len()).sum();
+    leads.reserve(total);
+    leads.by_id = IdIndex::new(total, split.threads);
+    // Each id's first row, found on every core: the index's probes are
+    // cache misses, a fifth of a second at a million leads on one core.
+    let starts: Vec<usize> = parts
+        .iter()
+        .scan(0, |start, part| {
+            let this = *start;
+            *start += part.rows.len();
+            Some(this)
+        })
+        .collect();
+    let row_at = |row: u32| {
+        let part = starts
+            .partition_point(|s| *s <= row as usize)
+            .checked_sub(1)?;
+        let start = starts.get(part)?;
+        parts.get(part)?.rows.get(row as usize - start)
+    };
+    let numbered = || {
+        parts.iter().zip(&starts).flat_map(|(part, start)| {
+            let rows = part.rows.iter().enumerate();
+            rows.filter(|(_, row)| row.id.is_some())
+                .map(move |(i, row)| ((start + i) as u32, row.hash))
+        })
+    };
+    let id_of = |row| row_at(row).and_then(|r| r.id.as_deref()).unwrap_or("");
+    let repeats: Vec<(usize, u64)> = leads
+        .by_id
+        .insert_rows(numbered, id_of)
+        .into_iter()
+        .map(|(row, first)| (row as usize, row_at(first).map_or(0, |r| r.line)))
+        .collect();
+    // Then the rows are settled in file order, so that issues and symbols
+    // come out as in one pass.
     let file = table.file().to_owned();
     let mut counts = RowCounts::default();
-    for mut part in parts {
+    let mut lead_of: Vec<Option<u32>> = vec![None; total];
+    let mut repeats = repeats.into_iter().peekable();
+    let width = leads.fields.len();
+    let mut number = 0;
+    for part in parts {
         let mut symbols = Symbols::new(&part.local);
-        let width = leads.fields.len();
-        for i in 0..part.rows.len() {
-            // Probes land all over the index; a batch's first slots are read
-            // together ahead of them (see `IdIndex::warm`).
-            if i % WARM == 0 {
-                let ahead = part.rows.get(i..).unwrap_or_default().iter().take(WARM);
-                leads.by_id.warm(ahead.filter_map(|r| r.id.as_deref()));
-            }
-            let Some(row) = part.rows.get_mut(i) else {
-                continue;
-            };
-            let values = part
-                .values
-                .get(i * width..(i + 1) * width)
-                .unwrap_or_default();
+        for (i, row) in part.rows.into_iter().enumerate() {
+            let values = part.values.get(i * width..(i + 1) * width);
+            let this = number;
+            number += 1;
             counts.read += 1;
             let mut problems = RowProblems::default();
-            // A new id's place in the index, found by the same probe that
-            // finds an earlier row with it.
-            let mut new = None;
-            if let Some(id) = row.id.take() {
-                let first = match leads.by_id.probe(&id, &leads.ids) {
-                    Probe::Found(lead) => leads.line.get(lead as usize).copied(),
-                    Probe::Vacant(slot) => match leads.rejected.get(id.as_str()) {
-                        Some(line) => Some(*line),
-                        None => {
-                            new = Some((id.clone(), slot));
-                            None
-                        }
-                    },
-                };
-                if let Some(line) = first {
-                    problems.add(
-                        None,
-                        format!("duplicate lead id {}, first on line {line}", quoted(&id)),
-                    );
-                }
+            let first = repeats.next_if(|(at, _)| *at == this).map(|(_, line)| line);
+            if let (Some(line), Some(id)) = (first, &row.id) {
+                problems.add(
+                    None,
+                    format!("duplicate lead id {}, first on line {line}", quoted(id)),
+                );
             }
-            problems.extend(std::mem::take(&mut row.problems));
+            problems.extend(row.problems);
             if let Some(issue) = problems.take_issue(&file, row.line) {
-                if let Some((id, _)) = new {
+                if let (Some(id), None) = (&row.id, first) {
                     leads.rejected.insert(id.as_str().into(), row.line);
                 }
                 issues.push(issue);
                 counts.issues += 1;
                 continue;
             }
-            let Some((id, slot)) = new else {
+            let Some(id) = row.id else {
                 // Unreachable: a row without a usable id always has a problem.
                 continue;
             };
             let lead = u32::try_from(leads.ids.len()).unwrap_or(u32::MAX);
+            if let Some(slot) = lead_of.get_mut(this) {
+                *slot = Some(lead);
+            }
             leads.ids.push(id);
-            leads.by_id.insert(slot, lead, &leads.ids);
             leads.handoff.push(row.handoff);
             leads.line.push(row.line);
-            for value in values {
+            for value in values.unwrap_or_default() {
                 leads.values.push(symbols.global(*value, interner));
             }
             counts.used += 1;
         }
     }
+    leads
+        .by_id
+        .relabel(|row| lead_of.get(row as usize).copied().flatten());
     table.finish()?;
     Ok((leads, counts))
 }
-
-/// Lead rows whose index slots are read at once while settling.
-const WARM: usize = 256;
 
 /// Where each field sits, for parsing rows.
 struct Parser<'w> {
@@ -280,6 +296,8 @@ struct Parser<'w> {
 struct Parsed {
     /// None when there is no usable id (a problem says why).
     id: Option<CompactString>,
+    /// The id's hash in the index, when there is an id.
+    hash: u64,
     handoff: Option<DateTime<Utc>>,
     line: u64,
     problems: RowProblems,
@@ -352,6 +370,7 @@ impl Parser<'_> {
                 part.values.push(wanted.symbol(text, &mut part.local));
             }
             part.rows.push(Parsed {
+                hash: id.as_deref().map_or(0, hash),
                 id,
                 handoff,
                 line: row.line,
