@@ -33,6 +33,14 @@ pub enum DurationUnit {
 /// Parse one duration cell into milliseconds; the error is a lower-case
 /// reason without the value itself.
 pub fn parse_duration(text: &str, unit: DurationUnit) -> Result<i64, String> {
+    // Most cells are a few digits: read them at once (each activity row
+    // has one).
+    if let Some(n) = plain_digits(text) {
+        return match unit {
+            DurationUnit::Seconds => n.checked_mul(1000).ok_or_else(too_large),
+            DurationUnit::Millis => Ok(n),
+        };
+    }
     let s = text.trim();
     if s.is_empty() {
         return Ok(0);
@@ -96,6 +104,16 @@ fn number(s: &str, unit: DurationUnit) -> Result<i64, String> {
     }
 }
 
+/// One to eighteen ASCII digits (which cannot overflow) as a number.
+fn plain_digits(s: &str) -> Option<i64> {
+    if s.is_empty() || s.len() > 18 {
+        return None;
+    }
+    s.bytes().try_fold(0, |n: i64, b| {
+        b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0'))
+    })
+}
+
 fn too_large() -> String {
     "too large".to_owned()
 }
@@ -130,6 +148,29 @@ fn millis_of_fraction(frac: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::{parse_duration, DurationUnit::*};
+
+    #[test]
+    fn plain_digits_read_as_the_general_path_reads_them() {
+        for text in [
+            "0",
+            "7",
+            "90",
+            "007",
+            "123456789012345678",
+            "1234567890123456789",
+            "9223372036854775807",
+            "9223372036854776",
+        ] {
+            for unit in [Seconds, Millis] {
+                let general = parse_duration(&format!(" {text}"), unit);
+                assert_eq!(parse_duration(text, unit), general, "{text}");
+            }
+        }
+        assert_eq!(
+            parse_duration("9223372036854776", Seconds),
+            Err("too large".to_owned())
+        );
+    }
 
     #[test]
     fn seconds_and_milliseconds() {
