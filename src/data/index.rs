@@ -70,16 +70,34 @@ fn next(at: usize, shard_mask: usize) -> usize {
 }
 
 impl IdIndex {
-    /// An empty index with room for `capacity` ids (at most three quarters
-    /// of its slots full), cut into `shards` shards (rounded down to a
-    /// power of two, at most 16).
-    pub fn new(capacity: usize, shards: usize) -> IdIndex {
-        let size = (capacity.saturating_mul(4) / 3 + 1)
+    /// An empty index for keys with these hashes (one per row with an id,
+    /// a repeated id each time), cut into `shards` shards (rounded down to
+    /// a power of two, at most 16), or fewer: as many as keep every shard
+    /// at most three quarters full, so that a probe always ends at an empty
+    /// slot. One shard always does, the table being sized for all keys;
+    /// more may not, when the keys crowd into some (a small file, or ids
+    /// whose hashes collide).
+    pub fn new<I: Iterator<Item = u64>>(hashes: impl Fn() -> I, shards: usize) -> IdIndex {
+        let size = (hashes().count().saturating_mul(4) / 3 + 1)
             .next_power_of_two()
             .max(16);
+        let mut shards: usize = 1 << shards.clamp(1, 16).ilog2();
+        while shards > 1 {
+            let shard_size = size / shards;
+            let mut counts = vec![0usize; shards];
+            for h in hashes() {
+                if let Some(count) = counts.get_mut((h as usize & (size - 1)) / shard_size) {
+                    *count += 1;
+                }
+            }
+            if counts.iter().all(|count| *count <= shard_size / 4 * 3) {
+                break;
+            }
+            shards /= 2;
+        }
         IdIndex {
             slots: vec![0; size],
-            shards: 1 << shards.clamp(1, 16).ilog2(),
+            shards,
         }
     }
 
@@ -96,7 +114,7 @@ impl IdIndex {
     fn walk(&self, h: u64, id: &str, ids: &[CompactString]) -> Option<u32> {
         let (tag, mask, shard_mask) = (tag_of(h), self.mask(), self.shard_mask());
         let mut at = h as usize & mask;
-        // The table is never full (see `new`), so an empty slot ends the
+        // No shard is ever full (see `new`), so an empty slot ends the
         // walk; the bound only guards against a table without slots.
         for _ in 0..self.slots.len() {
             let slot = self.slots.get(at).copied().unwrap_or(0);
@@ -248,8 +266,8 @@ mod tests {
 
     /// An index over `ids`, built the way the leads loader builds it: rows
     /// in, then every row its own lead.
-    fn build(ids: &[CompactString], capacity: usize, shards: usize) -> (IdIndex, Vec<(u32, u32)>) {
-        let mut index = IdIndex::new(capacity, shards);
+    fn build(ids: &[CompactString], shards: usize) -> (IdIndex, Vec<(u32, u32)>) {
+        let mut index = IdIndex::new(|| ids.iter().map(|id| hash(id)), shards);
         let rows = || {
             ids.iter()
                 .enumerate()
@@ -268,7 +286,7 @@ mod tests {
     fn finds_every_id_and_no_other_in_one_shard_or_many() {
         let ids = ids(5_000);
         for shards in [1, 2, 3, 8, 64] {
-            let (index, repeats) = build(&ids, 5_000, shards);
+            let (index, repeats) = build(&ids, shards);
             assert!(repeats.is_empty());
             for (lead, id) in ids.iter().enumerate() {
                 assert_eq!(index.get(id, &ids), Some(lead as u32), "{id} in {shards}");
@@ -280,10 +298,32 @@ mod tests {
     }
 
     #[test]
+    fn a_small_or_crowded_table_has_fewer_shards_and_loses_no_id() {
+        // Eleven ids on sixteen slots: in two shards of eight, nine of
+        // these would fall into one.
+        for n in 1..60 {
+            let ids: Vec<CompactString> = (1..=n).map(|i| format!("lead-{i}").into()).collect();
+            for shards in [1, 2, 4, 16] {
+                let (index, repeats) = build(&ids, shards);
+                assert!(repeats.is_empty());
+                for (lead, id) in ids.iter().enumerate() {
+                    assert_eq!(
+                        index.get(id, &ids),
+                        Some(lead as u32),
+                        "{id} of {n} in {shards}"
+                    );
+                }
+            }
+        }
+        let same = IdIndex::new(|| std::iter::repeat_n(7u64, 1_000), 16);
+        assert_eq!(same.shards, 1, "every key in one shard");
+    }
+
+    #[test]
     fn repeated_ids_name_their_first_row_and_rejected_rows_are_passed_over() {
         let ids: Vec<CompactString> = ["a", "b", "a", "c", "b", "a"].map(Into::into).to_vec();
         for shards in [1, 2, 4] {
-            let mut index = IdIndex::new(ids.len(), shards);
+            let mut index = IdIndex::new(|| ids.iter().map(|id| hash(id)), shards);
             let rows = || {
                 ids.iter()
                     .enumerate()
@@ -308,7 +348,7 @@ mod tests {
     fn a_batch_finds_what_single_lookups_find() {
         let ids = ids(3_000);
         for shards in [1, 2] {
-            let (index, _) = build(&ids, 3_000, shards);
+            let (index, _) = build(&ids, shards);
             let keys: Vec<String> = (0..6_000)
                 .map(|i| format!("L{:07}", i * 7 % 6_000))
                 .collect();
@@ -326,7 +366,7 @@ mod tests {
         // first, and the id comparison must send the second on.
         let ids: Vec<CompactString> = vec!["a".into(), "b".into()];
         let tag = tag_of(hash("b"));
-        let mut index = IdIndex::new(2, 1);
+        let mut index = IdIndex::new(|| [0, 0].into_iter(), 1);
         let mask = index.mask();
         let home = hash("b") as usize & mask;
         index.slots[home] = entry(tag, 0);
