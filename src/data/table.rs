@@ -212,8 +212,11 @@ impl<'a> Row<'a> {
                 };
                 let invalid = "not valid UTF-8 text";
                 match text {
-                    // A cell's bounds are character boundaries exactly when
-                    // it is valid text on its own.
+                    // A cell is empty, or its bounds are character
+                    // boundaries exactly when it is valid text on its own.
+                    // (An empty cell between two halves of one character,
+                    // which `csv_core` writes end to end, lies inside it.)
+                    _ if span.is_empty() => Ok(""),
                     Some(text) => text.get(span).ok_or(invalid),
                     None => std::str::from_utf8(record.text().get(span).unwrap_or_default())
                         .map_err(|_| invalid),
