@@ -141,12 +141,11 @@ fn verdict_flips(args: &Args, old: &Version, new: &Version) -> Result<(String, V
         };
         evaluate(&project, options).map_err(inputs::fail)
     };
-    let before = run(&old_file.path)?;
-    let after = run(&new_file.path)?;
-    Ok((
-        after.verdict.as_of.clone(),
-        flips(&before.verdict, &after.verdict),
-    ))
+    // Only the verdicts are kept: each evaluation's judged states are freed
+    // at once, not held while the other runs.
+    let before = run(&old_file.path)?.verdict;
+    let after = run(&new_file.path)?.verdict;
+    Ok((after.as_of.clone(), flips(&before, &after)))
 }
 
 /// Tells on stderr why the diff could not run: the diagnostics of the

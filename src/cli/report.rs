@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::inputs::DataArgs;
 use super::Exit;
+use crate::eval::run::Evaluation;
 use crate::report::html;
 use crate::report::verdict::words;
 
@@ -21,12 +22,18 @@ pub struct Args {
 /// Exit 0 once the page is written, whatever the verdicts: a report of a
 /// breach is a report done; `accord eval` is the command that fails a job.
 pub fn run(args: &Args) -> Exit {
-    let (_, evaluation) = match args.data.evaluate() {
+    // The judged states are freed while the page is rendered.
+    let (
+        _,
+        Evaluation {
+            verdict, program, ..
+        },
+    ) = match args.data.evaluate() {
         Ok(done) => done,
         Err(exit) => return exit,
     };
-    let page = html::page(&evaluation.verdict, &evaluation.program);
-    let status = words(evaluation.verdict.status);
+    let page = html::page(&verdict, &program);
+    let status = words(verdict.status);
     if args.out.as_os_str() == "-" {
         let mut stdout = std::io::stdout().lock();
         return match stdout

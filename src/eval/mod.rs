@@ -97,10 +97,19 @@ struct RuleRun {
 }
 
 /// The rules' per-lead states, once judged. At a million leads they are a
-/// million small lists: a caller about to exit can skip freeing them
-/// (`std::mem::forget`), as `accord eval` does, instead of freeing them
-/// while the verdicts are written.
-pub struct Spent(#[allow(dead_code)] Vec<(RuleRun, States)>);
+/// million small lists, freed on the thread pool when this is dropped, as
+/// nothing waits for that; a caller about to exit can skip freeing them
+/// (`std::mem::forget`), as `accord eval` does.
+pub struct Spent(Vec<(RuleRun, States)>);
+
+impl Drop for Spent {
+    fn drop(&mut self) {
+        let spent = std::mem::take(&mut self.0);
+        if !spent.is_empty() {
+            rayon::spawn(move || drop(spent));
+        }
+    }
+}
 
 /// What activities fold into: per rule, a state per lead it judges.
 #[derive(Debug, Clone)]
