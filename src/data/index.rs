@@ -264,9 +264,9 @@ impl IdIndex {
 mod tests {
     use super::*;
 
-    /// An index over `ids`, built the way the leads loader builds it: rows
-    /// in, then every row its own lead.
-    fn build(ids: &[CompactString], shards: usize) -> (IdIndex, Vec<(u32, u32)>) {
+    /// An index filled with `ids` as rows, the way the leads loader fills
+    /// it, and the repeats it found.
+    fn filled(ids: &[CompactString], shards: usize) -> (IdIndex, Vec<(u32, u32)>) {
         let mut index = IdIndex::new(|| ids.iter().map(|id| hash(id)), shards);
         let rows = || {
             ids.iter()
@@ -274,6 +274,12 @@ mod tests {
                 .map(|(row, id)| (row as u32, hash(id)))
         };
         let repeats = index.insert_rows(rows, |row| ids[row as usize].as_str());
+        (index, repeats)
+    }
+
+    /// The same, with every row its own lead.
+    fn build(ids: &[CompactString], shards: usize) -> (IdIndex, Vec<(u32, u32)>) {
+        let (mut index, repeats) = filled(ids, shards);
         index.relabel(Some);
         (index, repeats)
     }
@@ -323,13 +329,7 @@ mod tests {
     fn repeated_ids_name_their_first_row_and_rejected_rows_are_passed_over() {
         let ids: Vec<CompactString> = ["a", "b", "a", "c", "b", "a"].map(Into::into).to_vec();
         for shards in [1, 2, 4] {
-            let mut index = IdIndex::new(|| ids.iter().map(|id| hash(id)), shards);
-            let rows = || {
-                ids.iter()
-                    .enumerate()
-                    .map(|(row, id)| (row as u32, hash(id)))
-            };
-            let repeats = index.insert_rows(rows, |row| ids[row as usize].as_str());
+            let (mut index, repeats) = filled(&ids, shards);
             assert_eq!(repeats, [(2, 0), (4, 1), (5, 0)]);
             // Row 1 ("b") rejected; the leads are rows 0 and 3.
             let leads = ["a", "c"].map(CompactString::from);
