@@ -212,12 +212,15 @@ impl<'a> Row<'a> {
                 };
                 let invalid = "not valid UTF-8 text";
                 match text {
-                    // A cell is empty, or its bounds are character
-                    // boundaries exactly when it is valid text on its own.
-                    // (An empty cell between two halves of one character,
-                    // which `csv_core` writes end to end, lies inside it.)
-                    _ if span.is_empty() => Ok(""),
-                    Some(text) => text.get(span).ok_or(invalid),
+                    // A cell's bounds are character boundaries exactly when
+                    // it is valid text on its own, or it is empty: an empty
+                    // cell between two halves of one character (`csv_core`
+                    // writes cells end to end) lies inside it.
+                    Some(text) => match text.get(span.start..span.end) {
+                        Some(cell) => Ok(cell),
+                        None if span.is_empty() => Ok(""),
+                        None => Err(invalid),
+                    },
                     None => std::str::from_utf8(record.text().get(span).unwrap_or_default())
                         .map_err(|_| invalid),
                 }
