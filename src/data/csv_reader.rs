@@ -211,8 +211,7 @@ impl<R: Read> CsvReader<R> {
                     Some(_) => return Ok(false),
                     None if self.eof => (at, at + 1),
                     None => {
-                        start -= self.more(start)?;
-                        self.fill_more()?;
+                        start -= self.read_on(start)?;
                         continue;
                     }
                 },
@@ -223,8 +222,7 @@ impl<R: Read> CsvReader<R> {
                 None => {
                     // The line goes on past what was read: read on, and
                     // look at it again from its start.
-                    start -= self.more(start)?;
-                    self.fill_more()?;
+                    start -= self.read_on(start)?;
                     continue;
                 }
             };
@@ -255,9 +253,10 @@ impl<R: Read> CsvReader<R> {
                 let len = self.filled - start;
                 break (len, len);
             }
-            start -= self.more(start)?;
-            searched = self.filled;
-            self.fill_more()?;
+            // Searched so far: what is read of the line, wherever it moves.
+            let read = self.filled - start;
+            start -= self.read_on(start)?;
+            searched = start + read;
         };
         let line = self.buf.get(start..start + len).unwrap_or_default();
         let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -326,9 +325,8 @@ impl<R: Read> CsvReader<R> {
             (at, written, ended) = (at + read, written + out, ended + ends);
             match result {
                 ReadRecordResult::InputEmpty if !self.eof => {
-                    let shift = self.more(start)?;
+                    let shift = self.read_on(start)?;
                     (start, at) = (start - shift, at - shift);
-                    self.fill_more()?;
                 }
                 ReadRecordResult::InputEmpty
                 | ReadRecordResult::OutputFull
@@ -377,13 +375,21 @@ impl<R: Read> CsvReader<R> {
         Ok(!self.eof)
     }
 
+    /// Reads on, keeping `buf[keep..filled]` (a record being read): how
+    /// far that moved down. At the end of the file, `eof` is set.
+    fn read_on(&mut self, keep: usize) -> io::Result<usize> {
+        let shift = self.more(keep)?;
+        self.fill_more()?;
+        Ok(shift)
+    }
+
     /// Reads more, keeping only `buf[keep..filled]`; false at the end.
     fn fill(&mut self, keep: usize) -> io::Result<bool> {
         if self.eof {
             return Ok(false);
         }
-        self.more(keep)?;
-        self.fill_more()
+        self.read_on(keep)?;
+        Ok(!self.eof)
     }
 }
 
@@ -475,6 +481,11 @@ mod tests {
         }
     }
 
+    /// The cells of every record of `data`, read `chunk` bytes at a time.
+    fn cells(data: &[u8], chunk: usize) -> Vec<Vec<Vec<u8>>> {
+        records(data, chunk).into_iter().map(|r| r.0).collect()
+    }
+
     fn lines(data: &str) -> Vec<u64> {
         records(data.as_bytes(), 3).iter().map(|r| r.2).collect()
     }
@@ -515,24 +526,22 @@ mod tests {
 
     #[test]
     fn quoted_cells_are_unquoted() {
-        let read = records(b"a,\"b,\"\"c\"\"\r\nd\",e\r\nf\n", 4);
-        let cells: Vec<_> = read.iter().map(|r| r.0.clone()).collect();
+        let text = "a,\"b,\"\"c\"\"\r\nd\",e\r\nf\n";
         assert_eq!(
-            cells,
+            cells(text.as_bytes(), 4),
             [
                 vec![b"a".to_vec(), b"b,\"c\"\r\nd".to_vec(), b"e".to_vec()],
                 vec![b"f".to_vec()],
             ]
         );
-        assert_eq!(read[1].2, 3);
+        assert_eq!(lines(text)[1], 3);
     }
 
     #[test]
     fn cells_quoted_whole_are_read_on_the_quick_path() {
-        let read = records(b"\"a\",\"\",b,\"c,d\"\r\n\"e\"\n\"f\"x,g\n", 5);
-        let cells: Vec<_> = read.iter().map(|r| r.0.clone()).collect();
+        let text = "\"a\",\"\",b,\"c,d\"\r\n\"e\"\n\"f\"x,g\n";
         assert_eq!(
-            cells,
+            cells(text.as_bytes(), 5),
             [
                 vec![b"a".to_vec(), vec![], b"b".to_vec(), b"c,d".to_vec()],
                 vec![b"e".to_vec()],
@@ -540,8 +549,7 @@ mod tests {
                 vec![b"fx".to_vec(), b"g".to_vec()],
             ]
         );
-        let lines: Vec<_> = read.iter().map(|r| r.2).collect();
-        assert_eq!(lines, [1, 2, 3]);
+        assert_eq!(lines(text), [1, 2, 3]);
     }
 
     #[test]
