@@ -403,7 +403,7 @@ impl Table {
                     offset,
                     cells: Cells::Csv {
                         record,
-                        text: std::str::from_utf8(record.text()).ok(),
+                        text: record.as_str(),
                         fields: &self.fields,
                     },
                 }))
