@@ -68,7 +68,7 @@ impl Evaluator<'_> {
             .rules
             .iter()
             .zip(&self.runs)
-            .zip(&folds.0)
+            .zip(&folds.states)
             .map(|((rule, run), states)| {
                 let mut out = RuleExplanation {
                     rule: rule.name.clone(),

@@ -12,6 +12,7 @@
 pub mod clock;
 pub mod condition;
 pub mod explain;
+mod looks;
 pub mod model;
 pub mod outcome;
 pub mod plan;
@@ -27,11 +28,12 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::data::intern::BLANK;
-use crate::data::{Activity, DataIssue, Interned, Interner, Leads, Record};
+use crate::data::{Activity, DataIssue, Interned, Interner, Leads, Record, Values};
 use crate::syntax::ast::{Bound, Measure, RuleKind};
 use crate::time::period::{day_start, windows};
 use crate::time::rate;
 use clock::{human, Clock};
+use looks::{Looks, ALSO, LOOK};
 use model::{Program, RuleProgram, Spec};
 use outcome::Outcome;
 use rules::attempts::{self, Counted};
@@ -111,9 +113,13 @@ impl Drop for Spent {
     }
 }
 
-/// What activities fold into: per rule, a state per lead it judges.
+/// What activities fold into: per rule, a state per lead it judges; and
+/// which rules look at which values, as found so far.
 #[derive(Debug, Clone)]
-pub struct Folds(Vec<States>);
+pub struct Folds {
+    states: Vec<States>,
+    looks: Looks,
+}
 
 /// Folds activities into per-lead states, then judges.
 pub struct Evaluator<'a> {
@@ -336,7 +342,15 @@ impl<'a> Evaluator<'a> {
                     Spec::Quota { .. } | Spec::DutyAtHandoff { .. } => States::Nothing,
                 }
             });
-        Folds(states.collect())
+        let fields = &self.program.activity_fields.wanted;
+        Folds {
+            states: states.collect(),
+            looks: Looks::new(
+                self.program.rules.len(),
+                fields.len(),
+                fields.iter().any(|w| w.numeric),
+            ),
+        }
     }
 
     /// The folds of the parts of a file, in file order, as one pass over
@@ -349,7 +363,7 @@ impl<'a> Evaluator<'a> {
         for later in parts {
             self.merge(&mut folds, later);
         }
-        for states in &mut folds.0 {
+        for states in &mut folds.states {
             if let States::Attempts(lists) = states {
                 lists.par_iter_mut().for_each(|c| attempts::sort(c));
             }
@@ -362,7 +376,7 @@ impl<'a> Evaluator<'a> {
     fn merge(&self, folds: &mut Folds, later: Folds) {
         // Rules merge independently, so on every core.
         let rules = self.program.rules.par_iter().zip(self.runs.par_iter());
-        let states = folds.0.par_iter_mut().zip(later.0);
+        let states = folds.states.par_iter_mut().zip(later.states);
         states.zip(rules).for_each(|((mine, theirs), (rule, run))| {
             match (mine, theirs) {
                 (States::Response(a), States::Response(b)) => {
@@ -414,25 +428,14 @@ impl<'a> Evaluator<'a> {
         let width = self.runs.len();
         let start = (activity.lead as usize).saturating_mul(width);
         let row = self.folding.get(start..start.saturating_add(width));
-        let rules = self.program.rules.iter().zip(&self.runs);
-        let positions = row.unwrap_or_default().iter();
-        for (((rule, run), states), &pos) in rules.zip(folds.0.iter_mut()).zip(positions) {
-            if pos == NONE {
-                continue;
-            }
-            // Whether the rule looks at this activity at all, from the
-            // activity's own values, before reading any per-lead state: that
-            // is where the cache misses are.
-            let relevant = match &rule.spec {
-                Spec::Response { first, .. } => first.holds(values),
-                Spec::Attempts { count, .. } => count.holds(values),
-                Spec::DutyWithin { anchor, by, .. } => {
-                    by.holds(values) || anchor.as_ref().is_some_and(|a| a.holds(values))
-                }
-                Spec::Aging { contact, .. } => activity.at >= handoff && contact.holds(values),
-                Spec::Quota { .. } | Spec::DutyAtHandoff { .. } => false,
-            };
-            if !relevant {
+        let Folds { states, looks } = folds;
+        // Which rules look at this activity, from its values alone, before
+        // reading any per-lead state: that is where the cache misses are.
+        let flags = looks.flags(values, |v, flags| self.looks_at(v, flags));
+        let rules = self.program.rules.iter().zip(&self.runs).zip(states);
+        let per_rule = row.unwrap_or_default().iter().zip(flags);
+        for (((rule, run), states), (&pos, &flag)) in rules.zip(per_rule) {
+            if pos == NONE || flag == 0 {
                 continue;
             }
             let pos = pos as usize;
@@ -442,28 +445,23 @@ impl<'a> Evaluator<'a> {
                         response::observe(state, handoff, activity.at);
                     }
                 }
-                (Spec::Attempts { until, alts, .. }, States::Attempts(states)) => {
+                (Spec::Attempts { alts, .. }, States::Attempts(states)) => {
                     if let (Some(state), Some(lead)) = (states.get_mut(pos), run.scoped.get(pos)) {
                         let counted = Counted {
                             at: activity.at,
                             duration_ms: activity.duration_ms,
-                            until: until.as_ref().is_some_and(|u| u.holds(values)),
+                            until: flag & ALSO != 0,
                         };
                         let keep = keep_attempts(alts, lead);
                         attempts::observe(state, handoff, lead.deadline, counted, keep);
                     }
                 }
-                (
-                    Spec::DutyWithin {
-                        anchor, fields, by, ..
-                    },
-                    States::Duty(states),
-                ) => {
+                (Spec::DutyWithin { fields, .. }, States::Duty(states)) => {
                     if let Some(state) = states.get_mut(pos) {
-                        if anchor.as_ref().is_some_and(|a| a.holds(values)) {
+                        if flag & ALSO != 0 {
                             state.observe_anchor(handoff, activity.at);
                         }
-                        if by.holds(values) {
+                        if flag & LOOK != 0 {
                             let missing: Vec<&str> = fields
                                 .iter()
                                 .filter(|(slot, _)| values.symbol(*slot) == BLANK)
@@ -473,13 +471,39 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                 }
-                (Spec::Aging { .. }, States::Aging(states)) => {
+                (Spec::Aging { .. }, States::Aging(states)) if activity.at >= handoff => {
                     if let Some(state) = states.get_mut(pos) {
                         *state = true;
                     }
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Which rules look at an activity with these values, a byte per rule:
+    /// [`LOOK`] when the rule folds it at all (the response's first touch,
+    /// a counted attempt, the duty's `by`, the aging's contact), and
+    /// [`ALSO`] for its second condition (a counted attempt's `until`, the
+    /// duty's anchor). A duty's anchor alone is [`ALSO`] without [`LOOK`];
+    /// any other rule's byte is 0 unless it has [`LOOK`].
+    fn looks_at(&self, values: &Values<'_>, flags: &mut [u8]) {
+        for (rule, flag) in self.program.rules.iter().zip(flags) {
+            let (look, also) = match &rule.spec {
+                Spec::Response { first, .. } => (first.holds(values), false),
+                Spec::Attempts { count, until, .. } => {
+                    let counted = count.holds(values);
+                    let ends = counted && until.as_ref().is_some_and(|u| u.holds(values));
+                    (counted, ends)
+                }
+                Spec::DutyWithin { anchor, by, .. } => (
+                    by.holds(values),
+                    anchor.as_ref().is_some_and(|a| a.holds(values)),
+                ),
+                Spec::Aging { contact, .. } => (contact.holds(values), false),
+                Spec::Quota { .. } | Spec::DutyAtHandoff { .. } => (false, false),
+            };
+            *flag = (u8::from(look) * LOOK) | (u8::from(also) * ALSO);
         }
     }
 
@@ -494,7 +518,7 @@ impl<'a> Evaluator<'a> {
             .rules
             .par_iter()
             .zip(runs)
-            .zip(folds.0)
+            .zip(folds.states)
             .map(|((rule, run), states)| {
                 let (verdict, unweighed) = self.verdict(rule, &run, &states);
                 (verdict, unweighed, (run, states))
