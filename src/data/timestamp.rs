@@ -79,17 +79,23 @@ pub fn parse_timestamp(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
 /// general parser below, which takes everything else (and anything out of
 /// range here, to name the problem).
 fn exported(s: &[u8]) -> Option<DateTime<Utc>> {
-    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, b'T' | b't' | b' ', h0, h1, b':', i0, i1, b':', s0, s1, rest @ ..] =
-        s
-    else {
-        return None;
+    // `YYYY-MM-DDTHH:MM:SS` as three words: `YYYY-MM-`, `DDTHH:MM` and
+    // `HH:MM:SS`, each checked and split into numbers a word at a time.
+    let (head, rest) = s.split_first_chunk::<19>()?;
+    let word = |at: usize| {
+        let bytes: &[u8; 8] = head.get(at..at + 8)?.try_into().ok()?;
+        Some(u64::from_le_bytes(*bytes))
     };
-    // Every digit checked at once, eight bytes at a time (the separators
-    // were matched above), instead of two by two.
-    let word = |at: usize| Some(u64::from_le_bytes(*s.get(at..)?.first_chunk::<8>()?));
-    const DATE: u64 = 0x00ff_ff00_ffff_ffff; // YYYY-MM-
-    const DAY_TIME: u64 = 0xffff_00ff_ff00_ffff; // DDTHH:MM, and HH:MM:SS
-    if !(digits(word(0)?, DATE) && digits(word(8)?, DAY_TIME) && digits(word(11)?, DAY_TIME)) {
+    let (date, day_time, time_of_day) = (word(0)?, word(8)?, word(11)?);
+    const DATE: u64 = 0x00ff_ff00_ffff_ffff; // the digits of YYYY-MM-
+    const DAY_TIME: u64 = 0xffff_00ff_ff00_ffff; // of DDTHH:MM, and HH:MM:SS
+    let dashes = date & 0xff00_00ff_0000_0000 == 0x2d00_002d_0000_0000;
+    let colons = time_of_day & 0x0000_ff00_00ff_0000 == 0x0000_3a00_003a_0000;
+    let t = matches!((day_time >> 16) as u8, b'T' | b't' | b' ');
+    if !(dashes && colons && t) {
+        return None;
+    }
+    if !(digits(date, DATE) && digits(day_time, DAY_TIME) && digits(time_of_day, DAY_TIME)) {
         return None;
     }
     let offset_secs = match rest {
@@ -108,17 +114,16 @@ fn exported(s: &[u8]) -> Option<DateTime<Utc>> {
         }
         _ => return None,
     };
-    let digit = |d: &u8| u32::from(d & 0x0f);
-    let pair = |tens, ones| digit(tens) * 10 + digit(ones);
-    let year = i32::try_from(pair(y0, y1) * 100 + pair(y2, y3)).ok()?;
-    let (month, day) = (pair(m0, m1), pair(d0, d1));
+    let (date, day_time, time_of_day) = (pairs(date), pairs(day_time), pairs(time_of_day));
+    let year = i32::try_from(lane(date, 0) * 100 + lane(date, 2)).ok()?;
+    let (month, day) = (lane(date, 5), lane(day_time, 0));
     if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
         return None;
     }
     let time = Time {
-        hour: pair(h0, h1),
-        minute: pair(i0, i1),
-        second: pair(s0, s1),
+        hour: lane(day_time, 3),
+        minute: lane(day_time, 6),
+        second: lane(time_of_day, 6),
         nano: 0,
     };
     if time.hour > 23 || time.minute > 59 || time.second > 59 {
@@ -145,6 +150,19 @@ fn exported(s: &[u8]) -> Option<DateTime<Utc>> {
 fn digits(word: u64, lanes: u64) -> bool {
     let d = (word ^ u64::from_le_bytes([b'0'; 8])) & lanes;
     (d | d.wrapping_add(u64::from_le_bytes([6; 8]) & lanes)) & 0xf0f0_f0f0_f0f0_f0f0 == 0
+}
+
+/// Each byte of `word` with the next, as two digits of a number: 10 times
+/// its low half plus the next byte's (at most 165, so no byte carries into
+/// the next). For the bytes of a two-digit number, its value.
+fn pairs(word: u64) -> u64 {
+    let d = word & 0x0f0f_0f0f_0f0f_0f0f;
+    d * 10 + (d >> 8)
+}
+
+/// Byte `i` of `word`.
+fn lane(word: u64, i: u32) -> u32 {
+    u32::from((word >> (8 * i)) as u8)
 }
 
 /// Two ASCII digits as a number.
