@@ -354,19 +354,14 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The folds of the parts of a file, in file order, as one pass over
-    /// the whole file would have left them; ready to judge, with each
-    /// lead's attempts put in time order in place (judging needs them so,
-    /// and would otherwise sort a copy per lead).
+    /// the whole file would have left them; ready to judge (each lead's
+    /// attempts are in time order, as [`attempts::observe`] and
+    /// [`attempts::merge`] keep them).
     pub fn merged(&self, parts: Vec<Folds>) -> Folds {
         let mut parts = parts.into_iter();
         let mut folds = parts.next().unwrap_or_else(|| self.folds());
         for later in parts {
             self.merge(&mut folds, later);
-        }
-        for states in &mut folds.states {
-            if let States::Attempts(lists) = states {
-                lists.par_iter_mut().for_each(|c| attempts::sort(c));
-            }
         }
         folds
     }
@@ -377,8 +372,9 @@ impl<'a> Evaluator<'a> {
         // Rules merge independently, so on every core.
         let rules = self.program.rules.par_iter().zip(self.runs.par_iter());
         let states = folds.states.par_iter_mut().zip(later.states);
-        states.zip(rules).for_each(|((mine, theirs), (rule, run))| {
-            match (mine, theirs) {
+        states
+            .zip(rules)
+            .for_each(|((mine, theirs), (rule, run))| match (mine, theirs) {
                 (States::Response(a), States::Response(b)) => {
                     for (first, other) in a.iter_mut().zip(b) {
                         *first = match (*first, other) {
@@ -392,13 +388,7 @@ impl<'a> Evaluator<'a> {
                         return;
                     };
                     for ((counted, more), lead) in a.iter_mut().zip(b).zip(&run.scoped) {
-                        if counted.is_empty() {
-                            // Most leads were worked in one part only.
-                            *counted = more;
-                        } else {
-                            counted.extend(more);
-                            attempts::trim(counted, keep_attempts(alts, lead));
-                        }
+                        attempts::merge(counted, more, keep_attempts(alts, lead));
                     }
                 }
                 (States::Duty(a), States::Duty(b)) => {
@@ -412,8 +402,7 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 _ => {}
-            }
-        });
+            });
     }
 
     /// Folds one activity into every rule's state of its lead.
@@ -1123,7 +1112,7 @@ fn judge(
                 budget_ms: max_duration_s.map(|s| s.saturating_mul(1000)),
             };
             let counted = states.get(pos)?;
-            // Merged folds come sorted (see `Evaluator::merged`).
+            // Folds keep them sorted (see `attempts::observe`).
             let (outcome, tally) = if counted.is_sorted_by_key(|c| c.at) {
                 attempts::judge_sorted(counted, band, s.deadline, as_of, &alt.window)
             } else {

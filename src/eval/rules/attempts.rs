@@ -6,9 +6,10 @@ use crate::eval::clock::human;
 use crate::eval::outcome::Outcome;
 
 /// One counted activity: when, its duration, and whether it matches
-/// `until`. A lead's list is in file order, so a stable sort by time keeps
-/// file order between equal times without storing it (24 bytes each: there
-/// are millions).
+/// `until`. A lead's list is kept in time order, and in file order between
+/// equal times, without storing the latter (24 bytes each: there are
+/// millions): [`observe`] inserts after equal times, and lists of later
+/// parts of a file are appended before a stable sort ([`merge`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Counted {
     pub at: DateTime<Utc>,
@@ -25,10 +26,13 @@ pub struct Tally {
     pub stopped_at: Option<DateTime<Utc>>,
 }
 
-/// Keeps an activity that counts: from handoff to the deadline, inclusive.
-/// At most `keep` are kept, the earliest: [`judge`] stops at MAX + 1
-/// attempts, so later ones never matter, and memory grows with leads, not
-/// with calls.
+/// Keeps an activity that counts: from handoff to the deadline, inclusive,
+/// in its place in time (after those at the same time, which came before
+/// it in the file). At most `keep` are kept, the earliest: [`judge`] stops
+/// at MAX + 1 attempts, so later ones never matter, and memory grows with
+/// leads, not with calls. Kept in order as they come, the lists need no
+/// sorting later (which was a pass over every lead's list, each a cache
+/// miss), and the latest is always the last.
 pub fn observe(
     counted: &mut Vec<Counted>,
     handoff: DateTime<Utc>,
@@ -37,23 +41,25 @@ pub fn observe(
     keep: usize,
 ) {
     if activity.at >= handoff && deadline.is_none_or(|d| activity.at <= d) {
-        counted.push(activity);
-        trim(counted, keep);
+        let at = counted.partition_point(|c| c.at <= activity.at);
+        if at < keep {
+            counted.insert(at, activity);
+            counted.truncate(keep);
+        }
     }
 }
 
-/// Drops the latest activities (by time, then file order) beyond `keep`.
-pub fn trim(counted: &mut Vec<Counted>, keep: usize) {
-    while counted.len() > keep {
-        // The last of the latest: `max_by_key` returns the last maximum.
-        let latest = counted.iter().enumerate().max_by_key(|(_, c)| c.at);
-        match latest.map(|(i, _)| i) {
-            Some(i) => {
-                counted.remove(i);
-            }
-            None => return,
-        }
+/// Takes the list a later part of the file kept for the same lead into
+/// `counted`, as if one pass had read both.
+pub fn merge(counted: &mut Vec<Counted>, later: Vec<Counted>, keep: usize) {
+    if counted.is_empty() {
+        // Most leads were worked in one part only.
+        *counted = later;
+        return;
     }
+    counted.extend(later);
+    sort(counted);
+    counted.truncate(keep);
 }
 
 /// How many counted activities a lead held to `band` needs kept.
@@ -246,6 +252,44 @@ mod tests {
         assert!(kept[1].until, "the second in file order stays");
         let (o, t) = judge(&mut kept, SIX_TO_NINE, None, day(4), "14d");
         assert_eq!((o, t.count, t.spent_ms), (Outcome::Met, 2, 600_001));
+    }
+
+    proptest::proptest! {
+        /// Lists are kept as one would keep them by hand: the activities
+        /// from handoff to the deadline, stably sorted by time, the first
+        /// `keep`; and a file read in two parts, merged, keeps the same.
+        #[test]
+        fn kept_lists_are_the_earliest_in_time_then_file_order(
+            days in proptest::collection::vec(0u32..12, 0..40),
+            keep in 1usize..12,
+            cut in 0usize..40,
+        ) {
+            // Each activity's duration is its place in the file.
+            let activities: Vec<Counted> = days.iter().enumerate().map(|(i, d)| Counted {
+                at: day(*d),
+                duration_ms: i as i64,
+                until: false,
+            }).collect();
+            let (handoff, deadline) = (day(2), Some(day(9)));
+            let mut expected: Vec<Counted> = activities.iter().copied()
+                .filter(|c| c.at >= handoff && c.at <= day(9))
+                .collect();
+            expected.sort_by_key(|c| c.at);
+            expected.truncate(keep);
+
+            let observed = |part: &[Counted]| {
+                let mut kept = Vec::new();
+                for c in part {
+                    observe(&mut kept, handoff, deadline, *c, keep);
+                }
+                kept
+            };
+            proptest::prop_assert_eq!(&observed(&activities), &expected);
+            let (before, after) = activities.split_at(cut.min(activities.len()));
+            let mut merged = observed(before);
+            merge(&mut merged, observed(after), keep);
+            proptest::prop_assert_eq!(&merged, &expected);
+        }
     }
 
     #[test]
