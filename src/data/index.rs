@@ -18,6 +18,8 @@ use compact_str::CompactString;
 use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
 
+use super::intern::same_text;
+
 /// Rows whose first slots are read together ahead of their probes.
 const WARM: usize = 256;
 
@@ -57,7 +59,8 @@ fn lead_in(slot: u64, tag: u32) -> Option<u32> {
 }
 
 fn same(ids: &[CompactString], lead: u32, id: &str) -> bool {
-    ids.get(lead as usize).is_some_and(|known| known == id)
+    ids.get(lead as usize)
+        .is_some_and(|known| same_text(known, id))
 }
 
 /// What a slot holds for a row whose id is no lead's (its row was

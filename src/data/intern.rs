@@ -107,6 +107,28 @@ pub fn is_blank(value: &str) -> bool {
     }
 }
 
+/// Whether two short texts (lead ids, kinds, outcomes) are equal, read a
+/// word at a time: compared millions of times, and each call to `memcmp`
+/// cost more than the comparison. Longer texts are compared as usual.
+#[inline]
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    // The first and the last `N` bytes, overlapping when shorter than 2N.
+    fn ends<const N: usize>(s: &[u8]) -> Option<(&[u8; N], &[u8; N])> {
+        Some((s.first_chunk::<N>()?, s.last_chunk::<N>()?))
+    }
+    match a.len() {
+        0 => true,
+        1..4 => a.iter().zip(b).all(|(x, y)| x == y),
+        4..8 => ends::<4>(a) == ends::<4>(b),
+        8..=16 => ends::<8>(a) == ends::<8>(b),
+        _ => a == b,
+    }
+}
+
 pub(crate) fn parse_number(text: &str) -> Option<f64> {
     let t = text.trim();
     // Rust also reads `inf`, `NaN` and `infinity`: words, not numbers, here.
@@ -121,7 +143,22 @@ pub(crate) fn parse_number(text: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Interner, BLANK};
+    use super::{same_text, Interner, BLANK};
+
+    proptest::proptest! {
+        #[test]
+        fn same_text_is_equality(a in "[ab]{0,20}", b in "[ab]{0,20}", at in 0usize..20) {
+            proptest::prop_assert_eq!(same_text(&a, &b), a == b);
+            proptest::prop_assert!(same_text(&a, &a.clone()));
+            // One byte changed, wherever it is, and the texts differ.
+            let mut changed = a.clone().into_bytes();
+            if let Some(byte) = changed.get_mut(at) {
+                *byte = if *byte == b'a' { b'b' } else { b'a' };
+                let changed = String::from_utf8(changed).unwrap();
+                proptest::prop_assert!(!same_text(&a, &changed), "{} {}", a, changed);
+            }
+        }
+    }
 
     #[test]
     fn same_value_same_symbol() {

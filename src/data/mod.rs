@@ -75,7 +75,10 @@ impl Wanted {
         if intern::is_blank(text) {
             return intern::BLANK;
         }
-        let literal = self.literals.iter().find(|(literal, _)| literal == text);
+        let literal = self
+            .literals
+            .iter()
+            .find(|(literal, _)| intern::same_text(literal, text));
         literal.map_or(intern::UNSEEN, |(_, sym)| *sym)
     }
 }
