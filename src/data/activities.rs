@@ -315,11 +315,20 @@ impl<'s> Reader<'s> {
             },
         }
 
-        let kind = match cell(self.kind) {
+        let kind_cell = cell(self.kind);
+        let kind = match kind_cell {
             Ok(text) => text,
             Err(reason) => {
                 problems.add(self.column(self.kind), reason.to_owned());
                 ""
+            }
+        };
+        // Conditions mostly test the kind: its cell is read once.
+        let cell = |slot: Option<usize>| {
+            if slot == self.kind {
+                kind_cell
+            } else {
+                cell(slot)
             }
         };
         let (Some(id), Some(at)) = (id, at) else {
