@@ -213,8 +213,8 @@ impl<'s> Reader<'s> {
         leads.index_all(ids, &mut batch.found);
         let width = self.needed.len();
         for (i, (p, found)) in batch.rows.iter().zip(&batch.found).enumerate() {
-            let id = batch.text.get(p.id.clone()).unwrap_or("");
             let Some(lead) = found else {
+                let id = batch.text.get(p.id.clone()).unwrap_or("");
                 let mut problems = RowProblems::default();
                 self.unknown_lead(id, &mut problems);
                 if let Some(issue) = problems.take_issue(&self.file, p.line) {
