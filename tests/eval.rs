@@ -497,3 +497,44 @@ fn a_value_without_a_weight_is_one_issue_however_many_quotas_meet_it() {
     );
     assert_eq!(json(window(&v, "value a", "2027-01"))["observed"], 100.0);
 }
+
+#[test]
+fn an_activity_field_compared_as_a_number_counts_only_what_it_holds() {
+    let rules = r#"  attempts "talks" {
+    owner sales
+    leads source is "web"
+    count call and talk >= 30
+    between 2 and 3 within 14d otherwise
+    target 100% each month
+  }
+"#;
+    let leads = "id,handed_off_at,source\nA,2027-01-04 09:00,web\nB,2027-01-04 09:00,web\n";
+    // A: two calls of at least 30 s (and one shorter); B: one, and a call
+    // whose talk time is blank, and an email that talked long.
+    let acts = "lead,at,kind,duration,talk\n\
+                A,2027-01-04 10:00,call,10,10\n\
+                A,2027-01-05 10:00,call,40,40\n\
+                A,2027-01-06 10:00,call,30,30\n\
+                B,2027-01-04 10:00,call,60,60\n\
+                B,2027-01-05 10:00,call,60,\n\
+                B,2027-01-06 10:00,email,0,90\n";
+    let v = run(rules, leads, acts, "2027-02-01T00:00:00+01:00");
+    let w = window(&v, "talks", "2027-01");
+    let reasons: Vec<(String, String)> = w
+        .breaches
+        .iter()
+        .map(|b| (b.lead.clone(), b.reason.clone()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [(
+            "B".to_owned(),
+            "1 attempt within 14d, at least 2 expected".to_owned()
+        )]
+    );
+    assert_eq!(
+        json(w)["counts"]["met"],
+        1,
+        "A made two calls of 30 s or more"
+    );
+}

@@ -128,6 +128,9 @@ struct Reader<'s> {
     kind: Option<usize>,
     duration: Option<usize>,
     needed: Vec<Option<usize>>,
+    /// Whether any needed field is compared as a number: if none is, the
+    /// numbers are left empty (`Values::numbers`), not a `None` per field.
+    numeric: bool,
 }
 
 impl<'s> Reader<'s> {
@@ -141,6 +144,7 @@ impl<'s> Reader<'s> {
             kind: table.slot("kind"),
             duration: table.slot("duration"),
             needed: source.needed.iter().map(|w| table.slot(&w.field)).collect(),
+            numeric: source.needed.iter().any(|w| w.numeric),
         }
     }
 
@@ -349,9 +353,11 @@ impl<'s> Reader<'s> {
                 }
             };
             batch.symbols.push(wanted.lookup(text));
-            batch
-                .numbers
-                .push(wanted.numeric.then(|| parse_number(text)).flatten());
+            if self.numeric {
+                batch
+                    .numbers
+                    .push(wanted.numeric.then(|| parse_number(text)).flatten());
+            }
         }
         batch.push(id, kind, at, duration_ms, row);
         true

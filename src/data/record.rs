@@ -31,7 +31,8 @@ impl Record for Interned<'_> {
 }
 
 /// An activity's values: symbols looked up (not added), and the numbers of
-/// the fields compared as numbers, parsed as the row is read.
+/// the fields compared as numbers, parsed as the row is read (none at all
+/// when no field is compared as a number).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Values<'a> {
     pub symbols: &'a [u32],
