@@ -6,7 +6,7 @@
 //! data issue would name the wrong line; and its byte-at-a-time parser was
 //! the largest share of a run at CRM scale. Exports rarely quote: a line
 //! with no quote and no carriage return but at its end is split at its
-//! commas in place (eight bytes at a time, [`scan_line`]), and the line
+//! commas in place (sixteen bytes at a time, [`scan_line`]), and the line
 //! feed that ends it is the one line it counts. Any other record goes to `csv_core`, the `csv` crate's
 //! own parser, so quoting, doubled quotes and line breaks inside cells are
 //! read exactly as that crate reads them (a test requires the same records
