@@ -132,6 +132,11 @@ struct Indented<'o> {
 
 impl Write for Indented<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // Mostly one token, without a line break.
+        if !buf.contains(&b'\n') {
+            self.out.extend_from_slice(buf);
+            return Ok(buf.len());
+        }
         let mut lines = buf.split(|b| *b == b'\n');
         if let Some(first) = lines.next() {
             self.out.extend_from_slice(first);
