@@ -1112,13 +1112,10 @@ fn judge(
                 budget_ms: max_duration_s.map(|s| s.saturating_mul(1000)),
             };
             let counted = states.get(pos)?;
-            // Folds keep them sorted (see `attempts::observe`).
-            let (outcome, tally) = if counted.is_sorted_by_key(|c| c.at) {
-                attempts::judge_sorted(counted, band, s.deadline, as_of, &alt.window)
-            } else {
-                let mut counted = counted.clone();
-                attempts::judge(&mut counted, band, s.deadline, as_of, &alt.window)
-            };
+            // Folds keep them in time order (`attempts::observe`, `merge`).
+            debug_assert!(counted.is_sorted_by_key(|c| c.at));
+            let (outcome, tally) =
+                attempts::judge_sorted(counted, band, s.deadline, as_of, &alt.window);
             Judged {
                 outcome,
                 sample: Some(tally.count as f64),
