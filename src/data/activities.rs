@@ -26,7 +26,7 @@ use super::leads::Leads;
 use super::parts::{in_parts, Split, Stretch};
 use super::record::Values;
 use super::table::{FieldSpec, Row, Table};
-use super::timestamp::parse_timestamp;
+use super::timestamp::{parse_exported, parse_timestamp};
 use super::{Format, RowCounts, Wanted};
 
 /// One usable activity row, valid only during the visit.
@@ -298,12 +298,15 @@ impl<'s> Reader<'s> {
                     problems.add(self.column(self.at), "missing time".to_owned());
                 }
             }
-            Ok(text) => match parse_timestamp(text, source.tz) {
-                Ok(t) => at = Some(t),
-                Err(reason) => problems.add(
-                    self.column(self.at),
-                    format!("invalid time {}: {reason}", quoted(text)),
-                ),
+            Ok(text) => match parse_exported(text) {
+                Some(t) => at = Some(t),
+                None => match parse_timestamp(text, source.tz) {
+                    Ok(t) => at = Some(t),
+                    Err(reason) => problems.add(
+                        self.column(self.at),
+                        format!("invalid time {}: {reason}", quoted(text)),
+                    ),
+                },
             },
         }
 
