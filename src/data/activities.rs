@@ -273,17 +273,18 @@ impl<'s> Reader<'s> {
         if let Some(reason) = row.broken() {
             problems.add(None, reason.to_owned());
         }
-        let cell = |slot: Option<usize>| slot.map_or(Ok(""), |s| row.get(s));
+        let cell = |slot: Option<usize>| slot.map_or(Some(""), |s| row.text(s));
+        let why = |slot: Option<usize>| slot.map(|s| row.unreadable(s)).unwrap_or_default();
 
         let mut id = None;
         match cell(self.lead) {
-            Err(reason) => problems.add(self.column(self.lead), reason.to_owned()),
-            Ok(text) if is_blank(text) => {
+            None => problems.add(self.column(self.lead), why(self.lead)),
+            Some(text) if is_blank(text) => {
                 if row.broken().is_none() {
                     problems.add(self.column(self.lead), "missing lead id".to_owned());
                 }
             }
-            Ok(text) => match lookup {
+            Some(text) => match lookup {
                 Lookup::Later => id = Some(text),
                 Lookup::Now if source.leads.index_of(text).is_some() => id = Some(text),
                 Lookup::Now => self.unknown_lead(text, problems),
@@ -292,13 +293,13 @@ impl<'s> Reader<'s> {
 
         let mut at = None;
         match cell(self.at) {
-            Err(reason) => problems.add(self.column(self.at), reason.to_owned()),
-            Ok(text) if is_blank(text) => {
+            None => problems.add(self.column(self.at), why(self.at)),
+            Some(text) if is_blank(text) => {
                 if row.broken().is_none() {
                     problems.add(self.column(self.at), "missing time".to_owned());
                 }
             }
-            Ok(text) => match parse_exported(text) {
+            Some(text) => match parse_exported(text) {
                 Some(t) => at = Some(t),
                 None => match parse_timestamp(text, source.tz) {
                     Ok(t) => at = Some(t),
@@ -312,8 +313,8 @@ impl<'s> Reader<'s> {
 
         let mut duration_ms = 0;
         match cell(self.duration) {
-            Err(reason) => problems.add(self.column(self.duration), reason.to_owned()),
-            Ok(text) => match parse_duration(text, source.duration_unit) {
+            None => problems.add(self.column(self.duration), why(self.duration)),
+            Some(text) => match parse_duration(text, source.duration_unit) {
                 Ok(ms) => duration_ms = ms,
                 Err(reason) => problems.add(
                     self.column(self.duration),
@@ -324,9 +325,9 @@ impl<'s> Reader<'s> {
 
         let kind_cell = cell(self.kind);
         let kind = match kind_cell {
-            Ok(text) => text,
-            Err(reason) => {
-                problems.add(self.column(self.kind), reason.to_owned());
+            Some(text) => text,
+            None => {
+                problems.add(self.column(self.kind), why(self.kind));
                 ""
             }
         };
@@ -341,17 +342,17 @@ impl<'s> Reader<'s> {
         let (Some(id), Some(at)) = (id, at) else {
             // Still look at every cell, so that every problem is named.
             for slot in &self.needed {
-                if let Err(reason) = cell(*slot) {
-                    problems.add(self.column(*slot), reason.to_owned());
+                if cell(*slot).is_none() {
+                    problems.add(self.column(*slot), why(*slot));
                 }
             }
             return false;
         };
         for (slot, wanted) in self.needed.iter().zip(source.needed) {
             let text = match cell(*slot) {
-                Ok(text) => text,
-                Err(reason) => {
-                    problems.add(self.column(*slot), reason.to_owned());
+                Some(text) => text,
+                None => {
+                    problems.add(self.column(*slot), why(*slot));
                     ""
                 }
             };

@@ -333,22 +333,22 @@ impl Parser<'_> {
             }
 
             let mut id = None;
-            match self.id.map(|s| (s, row.get(s))) {
-                Some((s, Err(reason))) => problems.add(self.column(s), reason.to_owned()),
-                Some((s, Ok(text))) if is_blank(text) && row.broken().is_none() => {
+            match self.id.map(|s| (s, row.text(s))) {
+                Some((s, None)) => problems.add(self.column(s), row.unreadable(s)),
+                Some((s, Some(text))) if is_blank(text) && row.broken().is_none() => {
                     problems.add(self.column(s), "missing lead id".to_owned());
                 }
-                Some((_, Ok(text))) if is_blank(text) => {}
-                Some((_, Ok(text))) => id = Some(CompactString::from(text)),
+                Some((_, Some(text))) if is_blank(text) => {}
+                Some((_, Some(text))) => id = Some(CompactString::from(text)),
                 None => {}
             }
 
             let mut handoff = None;
             if let Some(s) = self.handoff {
-                match row.get(s) {
-                    Err(reason) => problems.add(self.column(s), reason.to_owned()),
-                    Ok(text) if is_blank(text) => {}
-                    Ok(text) => match parse_timestamp(text, self.tz) {
+                match row.text(s) {
+                    None => problems.add(self.column(s), row.unreadable(s)),
+                    Some(text) if is_blank(text) => {}
+                    Some(text) => match parse_timestamp(text, self.tz) {
                         Ok(t) => handoff = Some(t),
                         Err(reason) => problems.add(
                             self.column(s),
@@ -359,12 +359,12 @@ impl Parser<'_> {
             }
 
             for (slot, wanted) in &self.fields {
-                let text = match slot.map(|s| (s, row.get(s))) {
-                    Some((s, Err(reason))) => {
-                        problems.add(self.column(s), reason.to_owned());
+                let text = match slot.map(|s| (s, row.text(s))) {
+                    Some((s, None)) => {
+                        problems.add(self.column(s), row.unreadable(s));
                         ""
                     }
-                    Some((_, Ok(text))) => text,
+                    Some((_, Some(text))) => text,
                     None => "",
                 };
                 part.values.push(wanted.symbol(text, &mut part.local));

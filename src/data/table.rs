@@ -193,10 +193,13 @@ impl<'a> Row<'a> {
         }
     }
 
-    /// The cell of the field in `slot`; blank when the column is absent. The
-    /// error is the reason the cell cannot be read.
+    /// The cell of the field in `slot`; blank when the column is absent;
+    /// None when it cannot be read ([`Row::unreadable`] says why). An
+    /// `Option` of text comes back in registers, where a `Result` with the
+    /// reason was written to memory and read back in wider pieces: a stall
+    /// per cell.
     #[inline]
-    pub fn get(&self, slot: usize) -> Result<&'a str, &'static str> {
+    pub fn text(&self, slot: usize) -> Option<&'a str> {
         match &self.cells {
             Cells::Csv {
                 record,
@@ -208,21 +211,19 @@ impl<'a> Row<'a> {
                     .and_then(|f| f.index)
                     .and_then(|i| record.span(i))
                 else {
-                    return Ok("");
+                    return Some("");
                 };
-                let invalid = "not valid UTF-8 text";
                 match text {
                     // A cell's bounds are character boundaries exactly when
                     // it is valid text on its own, or it is empty: an empty
                     // cell between two halves of one character (`csv_core`
                     // writes cells end to end) lies inside it.
                     Some(text) => match text.get(span.start..span.end) {
-                        Some(cell) => Ok(cell),
-                        None if span.is_empty() => Ok(""),
-                        None => Err(invalid),
+                        Some(cell) => Some(cell),
+                        None if span.is_empty() => Some(""),
+                        None => None,
                     },
-                    None => std::str::from_utf8(record.text().get(span).unwrap_or_default())
-                        .map_err(|_| invalid),
+                    None => std::str::from_utf8(record.text().get(span).unwrap_or_default()).ok(),
                 }
             }
             Cells::Jsonl { cells, fields } => {
@@ -234,16 +235,28 @@ impl<'a> Row<'a> {
                     Some(Cell {
                         text,
                         state: CellState::Value,
-                    }) => Ok(text),
+                    }) => Some(text),
                     Some(Cell {
                         state: CellState::Nested,
                         ..
-                    }) => Err("a list or an object, not a single value"),
-                    _ => Ok(""),
+                    }) => None,
+                    _ => Some(""),
                 }
             }
-            Cells::Broken(_) => Ok(""),
+            Cells::Broken(_) => Some(""),
         }
+    }
+
+    /// Why [`Row::text`] of `slot` is None.
+    pub fn unreadable(&self, slot: usize) -> String {
+        match self.cells {
+            Cells::Jsonl { .. } => "a list or an object, not a single value",
+            Cells::Csv { .. } | Cells::Broken(_) if self.text(slot).is_none() => {
+                "not valid UTF-8 text"
+            }
+            Cells::Csv { .. } | Cells::Broken(_) => "",
+        }
+        .to_owned()
     }
 }
 
