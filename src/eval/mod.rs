@@ -226,19 +226,16 @@ impl<'a> Evaluator<'a> {
             .filter(|w| w.start <= self.as_of)
             .collect();
         let mut scoped = Vec::new();
-        let mut group_of: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        let mut by_symbol: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+        // The `per` field's values, numbered as they first come: each lead's
+        // `group` holds that number until the groups are ordered by text.
+        let mut seen_symbols: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut firsts: Vec<(u32, usize)> = Vec::new();
         let members: Vec<String> = self
             .program
             .members
             .get(&rule.owner)
             .cloned()
             .unwrap_or_default();
-        if rule.per.is_some() {
-            for m in &members {
-                group_of.entry(m.clone()).or_default();
-            }
-        }
         let lead_range = match only {
             Some(lead) => lead..lead.saturating_add(1),
             None => 0..u32::try_from(self.leads.len()).unwrap_or(u32::MAX),
@@ -262,34 +259,48 @@ impl<'a> Evaluator<'a> {
                 None => continue,
             };
             let (alt, deadline) = choose(rule, &record, handoff);
-            if let Some((slot, _)) = &rule.per {
-                by_symbol
-                    .entry(record.symbol(*slot))
-                    .or_default()
-                    .push(scoped.len());
-            }
+            let group = match &rule.per {
+                Some((slot, _)) => {
+                    let sym = record.symbol(*slot);
+                    *seen_symbols.entry(sym).or_insert_with(|| {
+                        firsts.push((sym, scoped.len()));
+                        u32::try_from(firsts.len() - 1).unwrap_or(0)
+                    })
+                }
+                None => 0,
+            };
             scoped.push(Scoped {
                 lead,
                 window: u32::try_from(window).unwrap_or(0),
-                group: 0,
+                group,
                 alt,
                 deadline,
             });
         }
-        // Grouped by symbol first: a string per lead would cost millions of
-        // allocations; the groups are then ordered by their text.
-        for (sym, positions) in by_symbol {
-            let value = interner.resolve(sym).to_owned();
-            group_of.entry(value).or_default().extend(positions);
+        // The groups ordered by text: the team's members, with or without
+        // leads, and every value seen (by symbol first: a string per lead
+        // would cost millions of allocations), with its first lead.
+        let mut group_of: BTreeMap<String, (Option<usize>, Vec<u32>)> = BTreeMap::new();
+        if rule.per.is_some() {
+            for m in &members {
+                group_of.entry(m.clone()).or_default();
+            }
+        }
+        for (number, (sym, first)) in firsts.iter().enumerate() {
+            let value = interner.resolve(*sym).to_owned();
+            let (first_lead, numbers) = group_of.entry(value).or_default();
+            first_lead.get_or_insert(*first);
+            numbers.push(u32::try_from(number).unwrap_or(0));
         }
         let mut groups = Vec::with_capacity(group_of.len());
         let mut member_groups = BTreeSet::new();
-        for (g, (value, positions)) in group_of.into_iter().enumerate() {
+        let mut renumbered = vec![0; firsts.len()];
+        for (g, (value, (first, numbers))) in group_of.into_iter().enumerate() {
             let g = u32::try_from(g).unwrap_or(0);
             if members.contains(&value) {
                 member_groups.insert(g);
-            } else if let (Some(first), Some((_, field))) = (positions.first(), &rule.per) {
-                let lead = scoped.get(*first).map_or(0, |s| s.lead);
+            } else if let (Some(first), Some((_, field))) = (first, &rule.per) {
+                let lead = scoped.get(first).map_or(0, |s| s.lead);
                 let message = if value.is_empty() {
                     format!(
                         "lead {} has no `{field}`; rule \"{}\" reports it under \"\"",
@@ -309,12 +320,17 @@ impl<'a> Evaluator<'a> {
                     message,
                 });
             }
-            for p in positions {
-                if let Some(s) = scoped.get_mut(p) {
-                    s.group = g;
+            for number in numbers {
+                if let Some(slot) = renumbered.get_mut(number as usize) {
+                    *slot = g;
                 }
             }
             groups.push(value);
+        }
+        if rule.per.is_some() {
+            for s in &mut scoped {
+                s.group = renumbered.get(s.group as usize).copied().unwrap_or(0);
+            }
         }
         let run = RuleRun {
             windows,
