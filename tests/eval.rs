@@ -85,6 +85,14 @@ fn window<'a>(v: &'a Verdict, name: &str, label: &str) -> &'a WindowVerdict {
         .unwrap()
 }
 
+/// A window's breaches, as (lead, reason).
+fn breaches(w: &WindowVerdict) -> Vec<(String, String)> {
+    w.breaches
+        .iter()
+        .map(|b| (b.lead.clone(), b.reason.clone()))
+        .collect()
+}
+
 fn json(w: &WindowVerdict) -> serde_json::Value {
     serde_json::to_value(w).unwrap()
 }
@@ -218,11 +226,7 @@ fn attempts_until_connected_too_many_and_too_long() {
     acts += "O,2027-01-19 09:00:01,call,60,no answer\n"; // after the 14d window
     let v = run(ATTEMPTS, leads, &acts, "2027-02-01T00:00:00+01:00");
     let w = window(&v, "depth", "2027-01");
-    let reasons: Vec<(String, String)> = w
-        .breaches
-        .iter()
-        .map(|b| (b.lead.clone(), b.reason.clone()))
-        .collect();
+    let reasons = breaches(w);
     assert_eq!(
         reasons,
         vec![
@@ -520,11 +524,7 @@ fn an_activity_field_compared_as_a_number_counts_only_what_it_holds() {
                 B,2027-01-06 10:00,email,0,90\n";
     let v = run(rules, leads, acts, "2027-02-01T00:00:00+01:00");
     let w = window(&v, "talks", "2027-01");
-    let reasons: Vec<(String, String)> = w
-        .breaches
-        .iter()
-        .map(|b| (b.lead.clone(), b.reason.clone()))
-        .collect();
+    let reasons = breaches(w);
     assert_eq!(
         reasons,
         [(
