@@ -274,11 +274,10 @@ impl<'s> Reader<'s> {
             problems.add(None, reason.to_owned());
         }
         let cell = |slot: Option<usize>| slot.map_or(Some(""), |s| row.text(s));
-        let why = |slot: Option<usize>| slot.map(|s| row.unreadable(s)).unwrap_or_default();
 
         let mut id = None;
         match cell(self.lead) {
-            None => problems.add(self.column(self.lead), why(self.lead)),
+            None => problems.add(self.column(self.lead), row.unreadable()),
             Some(text) if is_blank(text) => {
                 if row.broken().is_none() {
                     problems.add(self.column(self.lead), "missing lead id".to_owned());
@@ -293,7 +292,7 @@ impl<'s> Reader<'s> {
 
         let mut at = None;
         match cell(self.at) {
-            None => problems.add(self.column(self.at), why(self.at)),
+            None => problems.add(self.column(self.at), row.unreadable()),
             Some(text) if is_blank(text) => {
                 if row.broken().is_none() {
                     problems.add(self.column(self.at), "missing time".to_owned());
@@ -313,7 +312,7 @@ impl<'s> Reader<'s> {
 
         let mut duration_ms = 0;
         match cell(self.duration) {
-            None => problems.add(self.column(self.duration), why(self.duration)),
+            None => problems.add(self.column(self.duration), row.unreadable()),
             Some(text) => match parse_duration(text, source.duration_unit) {
                 Ok(ms) => duration_ms = ms,
                 Err(reason) => problems.add(
@@ -327,7 +326,7 @@ impl<'s> Reader<'s> {
         let kind = match kind_cell {
             Some(text) => text,
             None => {
-                problems.add(self.column(self.kind), why(self.kind));
+                problems.add(self.column(self.kind), row.unreadable());
                 ""
             }
         };
@@ -343,7 +342,7 @@ impl<'s> Reader<'s> {
             // Still look at every cell, so that every problem is named.
             for slot in &self.needed {
                 if cell(*slot).is_none() {
-                    problems.add(self.column(*slot), why(*slot));
+                    problems.add(self.column(*slot), row.unreadable());
                 }
             }
             return false;
@@ -352,7 +351,7 @@ impl<'s> Reader<'s> {
             let text = match cell(*slot) {
                 Some(text) => text,
                 None => {
-                    problems.add(self.column(*slot), why(*slot));
+                    problems.add(self.column(*slot), row.unreadable());
                     ""
                 }
             };

@@ -334,7 +334,7 @@ impl Parser<'_> {
 
             let mut id = None;
             match self.id.map(|s| (s, row.text(s))) {
-                Some((s, None)) => problems.add(self.column(s), row.unreadable(s)),
+                Some((s, None)) => problems.add(self.column(s), row.unreadable()),
                 Some((s, Some(text))) if is_blank(text) && row.broken().is_none() => {
                     problems.add(self.column(s), "missing lead id".to_owned());
                 }
@@ -346,7 +346,7 @@ impl Parser<'_> {
             let mut handoff = None;
             if let Some(s) = self.handoff {
                 match row.text(s) {
-                    None => problems.add(self.column(s), row.unreadable(s)),
+                    None => problems.add(self.column(s), row.unreadable()),
                     Some(text) if is_blank(text) => {}
                     Some(text) => match parse_timestamp(text, self.tz) {
                         Ok(t) => handoff = Some(t),
@@ -361,7 +361,7 @@ impl Parser<'_> {
             for (slot, wanted) in &self.fields {
                 let text = match slot.map(|s| (s, row.text(s))) {
                     Some((s, None)) => {
-                        problems.add(self.column(s), row.unreadable(s));
+                        problems.add(self.column(s), row.unreadable());
                         ""
                     }
                     Some((_, Some(text))) => text,

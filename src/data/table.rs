@@ -247,14 +247,12 @@ impl<'a> Row<'a> {
         }
     }
 
-    /// Why [`Row::text`] of `slot` is None.
-    pub fn unreadable(&self, slot: usize) -> String {
+    /// Why [`Row::text`] of a cell is None: the one reason each format
+    /// has.
+    pub fn unreadable(&self) -> String {
         match self.cells {
             Cells::Jsonl { .. } => "a list or an object, not a single value",
-            Cells::Csv { .. } | Cells::Broken(_) if self.text(slot).is_none() => {
-                "not valid UTF-8 text"
-            }
-            Cells::Csv { .. } | Cells::Broken(_) => "",
+            Cells::Csv { .. } | Cells::Broken(_) => "not valid UTF-8 text",
         }
         .to_owned()
     }
