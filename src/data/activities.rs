@@ -831,6 +831,51 @@ mod tests {
     }
 
     #[test]
+    fn unreadable_cells_are_issues_naming_their_column() {
+        // A byte that is no UTF-8 in the kind, which a condition tests too,
+        // and in the outcome; then a list where one value belongs.
+        let csv = std::env::temp_dir().join("accord-unreadable-activities.csv");
+        std::fs::write(
+            &csv,
+            b"lead,at,kind,duration,outcome\n\
+              L1,2027-01-04 09:30,c\xffll,,ok\n\
+              L1,2027-01-04 09:31,call,,n\xffo\n\
+              L1,2027-01-04 09:32,call,,ok\n",
+        )
+        .unwrap();
+        let needed = [("kind", "Speed to lead"), ("outcome", "Depth")];
+        let r = run_with(&csv, &[], DurationUnit::Seconds, &needed).unwrap();
+        assert_eq!((r.counts.used, r.seen[0].line), (1, 4));
+        let invalid = "not valid UTF-8 text";
+        assert_eq!(
+            r.issues,
+            vec![
+                issue(
+                    &csv,
+                    2,
+                    None,
+                    &format!("`kind`: {invalid}; `kind`: {invalid}")
+                ),
+                issue(&csv, 3, Some("outcome"), invalid),
+            ]
+        );
+        let (r, jsonl) = run(
+            "unreadable-activities.jsonl",
+            "{\"lead\": \"L1\", \"at\": \"2027-01-04T09:30:00+01:00\", \"kind\": \"call\", \"outcome\": [\"ok\"]}\n",
+            &needed,
+        );
+        assert_eq!(
+            r.issues,
+            vec![issue(
+                &jsonl,
+                1,
+                Some("outcome"),
+                "a list or an object, not a single value"
+            )]
+        );
+    }
+
+    #[test]
     fn json_lines_activities() {
         let (r, path) = run(
             "activities.jsonl",

@@ -24,11 +24,9 @@ use crate::time::calendar::resolve_local_strict;
 /// Parse one timestamp; the error is a plain, lower-case reason suitable for
 /// a data issue (without the value itself, which the caller quotes).
 ///
-/// Inlined, with the shape exports write read in place ([`exported`]) and
-/// anything else in a call ([`parse_general`]): a reader of millions of
-/// rows then gets the instant in registers. Returned through memory, it was
-/// written in parts and read back whole, which stalls the processor (a
-/// third of the time spent on a timestamp).
+/// The shape exports write is read inline ([`parse_exported`]), anything
+/// else in a call ([`parse_general`]). A reader of millions of rows calls
+/// [`parse_exported`] first on its own (see there).
 #[inline]
 pub fn parse_timestamp(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     match parse_exported(text) {
@@ -100,9 +98,8 @@ fn parse_general(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
 /// The shape exports write, `2027-01-04T09:13:27+01:00` or
 /// `2027-01-04T09:13:27Z`, read by position, as the date written and the
 /// UTC seconds since its midnight (a pair that comes back in a register;
-/// see [`utc`]): a third of the time of the
-/// general parser below, which takes everything else (and anything out of
-/// range here, to name the problem).
+/// see [`utc`]): a third of the time of the general parser, which takes
+/// everything else (and anything out of range here, to name the problem).
 fn exported(s: &[u8]) -> Option<(NaiveDate, i32)> {
     // `YYYY-MM-DDTHH:MM:SS` as three words: `YYYY-MM-`, `DDTHH:MM` and
     // `HH:MM:SS`, each checked and split into numbers a word at a time.
