@@ -106,12 +106,22 @@ struct Field {
     index: Option<usize>,
 }
 
+/// What [`Table::columns`] holds for a field the file lacks: no cell.
+const ABSENT: usize = usize::MAX;
+
+fn columns_of(fields: &[Field]) -> Vec<usize> {
+    fields.iter().map(|f| f.index.unwrap_or(ABSENT)).collect()
+}
+
 /// An open data file, positioned before its first data row.
 pub(crate) struct Table {
     path: PathBuf,
     file: String,
     section: &'static str,
     fields: Vec<Field>,
+    /// Each field's [`Field::index`], or [`ABSENT`]: what a row looks up
+    /// for every cell, without the rest of the field.
+    columns: Vec<usize>,
     /// The CSV header, or the keys of the first JSON object (for help texts).
     header: Vec<String>,
     source: Source,
@@ -175,11 +185,11 @@ enum Cells<'a> {
         /// for the whole record (mostly ASCII, which is one fast pass)
         /// instead of cell by cell.
         text: Option<&'a str>,
-        fields: &'a [Field],
+        columns: &'a [usize],
     },
     Jsonl {
         cells: &'a [Cell],
-        fields: &'a [Field],
+        columns: &'a [usize],
     },
     Broken(&'a str),
 }
@@ -204,13 +214,9 @@ impl<'a> Row<'a> {
             Cells::Csv {
                 record,
                 text,
-                fields,
+                columns,
             } => {
-                let Some(span) = fields
-                    .get(slot)
-                    .and_then(|f| f.index)
-                    .and_then(|i| record.span(i))
-                else {
+                let Some(span) = columns.get(slot).and_then(|i| record.span(*i)) else {
                     return Some("");
                 };
                 match text {
@@ -226,11 +232,8 @@ impl<'a> Row<'a> {
                     None => std::str::from_utf8(record.text().get(span).unwrap_or_default()).ok(),
                 }
             }
-            Cells::Jsonl { cells, fields } => {
-                let cell = fields
-                    .get(slot)
-                    .and_then(|f| f.index)
-                    .and_then(|i| cells.get(i));
+            Cells::Jsonl { cells, columns } => {
+                let cell = columns.get(slot).and_then(|i| cells.get(*i));
                 match cell {
                     Some(Cell {
                         text,
@@ -298,6 +301,7 @@ impl Table {
             path: path.to_owned(),
             file,
             section,
+            columns: columns_of(&fields),
             fields,
             header,
             source,
@@ -415,7 +419,7 @@ impl Table {
                     cells: Cells::Csv {
                         record,
                         text: record.as_str(),
-                        fields: &self.fields,
+                        columns: &self.columns,
                     },
                 }))
             }
@@ -436,7 +440,7 @@ impl Table {
                         offset,
                         cells: Cells::Jsonl {
                             cells: &json.cells,
-                            fields: &self.fields,
+                            columns: &self.columns,
                         },
                     })),
                     Err(reason) => {
@@ -610,6 +614,7 @@ impl Opener {
             file: self.file.clone(),
             section: self.section,
             fields: self.fields.clone(),
+            columns: columns_of(&self.fields),
             header: self.header.clone(),
             source,
             broken: String::new(),
