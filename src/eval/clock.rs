@@ -42,17 +42,27 @@ impl Clock {
 
 /// A duration as people read it: `1h12m`, `3d4h`, `45s`.
 pub fn human(secs: i64) -> String {
-    if secs <= 0 {
-        return "0s".to_owned();
-    }
-    let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
-    let mut out = String::new();
-    for (n, unit) in [(d, 'd'), (h, 'h'), (m, 'm'), (s, 's')] {
-        if n > 0 {
-            out.push_str(&format!("{n}{unit}"));
+    Human(secs).to_string()
+}
+
+/// [`human`] written straight into a message, without a string of its own
+/// (missed leads' reasons name one each: there can be a million).
+pub struct Human(pub i64);
+
+impl std::fmt::Display for Human {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secs = self.0;
+        if secs <= 0 {
+            return f.write_str("0s");
         }
+        let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+        for (n, unit) in [(d, 'd'), (h, 'h'), (m, 'm'), (s, 's')] {
+            if n > 0 {
+                write!(f, "{n}{unit}")?;
+            }
+        }
+        Ok(())
     }
-    out
 }
 
 #[cfg(test)]

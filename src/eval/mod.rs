@@ -32,7 +32,7 @@ use crate::data::{Activity, DataIssue, Interned, Interner, Leads, Record, Values
 use crate::syntax::ast::{Bound, Measure, RuleKind};
 use crate::time::period::{day_start, windows};
 use crate::time::rate;
-use clock::{human, Clock};
+use clock::{Clock, Human};
 use looks::{Looks, ALSO, LOOK};
 use model::{Program, RuleProgram, Spec};
 use outcome::Outcome;
@@ -426,17 +426,21 @@ impl<'a> Evaluator<'a> {
         if activity.at > self.as_of {
             return;
         }
+        let values = &activity.values;
+        let Folds { states, looks } = folds;
+        // Which rules look at this activity, from its values alone, before
+        // reading any per-lead state: that is where the cache misses are,
+        // and an activity no rule looks at (a note) needs none of it.
+        let flags = looks.flags(values, |v, flags| self.looks_at(v, flags));
+        if flags.iter().all(|f| *f == 0) {
+            return;
+        }
         let Some(handoff) = self.leads.handoff(activity.lead) else {
             return;
         };
-        let values = &activity.values;
         let width = self.runs.len();
         let start = (activity.lead as usize).saturating_mul(width);
         let row = self.folding.get(start..start.saturating_add(width));
-        let Folds { states, looks } = folds;
-        // Which rules look at this activity, from its values alone, before
-        // reading any per-lead state: that is where the cache misses are.
-        let flags = looks.flags(values, |v, flags| self.looks_at(v, flags));
         let rules = self.program.rules.iter().zip(&self.runs).zip(states);
         let per_rule = row.unwrap_or_default().iter().zip(flags);
         for (((rule, run), states), (&pos, &flag)) in rules.zip(per_rule) {
@@ -966,7 +970,7 @@ impl<'a> Evaluator<'a> {
                     lead: self.leads.id(s.lead).to_owned(),
                     reason: format!(
                         "uncontacted for {}, breach after {}",
-                        human((self.as_of - self.handoff(s)).num_seconds()),
+                        Human((self.as_of - self.handoff(s)).num_seconds()),
                         breach.2
                     ),
                 });

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::eval::clock::human;
+use crate::eval::clock::Human;
 use crate::eval::outcome::Outcome;
 
 /// One counted activity: when, its duration, and whether it matches
@@ -116,8 +116,8 @@ pub fn judge_sorted(
         if let Some(budget) = band.budget_ms.filter(|b| tally.spent_ms > *b) {
             let why = format!(
                 "{} spent, more than the {} a lead is worth",
-                human(tally.spent_ms / 1000),
-                human(budget / 1000)
+                Human(tally.spent_ms / 1000),
+                Human(budget / 1000)
             );
             return (Outcome::Missed(why), tally);
         }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::eval::clock::{human, Clock};
+use crate::eval::clock::{Clock, Human};
 use crate::eval::outcome::Outcome;
 
 /// `at handoff`: the lead itself must carry every field.
@@ -86,7 +86,7 @@ pub fn judge_within(
         (Some(t), Some(d)) if t <= d => Outcome::Met,
         (Some(t), _) => Outcome::Missed(format!(
             "handed over late, {} after {anchor_text}, window {window}",
-            human((t - anchor).num_seconds())
+            Human((t - anchor).num_seconds())
         )),
         (None, Some(d)) if as_of > d => {
             let mut why = format!("nothing handed over within {window} after {anchor_text}");

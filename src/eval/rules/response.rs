@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::eval::clock::{human, Clock};
+use crate::eval::clock::{Clock, Human};
 use crate::eval::outcome::Outcome;
 
 /// The earliest touch at or after handoff, whatever order activities come in.
@@ -28,7 +28,7 @@ pub fn judge(
         (Some(t), Some(d)) if t <= d => Outcome::Met,
         (Some(_), _) => Outcome::Missed(format!(
             "first touch after {}, window {window}",
-            human(took.unwrap_or(0))
+            Human(took.unwrap_or(0))
         )),
         (None, Some(d)) if as_of > d => Outcome::Missed(format!("no touch within {window}")),
         (None, _) => Outcome::Open,
