@@ -73,11 +73,13 @@ fn write_rule(rule: &RuleVerdict, out: &mut impl Write) -> io::Result<()> {
 /// `value` pretty-printed as it would be `depth` levels deep in a document.
 fn nested(value: &impl Serialize, depth: usize) -> io::Result<Vec<u8>> {
     let mut text = Vec::new();
-    let indented = Indented {
-        out: &mut text,
+    let pretty = Pretty {
         depth,
+        has_value: false,
     };
-    serde_json::to_writer_pretty(indented, value)?;
+    value.serialize(&mut serde_json::Serializer::with_formatter(
+        &mut text, pretty,
+    ))?;
     Ok(text)
 }
 
@@ -120,36 +122,87 @@ impl List {
     }
 }
 
-fn indent(out: &mut impl Write, depth: usize) -> io::Result<()> {
-    (0..depth).try_for_each(|_| out.write_all(b"  "))
+/// `depth` levels of indentation, two spaces each, in as few writes as
+/// the spaces allow.
+fn indent<W: ?Sized + Write>(out: &mut W, depth: usize) -> io::Result<()> {
+    const SPACES: &[u8] = &[b' '; 64];
+    let mut left = depth * 2;
+    while left > 0 {
+        let n = left.min(SPACES.len());
+        out.write_all(SPACES.get(..n).unwrap_or_default())?;
+        left -= n;
+    }
+    Ok(())
 }
 
-/// Indents every line after the first by `depth` levels.
-struct Indented<'o> {
-    out: &'o mut Vec<u8>,
+/// serde_json's `PrettyFormatter` (two spaces a level), starting `depth`
+/// levels in: what it writes inside a document, without the document.
+/// Written out because `PrettyFormatter` always starts at the left margin;
+/// re-indenting its output as it came (a writer that looked for line
+/// breaks in every token) cost more than rendering the breaches did.
+struct Pretty {
     depth: usize,
+    has_value: bool,
 }
 
-impl Write for Indented<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        // Mostly one token, without a line break.
-        if !buf.contains(&b'\n') {
-            self.out.extend_from_slice(buf);
-            return Ok(buf.len());
-        }
-        let mut lines = buf.split(|b| *b == b'\n');
-        if let Some(first) = lines.next() {
-            self.out.extend_from_slice(first);
-        }
-        for line in lines {
-            self.out.push(b'\n');
-            indent(self.out, self.depth)?;
-            self.out.extend_from_slice(line);
-        }
-        Ok(buf.len())
+impl Pretty {
+    fn open<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(bracket)
     }
 
-    fn flush(&mut self) -> io::Result<()> {
+    fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth = self.depth.saturating_sub(1);
+        if self.has_value {
+            out.write_all(b"\n")?;
+            indent(out, self.depth)?;
+        }
+        out.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        indent(out, self.depth)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.item(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.item(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
         Ok(())
     }
 }
@@ -240,6 +293,15 @@ mod tests {
                 let expected = serde_json::to_string_pretty(&v).unwrap() + "\n";
                 assert_eq!(written(&v), expected);
             }
+        }
+    }
+
+    #[test]
+    fn indents_deeper_than_its_spaces_in_pieces() {
+        for depth in [0, 1, 31, 32, 33, 70] {
+            let mut out = Vec::new();
+            indent(&mut out, depth).unwrap();
+            assert_eq!(out, vec![b' '; depth * 2], "depth {depth}");
         }
     }
 }
