@@ -20,6 +20,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::duration::{parse_duration, DurationUnit};
+use super::index::hash;
 use super::intern::{is_blank, parse_number};
 use super::issue::{quoted, DataError, DataIssue, RowProblems};
 use super::leads::Leads;
@@ -213,7 +214,7 @@ impl<'s> Reader<'s> {
         let ids = batch
             .rows
             .iter()
-            .map(|p| batch.text.get(p.id.clone()).unwrap_or(""));
+            .map(|p| (batch.text.get(p.id.clone()).unwrap_or(""), p.hash));
         leads.index_all(ids, &mut batch.found);
         let width = self.needed.len();
         for (i, (p, found)) in batch.rows.iter().zip(&batch.found).enumerate() {
@@ -395,6 +396,8 @@ struct Batch {
 /// A row of a [`Batch`].
 struct Pending {
     id: std::ops::Range<usize>,
+    /// The id's hash for the index, taken while the row is in cache.
+    hash: u64,
     kind: std::ops::Range<usize>,
     at: DateTime<Utc>,
     duration_ms: i64,
@@ -419,6 +422,7 @@ impl Batch {
     }
 
     fn push(&mut self, id: &str, kind: &str, at: DateTime<Utc>, duration_ms: i64, row: &Row<'_>) {
+        let h = hash(id);
         let mut keep = |s: &str| {
             let from = self.text.len();
             self.text.push_str(s);
@@ -426,6 +430,7 @@ impl Batch {
         };
         let (id, kind) = (keep(id), keep(kind));
         self.rows.push(Pending {
+            hash: h,
             id,
             kind,
             at,

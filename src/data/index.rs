@@ -137,33 +137,33 @@ impl IdIndex {
         self.walk(hash(id), id, ids)
     }
 
-    /// The lead of every key, in order, into `found`. In three passes over
-    /// the keys, each a short loop of loads independent of one another:
-    /// first slots, then probes (mostly within the first slot's cache
-    /// line), then the candidates' ids.
+    /// The lead of every key, in order, into `found`; each key comes with
+    /// its [`hash`] (taken where the key was read, while it was in cache).
+    /// In three passes over the keys, each a short loop of loads
+    /// independent of one another: first slots, then probes (mostly within
+    /// the first slot's cache line), then the candidates' ids.
     pub fn get_all<'k>(
         &self,
-        keys: impl Iterator<Item = &'k str> + Clone,
+        keys: impl Iterator<Item = (&'k str, u64)> + Clone,
         ids: &[CompactString],
         found: &mut Vec<Option<u32>>,
     ) {
         found.clear();
         let (mask, shard_mask) = (self.mask(), self.shard_mask());
-        let hashes: Vec<u64> = keys.clone().map(hash).collect();
-        let first: Vec<u64> = hashes
-            .iter()
-            .map(|h| self.slots.get(*h as usize & mask).copied().unwrap_or(0))
+        let first: Vec<u64> = keys
+            .clone()
+            .map(|(_, h)| self.slots.get(h as usize & mask).copied().unwrap_or(0))
             .collect();
         // A candidate per key: the first lead whose tag matches.
-        found.extend(hashes.iter().zip(&first).map(|(h, slot)| {
-            let tag = tag_of(*h);
+        found.extend(keys.clone().zip(&first).map(|((_, h), slot)| {
+            let tag = tag_of(h);
             if *slot == 0 {
                 return None;
             }
             if let Some(lead) = lead_in(*slot, tag) {
                 return Some(lead);
             }
-            let mut at = *h as usize & mask;
+            let mut at = h as usize & mask;
             for _ in 0..self.slots.len() {
                 at = next(at, shard_mask);
                 let slot = self.slots.get(at).copied().unwrap_or(0);
@@ -178,10 +178,11 @@ impl IdIndex {
         }));
         // A candidate whose id differs (a tag collision, one in four
         // billion) walks on the slow way.
-        for ((key, h), lead) in keys.zip(&hashes).zip(found.iter_mut()) {
+        for ((key, h), lead) in keys.zip(found.iter_mut()) {
+            debug_assert_eq!(h, hash(key));
             if let Some(l) = *lead {
                 if !same(ids, l, key) {
-                    *lead = self.walk(*h, key, ids);
+                    *lead = self.walk(h, key, ids);
                 }
             }
         }
@@ -356,7 +357,7 @@ mod tests {
                 .map(|i| format!("L{:07}", i * 7 % 6_000))
                 .collect();
             let mut found = Vec::new();
-            index.get_all(keys.iter().map(String::as_str), &ids, &mut found);
+            index.get_all(keys.iter().map(|k| (k.as_str(), hash(k))), &ids, &mut found);
             let single: Vec<Option<u32>> = keys.iter().map(|k| index.get(k, &ids)).collect();
             assert_eq!(found, single);
             assert_eq!(found.iter().filter(|f| f.is_some()).count(), 3_000);
@@ -375,7 +376,11 @@ mod tests {
         index.slots[home] = entry(tag, 0);
         index.slots[(home + 1) & mask] = entry(tag, 1);
         let mut found = Vec::new();
-        index.get_all(["b", "a"].into_iter(), &ids, &mut found);
+        index.get_all(
+            ["b", "a"].map(|k| (k, hash(k))).into_iter(),
+            &ids,
+            &mut found,
+        );
         assert_eq!(found[0], Some(1));
         assert_eq!(index.get("b", &ids), Some(1));
     }
@@ -392,7 +397,7 @@ mod tests {
     fn empty_index_finds_nothing() {
         let index = IdIndex::default();
         let mut found = Vec::new();
-        index.get_all(["x"].into_iter(), &[], &mut found);
+        index.get_all([("x", hash("x"))].into_iter(), &[], &mut found);
         assert_eq!(found, vec![None]);
         assert_eq!(index.get("x", &[]), None);
     }

@@ -67,10 +67,11 @@ impl Leads {
     }
 
     /// The lead of every id, in order, into `found`: many lookups at once
-    /// are much faster than one by one (see `IdIndex::get_all`).
+    /// are much faster than one by one (see `IdIndex::get_all`). Each id
+    /// comes with its hash (`index::hash`).
     pub fn index_all<'k>(
         &self,
-        ids: impl Iterator<Item = &'k str> + Clone,
+        ids: impl Iterator<Item = (&'k str, u64)> + Clone,
         found: &mut Vec<Option<u32>>,
     ) {
         self.by_id.get_all(ids, &self.ids, found);
