@@ -68,6 +68,7 @@ impl Wanted {
     /// while several threads read them, millions of free-text values are
     /// never stored, and each lookup searches a handful of literals rather
     /// than every value the leads hold.
+    #[inline]
     pub fn lookup(&self, text: &str) -> u32 {
         if !self.compared {
             return presence(text);
