@@ -32,6 +32,20 @@ pub struct Looks {
     keys: Vec<Option<[u32; KEY]>>,
     /// `rules` bytes per slot; for values not remembered, the first slot's.
     flags: Vec<u8>,
+    /// Per slot, the rules whose byte is not 0, in order (`rules` places,
+    /// `looking` of them used): what folding goes through, rather than
+    /// every rule.
+    looking: Vec<u32>,
+    counts: Vec<usize>,
+}
+
+/// The answer for one activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Looked<'a> {
+    /// One byte per rule.
+    pub flags: &'a [u8],
+    /// The rules whose byte is not 0, in order.
+    pub looking: &'a [u32],
 }
 
 impl Looks {
@@ -45,21 +59,27 @@ impl Looks {
             keyed,
             keys: vec![None; slots],
             flags: vec![0; slots * rules],
+            looking: vec![0; slots * rules],
+            counts: vec![0; slots],
         }
     }
 
     /// Each rule's byte for `values`, from `decide` (which fills them in)
     /// unless remembered.
     #[inline]
-    pub fn flags(&mut self, values: &Values<'_>, decide: impl Fn(&Values<'_>, &mut [u8])) -> &[u8] {
+    pub fn flags(
+        &mut self,
+        values: &Values<'_>,
+        decide: impl Fn(&Values<'_>, &mut [u8]),
+    ) -> Looked<'_> {
         let slot = if self.keyed {
-            let mut key = [0; KEY];
-            for (k, s) in key.iter_mut().zip(values.symbols) {
-                *k = *s;
-            }
+            // Element by element: a copy of the (variable) width would be
+            // a call to `memcpy`.
+            let key: [u32; KEY] =
+                std::array::from_fn(|i| values.symbols.get(i).copied().unwrap_or(0));
             let slot = slot_of(&key);
             if self.keys.get(slot).copied().flatten() == Some(key) {
-                return self.slot_flags(slot);
+                return self.looked(slot);
             }
             if let Some(k) = self.keys.get_mut(slot) {
                 *k = Some(key);
@@ -69,16 +89,33 @@ impl Looks {
             0
         };
         let range = slot * self.rules..(slot + 1) * self.rules;
-        if let Some(flags) = self.flags.get_mut(range) {
+        if let (Some(flags), Some(looking), Some(count)) = (
+            self.flags.get_mut(range.clone()),
+            self.looking.get_mut(range),
+            self.counts.get_mut(slot),
+        ) {
             decide(values, flags);
+            *count = 0;
+            for (rule, _) in flags.iter().enumerate().filter(|(_, f)| **f != 0) {
+                if let Some(place) = looking.get_mut(*count) {
+                    *place = u32::try_from(rule).unwrap_or(u32::MAX);
+                    *count += 1;
+                }
+            }
         }
-        self.slot_flags(slot)
+        self.looked(slot)
     }
 
-    fn slot_flags(&self, slot: usize) -> &[u8] {
-        self.flags
-            .get(slot * self.rules..(slot + 1) * self.rules)
-            .unwrap_or_default()
+    fn looked(&self, slot: usize) -> Looked<'_> {
+        let range = slot * self.rules..(slot + 1) * self.rules;
+        let count = self.counts.get(slot).copied().unwrap_or(0);
+        Looked {
+            flags: self.flags.get(range.clone()).unwrap_or_default(),
+            looking: self
+                .looking
+                .get(range.start..range.start + count)
+                .unwrap_or_default(),
+        }
     }
 }
 
@@ -126,11 +163,13 @@ mod tests {
                     };
                     let mut expected = [0; 2];
                     decide(&values, &mut expected);
-                    assert_eq!(
-                        looks.flags(&values, counting),
-                        expected,
-                        "round {round}: {a}, {b}"
-                    );
+                    let looked = looks.flags(&values, counting);
+                    assert_eq!(looked.flags, expected, "round {round}: {a}, {b}");
+                    let looking: Vec<u32> = (0..2)
+                        .filter(|r| expected[*r] != 0)
+                        .map(|r| r as u32)
+                        .collect();
+                    assert_eq!(looked.looking, looking, "round {round}: {a}, {b}");
                 }
             }
         }
@@ -160,11 +199,12 @@ mod tests {
                     symbols: &symbols,
                     numbers: &numbers,
                 };
-                let flags = looks.flags(&values, |v: &Values<'_>, f: &mut [u8]| {
+                let looked = looks.flags(&values, |v: &Values<'_>, f: &mut [u8]| {
                     calls.set(calls.get() + 1);
                     decide(v, f);
                 });
-                assert_eq!(flags, [LOOK, 0]);
+                assert_eq!(looked.flags, [LOOK, 0]);
+                assert_eq!(looked.looking, [0]);
             }
             assert_eq!(calls.get(), 5);
         }

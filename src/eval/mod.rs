@@ -431,8 +431,8 @@ impl<'a> Evaluator<'a> {
         // Which rules look at this activity, from its values alone, before
         // reading any per-lead state: that is where the cache misses are,
         // and an activity no rule looks at (a note) needs none of it.
-        let flags = looks.flags(values, |v, flags| self.looks_at(v, flags));
-        if flags.iter().all(|f| *f == 0) {
+        let looked = looks.flags(values, |v, flags| self.looks_at(v, flags));
+        if looked.looking.is_empty() {
             return;
         }
         let Some(handoff) = self.leads.handoff(activity.lead) else {
@@ -440,11 +440,22 @@ impl<'a> Evaluator<'a> {
         };
         let width = self.runs.len();
         let start = (activity.lead as usize).saturating_mul(width);
-        let row = self.folding.get(start..start.saturating_add(width));
-        let rules = self.program.rules.iter().zip(&self.runs).zip(states);
-        let per_rule = row.unwrap_or_default().iter().zip(flags);
-        for (((rule, run), states), (&pos, &flag)) in rules.zip(per_rule) {
-            if pos == NONE || flag == 0 {
+        let row = self
+            .folding
+            .get(start..start.saturating_add(width))
+            .unwrap_or_default();
+        for &r in looked.looking {
+            let r = r as usize;
+            let (Some(rule), Some(run), Some(states), Some(&pos), Some(&flag)) = (
+                self.program.rules.get(r),
+                self.runs.get(r),
+                states.get_mut(r),
+                row.get(r),
+                looked.flags.get(r),
+            ) else {
+                continue;
+            };
+            if pos == NONE {
                 continue;
             }
             let pos = pos as usize;
