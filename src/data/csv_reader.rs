@@ -75,6 +75,34 @@ pub(crate) struct CsvRecord<'a> {
     sep: usize,
 }
 
+/// What a record's text is, checked once for the whole record (mostly
+/// ASCII, which is one fast pass) instead of cell by cell.
+#[derive(Clone, Copy)]
+pub(crate) enum Decoded<'a> {
+    Ascii(Ascii<'a>),
+    Utf8(&'a str),
+    Invalid,
+}
+
+/// Bytes that are all ASCII, which only [`CsvRecord::decoded`] makes.
+#[derive(Clone, Copy)]
+pub(crate) struct Ascii<'a>(&'a [u8]);
+
+impl<'a> Ascii<'a> {
+    /// The text of the bytes in `span`; None when out of range.
+    #[inline]
+    pub fn get(&self, span: std::ops::Range<usize>) -> Option<&'a str> {
+        let bytes = self.0.get(span)?;
+        // SAFETY: ASCII is valid UTF-8, and so is any part of it. The
+        // standard library checks the whole record several bytes at a time,
+        // and its UTF-8 check of a short row cost more per call than that
+        // per byte (a twentieth of the time spent reading it); slicing the
+        // record as `str` would check both ends of every cell again for
+        // character boundaries, which in ASCII every byte is.
+        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
+    }
+}
+
 impl<'a> CsvRecord<'a> {
     /// The record's cells, end to end (with the commas between them when
     /// the line was split in place): one UTF-8 check covers them all.
@@ -82,16 +110,16 @@ impl<'a> CsvRecord<'a> {
         self.text
     }
 
-    /// [`CsvRecord::text`] as text, when it is valid UTF-8.
-    pub fn as_str(&self) -> Option<&'a str> {
+    /// [`CsvRecord::text`] as text: all ASCII (nearly every row of an
+    /// export), other valid UTF-8, or not valid.
+    pub fn decoded(&self) -> Decoded<'a> {
         if self.text.is_ascii() {
-            // SAFETY: ASCII is valid UTF-8. Exports are nearly all ASCII,
-            // which the standard library checks several bytes at a time;
-            // its UTF-8 check of a short row costs more per call than that
-            // per byte, and was a twentieth of the time spent reading it.
-            Some(unsafe { std::str::from_utf8_unchecked(self.text) })
+            Decoded::Ascii(Ascii(self.text))
         } else {
-            std::str::from_utf8(self.text).ok()
+            match std::str::from_utf8(self.text) {
+                Ok(text) => Decoded::Utf8(text),
+                Err(_) => Decoded::Invalid,
+            }
         }
     }
 
@@ -545,7 +573,7 @@ fn bytes_equal(word: u64, byte: u8) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::CsvReader;
+    use super::{CsvReader, Decoded};
     use proptest::prelude::*;
 
     /// Every record's cells, offset and line, read `chunk` bytes at a time.
@@ -623,13 +651,35 @@ mod tests {
         let mut reader = CsvReader::new(Chunked(data, 5));
         let mut texts = Vec::new();
         while let Some(record) = reader.next_record().unwrap() {
-            texts.push(record.as_str().map(str::to_owned));
+            texts.push(match record.decoded() {
+                Decoded::Ascii(ascii) => ascii.get(0..record.text().len()).map(str::to_owned),
+                Decoded::Utf8(text) => Some(format!("{text} (not ASCII)")),
+                Decoded::Invalid => None,
+            });
         }
         let texts: Vec<Option<&str>> = texts.iter().map(Option::as_deref).collect();
         assert_eq!(
             texts,
-            [Some("ascii,only"), Some("déjà,vu"), Some("éx"), None, None]
+            [
+                Some("ascii,only"),
+                Some("déjà,vu (not ASCII)"),
+                Some("éx (not ASCII)"),
+                None,
+                None
+            ]
         );
+    }
+
+    #[test]
+    fn ascii_cells_are_cut_by_position() {
+        let mut reader = CsvReader::new(Chunked(b"ab,cde\n", 64));
+        let record = reader.next_record().unwrap().unwrap();
+        let Decoded::Ascii(ascii) = record.decoded() else {
+            panic!("an ASCII record");
+        };
+        assert_eq!(ascii.get(3..6), Some("cde"));
+        assert_eq!(ascii.get(2..2), Some(""));
+        assert_eq!(ascii.get(4..9), None);
     }
 
     #[test]

@@ -36,7 +36,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::csv_reader::{CsvReader, CsvRecord};
+use super::csv_reader::{CsvReader, CsvRecord, Decoded};
 use super::issue::{lower_first, DataError};
 use super::{Format, Wanted};
 
@@ -181,10 +181,7 @@ pub(crate) struct Row<'a> {
 enum Cells<'a> {
     Csv {
         record: CsvRecord<'a>,
-        /// The record as text, when it is all valid UTF-8: checked once
-        /// for the whole record (mostly ASCII, which is one fast pass)
-        /// instead of cell by cell.
-        text: Option<&'a str>,
+        text: Decoded<'a>,
         columns: &'a [usize],
     },
     Jsonl {
@@ -220,16 +217,19 @@ impl<'a> Row<'a> {
                     return Some("");
                 };
                 match text {
+                    Decoded::Ascii(ascii) => ascii.get(span),
                     // A cell's bounds are character boundaries exactly when
                     // it is valid text on its own, or it is empty: an empty
                     // cell between two halves of one character (`csv_core`
                     // writes cells end to end) lies inside it.
-                    Some(text) => match text.get(span.start..span.end) {
+                    Decoded::Utf8(text) => match text.get(span.start..span.end) {
                         Some(cell) => Some(cell),
                         None if span.is_empty() => Some(""),
                         None => None,
                     },
-                    None => std::str::from_utf8(record.text().get(span).unwrap_or_default()).ok(),
+                    Decoded::Invalid => {
+                        std::str::from_utf8(record.text().get(span).unwrap_or_default()).ok()
+                    }
                 }
             }
             Cells::Jsonl { cells, columns } => {
@@ -418,7 +418,7 @@ impl Table {
                     offset,
                     cells: Cells::Csv {
                         record,
-                        text: record.as_str(),
+                        text: record.decoded(),
                         columns: &self.columns,
                     },
                 }))
