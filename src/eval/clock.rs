@@ -56,9 +56,13 @@ impl std::fmt::Display for Human {
             return f.write_str("0s");
         }
         let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
-        for (n, unit) in [(d, 'd'), (h, 'h'), (m, 'm'), (s, 's')] {
+        // `itoa` (as serde_json writes numbers): `write!` of each number
+        // went through the formatting machinery four times per message.
+        let mut digits = itoa::Buffer::new();
+        for (n, unit) in [(d, "d"), (h, "h"), (m, "m"), (s, "s")] {
             if n > 0 {
-                write!(f, "{n}{unit}")?;
+                f.write_str(digits.format(n))?;
+                f.write_str(unit)?;
             }
         }
         Ok(())

@@ -6,7 +6,8 @@ pub fn summary(values: &mut [f64]) -> (Option<f64>, Option<f64>, Option<f64>) {
     if values.is_empty() {
         return (None, None, None);
     }
-    values.sort_by(f64::total_cmp);
+    // Values equal by `total_cmp` are the same bits: no order to keep.
+    values.sort_unstable_by(f64::total_cmp);
     let n = values.len();
     let mean = values.iter().sum::<f64>() / n as f64;
     let median = if n % 2 == 1 {
