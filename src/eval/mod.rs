@@ -51,6 +51,9 @@ type Unweighed = BTreeMap<(usize, u32), u64>;
 /// Marks a lead a rule does not judge.
 const NONE: u32 = u32::MAX;
 
+/// Leads per task when a rule's states are merged on every core.
+const MERGE_CHUNK: usize = 1 << 14;
+
 /// A window of a rule as reported: its label and bounds.
 #[derive(Debug, Clone)]
 pub struct WindowDef {
@@ -391,21 +394,27 @@ impl<'a> Evaluator<'a> {
         states
             .zip(rules)
             .for_each(|((mine, theirs), (rule, run))| match (mine, theirs) {
+                // A state per lead: the long rules are merged on every core
+                // too, or the one with the attempts lists is most of it.
                 (States::Response(a), States::Response(b)) => {
-                    for (first, other) in a.iter_mut().zip(b) {
+                    let pairs = a.par_iter_mut().zip(b).with_min_len(MERGE_CHUNK);
+                    pairs.for_each(|(first, other)| {
                         *first = match (*first, other) {
                             (Some(x), Some(y)) => Some(x.min(y)),
                             (x, y) => x.or(y),
                         };
-                    }
+                    });
                 }
                 (States::Attempts(a), States::Attempts(b)) => {
                     let Spec::Attempts { alts, .. } = &rule.spec else {
                         return;
                     };
-                    for ((counted, more), lead) in a.iter_mut().zip(b).zip(&run.scoped) {
-                        attempts::merge(counted, more, keep_attempts(alts, lead));
-                    }
+                    let lists = a.par_iter_mut().zip(b).zip(&run.scoped);
+                    lists
+                        .with_min_len(MERGE_CHUNK)
+                        .for_each(|((counted, more), lead)| {
+                            attempts::merge(counted, more, keep_attempts(alts, lead));
+                        });
                 }
                 (States::Duty(a), States::Duty(b)) => {
                     for (handover, later) in a.iter_mut().zip(b) {
