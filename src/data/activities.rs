@@ -166,7 +166,8 @@ impl<'s> Reader<'s> {
         let mut out = Outcome::default();
         let mut problems = RowProblems::default();
         let mut batch = Batch::new(self.needed.len());
-        while let Some(row) = stretch.next(table)? {
+        while stretch.advance(table)? {
+            let row = table.row();
             out.counts.read += 1;
             if out.counts.read % PROGRESS_EVERY == 0 {
                 let total = read.fetch_add(PROGRESS_EVERY, Ordering::Relaxed) + PROGRESS_EVERY;

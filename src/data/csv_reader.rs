@@ -189,16 +189,19 @@ impl<R: Read> CsvReader<R> {
     }
 
     /// The next record, or None at the end of the file.
-    ///
-    /// Inlined, and the record read apart: the caller builds the record
-    /// from the reader's fields. Handed back through memory, it was written
-    /// field by field and read back in wider pieces, which stalls the
-    /// processor (a third of the time of taking a row from the reader).
-    #[inline]
     pub fn next_record(&mut self) -> io::Result<Option<CsvRecord<'_>>> {
-        if !self.read_record()? {
-            return Ok(None);
-        }
+        Ok(self.advance()?.then(|| self.record()))
+    }
+
+    /// Reads the next record ([`CsvReader::record`]); false at the end of
+    /// the file.
+    pub fn advance(&mut self) -> io::Result<bool> {
+        self.read_record()
+    }
+
+    /// The record last read.
+    #[inline]
+    pub fn record(&self) -> CsvRecord<'_> {
         let record = &self.record;
         let text = match &record.in_buf {
             Some(range) => self.buf.get(range.clone()).unwrap_or_default(),
@@ -206,13 +209,13 @@ impl<R: Read> CsvReader<R> {
                 record.unquoted.get(..*end).unwrap_or_default()
             }),
         };
-        Ok(Some(CsvRecord {
+        CsvRecord {
             offset: record.offset,
             line: record.line,
             text,
             ends: &record.ends,
             sep: record.sep,
-        }))
+        }
     }
 
     /// Reads the next record into `record`; false at the end of the file.

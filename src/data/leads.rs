@@ -327,7 +327,8 @@ impl Parser<'_> {
             values: Vec::new(),
             local: Interner::new(),
         };
-        while let Some(row) = stretch.next(table)? {
+        while stretch.advance(table)? {
+            let row = table.row();
             let mut problems = RowProblems::default();
             if let Some(reason) = row.broken() {
                 problems.add(None, reason.to_owned());

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::issue::DataError;
-use super::table::{Opener, Row, Table, COUNTING_SPEEDUP};
+use super::table::{Opener, Table, COUNTING_SPEEDUP};
 
 /// How far to split the reading of a large file.
 #[derive(Debug, Clone, Copy)]
@@ -85,25 +85,26 @@ impl Stretch {
         self.bounds.at.store(u64::MAX, Ordering::Relaxed);
     }
 
-    /// The next row of the part, or None past its end.
+    /// Moves `table` to the next row of the part ([`Table::row`]); false
+    /// past its end.
     #[inline]
-    pub fn next<'t>(&mut self, table: &'t mut Table) -> Result<Option<Row<'t>>, DataError> {
+    pub fn advance(&mut self, table: &mut Table) -> Result<bool, DataError> {
         if self.stopped.is_some() {
-            return Ok(None);
+            return Ok(false);
         }
-        let row = table.next_row().inspect_err(|_| self.done())?;
-        let Some(row) = row else {
+        if !table.advance().inspect_err(|_| self.done())? {
             self.done();
-            return Ok(None);
-        };
-        if row.offset >= self.bounds.end.load(Ordering::Acquire) {
-            self.stopped = Some(row.offset);
-            self.done();
-            return Ok(None);
+            return Ok(false);
         }
-        self.bounds.at.store(row.offset, Ordering::Relaxed);
-        self.first.get_or_insert(row.offset);
-        Ok(Some(row))
+        let offset = table.row_offset();
+        if offset >= self.bounds.end.load(Ordering::Acquire) {
+            self.stopped = Some(offset);
+            self.done();
+            return Ok(false);
+        }
+        self.bounds.at.store(offset, Ordering::Relaxed);
+        self.first.get_or_insert(offset);
+        Ok(true)
     }
 }
 
@@ -350,14 +351,14 @@ mod tests {
         let mut table = opener.open(10, None).unwrap();
         let mut offsets = Vec::new();
         for _ in 0..5 {
-            let row = stretch.next(&mut table).unwrap().unwrap();
-            offsets.push(row.offset);
+            assert!(stretch.advance(&mut table).unwrap());
+            offsets.push(table.row().offset);
         }
         // Lowered to the third row's start after the fifth was read: the part
         // stops at its next row, not at the cut, so the part taken from the
         // cut is not kept and the rows are read again from where it stopped.
         stretch.bounds.end.store(offsets[2], Ordering::Relaxed);
-        assert!(stretch.next(&mut table).unwrap().is_none());
+        assert!(!stretch.advance(&mut table).unwrap());
         assert_eq!(stretch.stopped, Some(offsets[4] + 7));
         assert_ne!(stretch.stopped, Some(offsets[2]));
         assert_eq!(stretch.bounds.at.load(Ordering::Relaxed), u64::MAX, "done");

@@ -127,6 +127,8 @@ pub(crate) struct Table {
     source: Source,
     /// The reason a row is broken, reused.
     broken: String,
+    /// Where the reading is (see [`Table::advance`]).
+    current: Current,
 }
 
 enum Source {
@@ -168,6 +170,15 @@ enum CellState {
     Value,
     /// An array or object: not one value a condition could compare.
     Nested,
+}
+
+/// The row a table is at.
+#[derive(Debug, Default, Clone, Copy)]
+struct Current {
+    line: u64,
+    offset: u64,
+    /// The whole row is unusable, for the reason in `Table::broken`.
+    broken: bool,
 }
 
 /// One data row: its cells by slot, or why it cannot be read at all.
@@ -306,6 +317,7 @@ impl Table {
             header,
             source,
             broken: String::new(),
+            current: Current::default(),
         })
     }
 
@@ -388,71 +400,96 @@ impl Table {
         self.fields.iter().map(|f| f.column.clone()).collect()
     }
 
-    /// The next data row, or None at the end. An error here is the file
-    /// becoming unreadable part-way.
-    pub fn next_row(&mut self) -> Result<Option<Row<'_>>, DataError> {
+    /// Moves to the next data row ([`Table::row`]); false at the end. An
+    /// error here is the file becoming unreadable part-way.
+    ///
+    /// The row is not handed back from here: a row, borrowed from the
+    /// reader, is a hundred bytes, and handing it back through a `Result`
+    /// (and then through the part's own) copied it three times, read back
+    /// in wider pieces than it was written in, which stalls the processor.
+    /// [`Table::row`] puts it together where it is used.
+    pub fn advance(&mut self) -> Result<bool, DataError> {
         match &mut self.source {
             Source::Csv { reader, width } => {
-                let record = reader
-                    .next_record()
+                let more = reader
+                    .advance()
                     .map_err(|e| DataError::unreadable(&self.file, &e))?;
-                let Some(record) = record else {
-                    return Ok(None);
-                };
+                if !more {
+                    return Ok(false);
+                }
+                let record = reader.record();
                 let (cells, offset, line) = (record.len(), record.offset, record.line);
-                if cells != *width {
+                let broken = cells != *width;
+                if broken {
                     self.broken.clear();
                     let _ = write!(
                         self.broken,
                         "the row has {} cells, the header has {}",
                         cells, width
                     );
-                    return Ok(Some(Row {
-                        line,
-                        offset,
-                        cells: Cells::Broken(&self.broken),
-                    }));
                 }
-                Ok(Some(Row {
+                self.current = Current {
                     line,
                     offset,
-                    cells: Cells::Csv {
-                        record,
-                        text: record.decoded(),
-                        columns: &self.columns,
-                    },
-                }))
+                    broken,
+                };
             }
             Source::Jsonl(json) => {
                 let (line, parsed) = match json.pending.take() {
                     Some(first) => first,
                     None => {
                         if !json.next_line(&self.file)? {
-                            return Ok(None);
+                            return Ok(false);
                         }
                         (json.line, json.parse(None))
                     }
                 };
-                let offset = json.start;
-                match parsed {
-                    Ok(()) => Ok(Some(Row {
-                        line,
-                        offset,
-                        cells: Cells::Jsonl {
-                            cells: &json.cells,
-                            columns: &self.columns,
-                        },
-                    })),
-                    Err(reason) => {
-                        self.broken = reason;
-                        Ok(Some(Row {
-                            line,
-                            offset,
-                            cells: Cells::Broken(&self.broken),
-                        }))
-                    }
+                let broken = parsed.is_err();
+                if let Err(reason) = parsed {
+                    self.broken = reason;
+                }
+                self.current = Current {
+                    line,
+                    offset: json.start,
+                    broken,
+                };
+            }
+        }
+        Ok(true)
+    }
+
+    /// Where the row [`Table::advance`] moved to starts in the file.
+    pub fn row_offset(&self) -> u64 {
+        self.current.offset
+    }
+
+    /// The row [`Table::advance`] moved to.
+    #[inline]
+    pub fn row(&self) -> Row<'_> {
+        let Current {
+            line,
+            offset,
+            broken,
+        } = self.current;
+        let cells = match &self.source {
+            _ if broken => Cells::Broken(&self.broken),
+            Source::Csv { reader, .. } => {
+                let record = reader.record();
+                Cells::Csv {
+                    record,
+                    text: record.decoded(),
+                    columns: &self.columns,
                 }
             }
+            Source::Jsonl(json) => Cells::Jsonl {
+                cells: &json.cells,
+                columns: &self.columns,
+            },
+        };
+        Row {
+            line,
+            offset,
+            cells,
         }
     }
 
@@ -618,6 +655,7 @@ impl Opener {
             header: self.header.clone(),
             source,
             broken: String::new(),
+            current: Current::default(),
         })
     }
 }
