@@ -99,7 +99,8 @@ impl Evaluator<'_> {
                 {
                     out.steps.push(format!("counted for {group}"));
                 }
-                let alt_text = match (&rule.spec, s.alt) {
+                let clause = run.clause(pos);
+                let alt_text = match (&rule.spec, clause.alt) {
                     (Spec::Response { alts, .. }, Some(a)) => {
                         alts.get(usize::from(a)).map(|a| a.text.clone())
                     }
@@ -111,12 +112,12 @@ impl Evaluator<'_> {
                 if let Some(text) = alt_text {
                     out.steps.push(format!("clause that applies: `{text}`"));
                 }
-                if let Some(d) = s.deadline {
+                if let Some(d) = clause.deadline {
                     out.steps.push(format!("deadline: {}", when(d)));
                 }
                 let mut matched = 0;
                 for a in seen {
-                    if let Some(meaning) = self.meaning(rule, s, a, &mut matched) {
+                    if let Some(meaning) = self.meaning(rule, s, &clause, a, &mut matched) {
                         out.steps.push(format!(
                             "{} {} (line {}): {meaning}",
                             when(a.at),
@@ -167,7 +168,7 @@ impl Evaluator<'_> {
                         if let Some(judged) = judge(self.leads, rule, run, states, pos, self.as_of)
                         {
                             if let (None, Some(d), Spec::DutyWithin { .. }) =
-                                (s.deadline, judged.deadline, &rule.spec)
+                                (clause.deadline, judged.deadline, &rule.spec)
                             {
                                 out.steps.push(format!("deadline: {}", when(d)));
                             }
@@ -220,6 +221,7 @@ impl Evaluator<'_> {
         &self,
         rule: &super::model::RuleProgram,
         lead: &super::Scoped,
+        clause: &super::Clause,
         a: &Seen,
         matched: &mut usize,
     ) -> Option<String> {
@@ -248,7 +250,7 @@ impl Evaluator<'_> {
                 "a later touch (only the first counts)",
             ),
             Spec::Attempts { count, until, .. } if count.holds(v) => {
-                if lead.deadline.is_some_and(|d| a.at > d) {
+                if clause.deadline.is_some_and(|d| a.at > d) {
                     "an attempt after the deadline: not counted".to_owned()
                 } else {
                     *matched += 1;

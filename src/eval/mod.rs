@@ -32,7 +32,7 @@ use crate::data::{Activity, DataIssue, Interned, Interner, Leads, Record, Values
 use crate::syntax::ast::{Bound, Measure, RuleKind};
 use crate::time::period::{day_start, windows};
 use crate::time::rate;
-use clock::{Clock, Human};
+use clock::Human;
 use looks::{Looks, ALSO, LOOK};
 use model::{Program, RuleProgram, Spec};
 use outcome::Outcome;
@@ -70,14 +70,22 @@ impl WindowDef {
     }
 }
 
-/// A lead as one rule judges it. Kept small (32 bytes): there is one per
+/// A lead as one rule judges it. Kept small (12 bytes): there is one per
 /// lead and rule. Its hand-off time is the lead's, in [`Leads`].
 #[derive(Debug, Clone)]
 pub struct Scoped {
     pub lead: u32,
     pub window: u32,
     pub group: u32,
-    /// The clause that applies (response, attempts); `None` when none does.
+}
+
+/// The clause a response or attempts rule holds a scoped lead to, and the
+/// deadline it sets from hand-off. Apart from [`Scoped`], as the other
+/// rule kinds have none: at a million leads, 20 bytes per lead and rule
+/// that were written for nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Clause {
+    /// The clause that applies; `None` when none does.
     pub alt: Option<u16>,
     pub deadline: Option<DateTime<Utc>>,
 }
@@ -99,6 +107,17 @@ struct RuleRun {
     /// Groups that come from the owner team (no leads makes them `no_data`).
     members: BTreeSet<u32>,
     scoped: Vec<Scoped>,
+    /// Each scoped lead's [`Clause`], for response and attempts; empty for
+    /// the other kinds.
+    clauses: Vec<Clause>,
+}
+
+impl RuleRun {
+    /// The clause of the lead at `pos` in `scoped` (none for rule kinds
+    /// without clauses).
+    fn clause(&self, pos: usize) -> Clause {
+        self.clauses.get(pos).copied().unwrap_or_default()
+    }
 }
 
 /// The rules' per-lead states, once judged. At a million leads they are a
@@ -185,7 +204,7 @@ impl<'a> Evaluator<'a> {
             // Response and attempts fold nothing for a lead no clause fits.
             let needs_clause = matches!(rule.spec, Spec::Response { .. } | Spec::Attempts { .. });
             for (pos, s) in run.scoped.iter().enumerate() {
-                if needs_clause && s.alt.is_none() {
+                if needs_clause && run.clause(pos).alt.is_none() {
                     continue;
                 }
                 let at = (s.lead as usize).saturating_mul(width).saturating_add(r);
@@ -229,6 +248,8 @@ impl<'a> Evaluator<'a> {
             .filter(|w| w.start <= self.as_of)
             .collect();
         let mut scoped = Vec::new();
+        let mut clauses = Vec::new();
+        let has_clauses = matches!(rule.spec, Spec::Response { .. } | Spec::Attempts { .. });
         // The `per` field's values, numbered as they first come: each lead's
         // `group` holds that number until the groups are ordered by text.
         let mut seen_symbols: FxHashMap<u32, u32> = FxHashMap::default();
@@ -261,7 +282,9 @@ impl<'a> Evaluator<'a> {
                 Some(w) => w,
                 None => continue,
             };
-            let (alt, deadline) = choose(rule, &record, handoff);
+            if has_clauses {
+                clauses.push(choose(rule, &record, handoff));
+            }
             let group = match &rule.per {
                 Some((slot, _)) => {
                     let sym = record.symbol(*slot);
@@ -276,8 +299,6 @@ impl<'a> Evaluator<'a> {
                 lead,
                 window: u32::try_from(window).unwrap_or(0),
                 group,
-                alt,
-                deadline,
             });
         }
         // The groups ordered by text: the team's members, with or without
@@ -340,6 +361,7 @@ impl<'a> Evaluator<'a> {
             groups,
             members: member_groups,
             scoped,
+            clauses,
         };
         (run, issues)
     }
@@ -409,7 +431,7 @@ impl<'a> Evaluator<'a> {
                     let Spec::Attempts { alts, .. } = &rule.spec else {
                         return;
                     };
-                    let lists = a.par_iter_mut().zip(b).zip(&run.scoped);
+                    let lists = a.par_iter_mut().zip(b).zip(&run.clauses);
                     lists
                         .with_min_len(MERGE_CHUNK)
                         .for_each(|((counted, more), lead)| {
@@ -475,14 +497,15 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 (Spec::Attempts { alts, .. }, States::Attempts(states)) => {
-                    if let (Some(state), Some(lead)) = (states.get_mut(pos), run.scoped.get(pos)) {
+                    if let (Some(state), Some(clause)) = (states.get_mut(pos), run.clauses.get(pos))
+                    {
                         let counted = Counted {
                             at: activity.at,
                             duration_ms: activity.duration_ms,
                             until: flag & ALSO != 0,
                         };
-                        let keep = keep_attempts(alts, lead);
-                        attempts::observe(state, handoff, lead.deadline, counted, keep);
+                        let keep = keep_attempts(alts, clause);
+                        attempts::observe(state, handoff, clause.deadline, counted, keep);
                     }
                 }
                 (Spec::DutyWithin { fields, .. }, States::Duty(states)) => {
@@ -1062,36 +1085,33 @@ pub struct Judged {
 }
 
 /// How many counted activities to keep for a lead: see [`attempts::keep`].
-fn keep_attempts(alts: &[model::Alt<(u64, Option<u64>)>], lead: &Scoped) -> usize {
-    let alt = lead.alt.and_then(|a| alts.get(usize::from(a)));
+fn keep_attempts(alts: &[model::Alt<(u64, Option<u64>)>], clause: &Clause) -> usize {
+    let alt = clause.alt.and_then(|a| alts.get(usize::from(a)));
     attempts::keep(alt.and_then(|a| a.value.1))
 }
 
 /// The clause that applies to a lead, and its deadline from handoff.
-fn choose(
-    rule: &RuleProgram,
-    record: &Interned<'_>,
-    handoff: DateTime<Utc>,
-) -> (Option<u16>, Option<DateTime<Utc>>) {
-    let pick = |whens: &mut dyn Iterator<Item = (&Option<condition::Cond>, &Clock)>| {
-        whens
-            .enumerate()
-            .find(|(_, (when, _))| when.as_ref().is_none_or(|c| c.holds(record)))
-            .map(|(i, (_, clock))| {
-                (
-                    u16::try_from(i).unwrap_or(u16::MAX),
-                    clock.deadline(handoff),
-                )
-            })
-    };
+fn choose(rule: &RuleProgram, record: &Interned<'_>, handoff: DateTime<Utc>) -> Clause {
+    let fits = |when: &Option<condition::Cond>| when.as_ref().is_none_or(|c| c.holds(record));
     let chosen = match &rule.spec {
-        Spec::Response { alts, .. } => pick(&mut alts.iter().map(|a| (&a.when, &a.clock))),
-        Spec::Attempts { alts, .. } => pick(&mut alts.iter().map(|a| (&a.when, &a.clock))),
+        Spec::Response { alts, .. } => alts
+            .iter()
+            .enumerate()
+            .find(|(_, a)| fits(&a.when))
+            .map(|(i, a)| (i, &a.clock)),
+        Spec::Attempts { alts, .. } => alts
+            .iter()
+            .enumerate()
+            .find(|(_, a)| fits(&a.when))
+            .map(|(i, a)| (i, &a.clock)),
         _ => None,
     };
     match chosen {
-        Some((alt, deadline)) => (Some(alt), deadline),
-        None => (None, None),
+        Some((alt, clock)) => Clause {
+            alt: Some(u16::try_from(alt).unwrap_or(u16::MAX)),
+            deadline: clock.deadline(handoff),
+        },
+        None => Clause::default(),
     }
 }
 
@@ -1104,6 +1124,7 @@ fn judge(
     as_of: DateTime<Utc>,
 ) -> Option<Judged> {
     let s = run.scoped.get(pos)?;
+    let clause = run.clause(pos);
     let handoff = leads.handoff(s.lead).unwrap_or_default();
     let excluded = || Judged {
         outcome: Outcome::Excluded("no clause applies to this lead".to_owned()),
@@ -1115,12 +1136,12 @@ fn judge(
     };
     Some(match (&rule.spec, states) {
         (Spec::Response { alts, .. }, States::Response(states)) => {
-            let Some(alt) = s.alt.and_then(|a| alts.get(usize::from(a))) else {
+            let Some(alt) = clause.alt.and_then(|a| alts.get(usize::from(a))) else {
                 return Some(excluded());
             };
             let (outcome, took) = response::judge(
                 handoff,
-                s.deadline,
+                clause.deadline,
                 *states.get(pos)?,
                 as_of,
                 &alt.clock,
@@ -1132,7 +1153,7 @@ fn judge(
                 spent_s: None,
                 missing: Vec::new(),
                 late: false,
-                deadline: s.deadline,
+                deadline: clause.deadline,
             }
         }
         (
@@ -1143,7 +1164,7 @@ fn judge(
             },
             States::Attempts(states),
         ) => {
-            let Some(alt) = s.alt.and_then(|a| alts.get(usize::from(a))) else {
+            let Some(alt) = clause.alt.and_then(|a| alts.get(usize::from(a))) else {
                 return Some(excluded());
             };
             let band = attempts::Band {
@@ -1155,14 +1176,14 @@ fn judge(
             // Folds keep them in time order (`attempts::observe`, `merge`).
             debug_assert!(counted.is_sorted_by_key(|c| c.at));
             let (outcome, tally) =
-                attempts::judge_sorted(counted, band, s.deadline, as_of, &alt.window);
+                attempts::judge_sorted(counted, band, clause.deadline, as_of, &alt.window);
             Judged {
                 outcome,
                 sample: Some(tally.count as f64),
                 spent_s: Some(tally.spent_ms as f64 / 1000.0),
                 missing: Vec::new(),
                 late: false,
-                deadline: s.deadline,
+                deadline: clause.deadline,
             }
         }
         (Spec::DutyAtHandoff { fields, .. }, _) => {
