@@ -33,8 +33,11 @@ pub enum DurationUnit {
 /// Parse one duration cell into milliseconds; the error is a lower-case
 /// reason without the value itself.
 pub fn parse_duration(text: &str, unit: DurationUnit) -> Result<i64, String> {
-    // Most cells are a few digits: read them at once (each activity row
-    // has one).
+    // Most cells are empty (an e-mail, a note) or a few digits: read them
+    // at once (each activity row has one).
+    if text.is_empty() {
+        return Ok(0);
+    }
     if let Some(n) = plain_digits(text) {
         return match unit {
             DurationUnit::Seconds => n.checked_mul(1000).ok_or_else(too_large),

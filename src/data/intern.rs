@@ -100,9 +100,11 @@ impl Interner {
 
 /// Blank means empty after trimming white space.
 pub fn is_blank(value: &str) -> bool {
-    // Most cells start with a visible ASCII character: no need to trim.
+    // Most cells are empty or start with a visible ASCII character: no
+    // need to trim.
     match value.as_bytes().first() {
         Some(b) if b.is_ascii_graphic() => false,
+        None => true,
         _ => value.trim().is_empty(),
     }
 }
