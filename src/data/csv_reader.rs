@@ -93,12 +93,9 @@ impl<'a> Ascii<'a> {
     #[inline]
     pub fn get(&self, span: std::ops::Range<usize>) -> Option<&'a str> {
         let bytes = self.0.get(span)?;
-        // SAFETY: ASCII is valid UTF-8, and so is any part of it. The
-        // standard library checks the whole record several bytes at a time,
-        // and its UTF-8 check of a short row cost more per call than that
-        // per byte (a twentieth of the time spent reading it); slicing the
-        // record as `str` would check both ends of every cell again for
-        // character boundaries, which in ASCII every byte is.
+        // SAFETY: `self.0` passed `is_ascii` in `CsvRecord::decoded`, the
+        // only place an `Ascii` is made (its field is private), and any
+        // part of ASCII bytes is ASCII, which is valid UTF-8.
         Some(unsafe { std::str::from_utf8_unchecked(bytes) })
     }
 }
@@ -111,7 +108,11 @@ impl<'a> CsvRecord<'a> {
     }
 
     /// [`CsvRecord::text`] as text: all ASCII (nearly every row of an
-    /// export), other valid UTF-8, or not valid.
+    /// export), other valid UTF-8, or not valid. The standard library
+    /// checks ASCII several bytes at a time, where its UTF-8 check of a
+    /// short row cost more per call than that per byte (a twentieth of the
+    /// time spent reading it); and ASCII cells need no check of their ends
+    /// for character boundaries, which in ASCII every byte is.
     pub fn decoded(&self) -> Decoded<'a> {
         if self.text.is_ascii() {
             Decoded::Ascii(Ascii(self.text))
@@ -193,12 +194,6 @@ impl<R: Read> CsvReader<R> {
         Ok(self.advance()?.then(|| self.record()))
     }
 
-    /// Reads the next record ([`CsvReader::record`]); false at the end of
-    /// the file.
-    pub fn advance(&mut self) -> io::Result<bool> {
-        self.read_record()
-    }
-
     /// The record last read.
     #[inline]
     pub fn record(&self) -> CsvRecord<'_> {
@@ -218,9 +213,10 @@ impl<R: Read> CsvReader<R> {
         }
     }
 
-    /// Reads the next record into `record`; false at the end of the file.
+    /// Reads the next record ([`CsvReader::record`]); false at the end of
+    /// the file.
     #[inline(never)]
-    fn read_record(&mut self) -> io::Result<bool> {
+    pub fn advance(&mut self) -> io::Result<bool> {
         if std::mem::take(&mut self.at_file_start) {
             while self.filled < 3 && self.fill_more()? {}
             if self

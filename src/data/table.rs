@@ -463,7 +463,7 @@ impl Table {
         self.current.offset
     }
 
-    /// The row [`Table::advance`] moved to.
+    /// The row [`Table::advance`] moved to, once it has returned true.
     #[inline]
     pub fn row(&self) -> Row<'_> {
         let Current {
@@ -471,6 +471,7 @@ impl Table {
             offset,
             broken,
         } = self.current;
+        debug_assert!(line > 0, "a row asked for before `Table::advance`");
         let cells = match &self.source {
             _ if broken => Cells::Broken(&self.broken),
             Source::Csv { reader, .. } => {

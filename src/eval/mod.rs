@@ -32,7 +32,7 @@ use crate::data::{Activity, DataIssue, Interned, Interner, Leads, Record, Values
 use crate::syntax::ast::{Bound, Measure, RuleKind};
 use crate::time::period::{day_start, windows};
 use crate::time::rate;
-use clock::Human;
+use clock::{Clock, Human};
 use looks::{Looks, ALSO, LOOK};
 use model::{Program, RuleProgram, Spec};
 use outcome::Outcome;
@@ -81,7 +81,7 @@ pub struct Scoped {
 
 /// The clause a response or attempts rule holds a scoped lead to, and the
 /// deadline it sets from hand-off. Apart from [`Scoped`], as the other
-/// rule kinds have none: at a million leads, 20 bytes per lead and rule
+/// rule kinds have none: at a million leads, 16 bytes per lead and rule
 /// that were written for nothing.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Clause {
@@ -89,6 +89,9 @@ pub struct Clause {
     pub alt: Option<u16>,
     pub deadline: Option<DateTime<Utc>>,
 }
+
+// The sizes the comments above give, held to.
+const _: () = assert!(size_of::<Scoped>() == 12 && size_of::<Clause>() == 16);
 
 /// The per-lead state each rule kind folds activities into.
 #[derive(Debug, Clone)]
@@ -200,11 +203,11 @@ impl<'a> Evaluator<'a> {
     fn folding_rows(&self) -> Vec<u32> {
         let width = self.runs.len();
         let mut rows = vec![NONE; self.leads.len().saturating_mul(width)];
-        for (r, (rule, run)) in self.program.rules.iter().zip(&self.runs).enumerate() {
-            // Response and attempts fold nothing for a lead no clause fits.
-            let needs_clause = matches!(rule.spec, Spec::Response { .. } | Spec::Attempts { .. });
+        for (r, run) in self.runs.iter().enumerate() {
             for (pos, s) in run.scoped.iter().enumerate() {
-                if needs_clause && run.clause(pos).alt.is_none() {
+                // Response and attempts fold nothing for a lead no clause
+                // fits.
+                if run.clauses.get(pos).is_some_and(|c| c.alt.is_none()) {
                     continue;
                 }
                 let at = (s.lead as usize).saturating_mul(width).saturating_add(r);
@@ -1092,18 +1095,20 @@ fn keep_attempts(alts: &[model::Alt<(u64, Option<u64>)>], clause: &Clause) -> us
 
 /// The clause that applies to a lead, and its deadline from handoff.
 fn choose(rule: &RuleProgram, record: &Interned<'_>, handoff: DateTime<Utc>) -> Clause {
-    let fits = |when: &Option<condition::Cond>| when.as_ref().is_none_or(|c| c.holds(record));
+    // The first clause whose `when` the lead fits, and its clock.
+    fn first_fit<'a, T>(
+        alts: &'a [model::Alt<T>],
+        record: &Interned<'_>,
+    ) -> Option<(usize, &'a Clock)> {
+        let fits = |a: &&model::Alt<T>| a.when.as_ref().is_none_or(|c| c.holds(record));
+        alts.iter()
+            .enumerate()
+            .find(|(_, a)| fits(a))
+            .map(|(i, a)| (i, &a.clock))
+    }
     let chosen = match &rule.spec {
-        Spec::Response { alts, .. } => alts
-            .iter()
-            .enumerate()
-            .find(|(_, a)| fits(&a.when))
-            .map(|(i, a)| (i, &a.clock)),
-        Spec::Attempts { alts, .. } => alts
-            .iter()
-            .enumerate()
-            .find(|(_, a)| fits(&a.when))
-            .map(|(i, a)| (i, &a.clock)),
+        Spec::Response { alts, .. } => first_fit(alts, record),
+        Spec::Attempts { alts, .. } => first_fit(alts, record),
         _ => None,
     };
     match chosen {
