@@ -154,3 +154,32 @@ fn equal_times_split_across_parts_keep_file_order() {
         assert!(verdict_json(&project, split) == one, "{threads} parts");
     }
 }
+
+/// An explanation names each activity's line. Read in parts, each counting
+/// lines from where it starts, the lines must still be the file's: this
+/// lead's activities are spread over the whole sample, from line 85 to
+/// line 3959.
+#[test]
+fn explanations_in_parts_name_the_files_lines() {
+    let project = project("b2b-inbound.sla", sample_activities());
+    let explain = |threads| {
+        let options = accord::eval::run::Options {
+            as_of: Some(AS_OF.to_owned()),
+            split: Split {
+                threads,
+                min_bytes: 1,
+            },
+            ..accord::eval::run::Options::default()
+        };
+        accord::eval::run::explain(&project, options, "L0000235").unwrap()
+    };
+    let one = explain(1);
+    let steps: Vec<&String> = one.rules.iter().flat_map(|r| &r.steps).collect();
+    assert!(
+        steps.iter().any(|s| s.contains("(line 3959)")),
+        "the lead's last row's line: {steps:?}"
+    );
+    for threads in [2, 3, 8] {
+        assert_eq!(explain(threads), one, "{threads} parts");
+    }
+}

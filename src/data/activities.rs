@@ -44,7 +44,9 @@ pub struct Activity<'a> {
     /// The file offset where its row starts: orders activities as the file
     /// does, the tie-break between activities of one lead at one instant.
     pub seq: u64,
-    /// The physical line where its record starts.
+    /// The physical line where its record starts, counted from the start
+    /// of the part of the file it was read in: add the part's base, which
+    /// [`stream_activities`] returns with the part's state, for the file's.
     pub line: u64,
     /// One value per entry of `needed`, in that order.
     pub values: Values<'a>,
@@ -68,7 +70,9 @@ pub struct ActivitySource<'a> {
 const PROGRESS_EVERY: u64 = 1 << 16;
 
 /// Stream the activities through `visit`, which folds each into the state
-/// of its part (`init` makes one); the states come back in file order.
+/// of its part (`init` makes one); the states come back in file order, each
+/// with what to add to its activities' lines for the file's (see
+/// [`Activity::line`]; the issues' lines are the file's already).
 /// Rows that cannot be used are appended to `issues`, in file order.
 /// `progress` hears the number of rows read so far, every so often.
 ///
@@ -82,7 +86,7 @@ pub fn stream_activities<S: Send>(
     visit: impl Fn(&mut S, &Activity<'_>) + Sync,
     issues: &mut Vec<DataIssue>,
     progress: Option<&mut dyn FnMut(u64)>,
-) -> Result<(Vec<S>, RowCounts), DataError> {
+) -> Result<(Vec<(S, u64)>, RowCounts), DataError> {
     let mut specs = vec![
         FieldSpec::required("lead"),
         FieldSpec::required("at"),
@@ -108,12 +112,15 @@ pub fn stream_activities<S: Send>(
     )?;
     let mut counts = RowCounts::default();
     let mut states = Vec::with_capacity(parts.len());
-    for (state, part) in parts {
+    for ((state, part), base) in parts {
         counts.read += part.counts.read;
         counts.used += part.counts.used;
         counts.issues += part.counts.issues;
-        issues.extend(part.issues);
-        states.push(state);
+        issues.extend(part.issues.into_iter().map(|mut issue| {
+            issue.line += base;
+            issue
+        }));
+        states.push((state, base));
     }
     table.finish()?;
     Ok((states, counts))
@@ -580,7 +587,15 @@ mod tests {
             None,
         )?;
         assert_eq!(interner.len(), known, "reading activities interns nothing");
-        let raw: Vec<_> = parts.into_iter().flatten().collect();
+        let raw: Vec<_> = parts
+            .into_iter()
+            .flat_map(|(raw, base)| {
+                raw.into_iter()
+                    .map(move |(lead, at, kind, ms, seq, line, values)| {
+                        (lead, at, kind, ms, seq, line + base, values)
+                    })
+            })
+            .collect();
         assert_eq!(counts.read, counts.used + counts.issues);
         assert_eq!(counts.issues, issues.len() as u64);
         assert_eq!(counts.used, raw.len() as u64);

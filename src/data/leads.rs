@@ -192,7 +192,16 @@ pub fn load_leads(
         tz: source.tz,
     };
     let parse = |part: &mut Table, stretch| parser.parse(part, stretch);
-    let parts = in_parts(&mut table, split, parse, parse)?;
+    // Lines as the file numbers them (each part counts from its start).
+    let parts: Vec<ParsedPart> = in_parts(&mut table, split, parse, parse)?
+        .into_iter()
+        .map(|(mut part, base)| {
+            for row in &mut part.rows {
+                row.line += base;
+            }
+            part
+        })
+        .collect();
     let total: usize = parts.iter().map(|p| p.rows.len()).sum();
     leads.reserve(total);
     // Each id's first row, found on every core: the index's probes are

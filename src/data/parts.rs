@@ -15,12 +15,17 @@
 //! the slowest one ([`Running::take_over`]): that part's end moves to a
 //! line start, and the taken stretch is a part of its own, after it. The
 //! same lining-up check applies to it.
+//!
+//! A part after the first counts its lines from where it starts (see
+//! `Opener::open`); the part before it knows, once it has stopped, which of
+//! its own lines that start is, and so the file's line of each of the
+//! next part's (see [`in_parts`]).
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::issue::DataError;
-use super::table::{Opener, Table, COUNTING_SPEEDUP};
+use super::table::{Opener, Table};
 
 /// How far to split the reading of a large file.
 #[derive(Debug, Clone, Copy)]
@@ -53,9 +58,12 @@ const PART_ROW_LIMIT: u64 = 16 << 20;
 pub(crate) struct Stretch {
     bounds: Arc<Bounds>,
     /// Where its first row starts, and where the row it stopped before does
-    /// (None: the end of the file).
+    /// (None: the end of the file), each with its line as the part counts
+    /// them (blank lines before the first row count too).
     first: Option<u64>,
+    first_line: u64,
     stopped: Option<u64>,
+    stopped_line: u64,
 }
 
 /// A stretch's end and how far reading it has come, shared with the
@@ -76,7 +84,9 @@ impl Stretch {
                 at: AtomicU64::new(start),
             }),
             first: None,
+            first_line: 0,
             stopped: None,
+            stopped_line: 0,
         }
     }
 
@@ -96,14 +106,17 @@ impl Stretch {
             self.done();
             return Ok(false);
         }
-        let offset = table.row_offset();
+        let (offset, line) = table.row_start();
         if offset >= self.bounds.end.load(Ordering::Acquire) {
             self.stopped = Some(offset);
+            self.stopped_line = line;
             self.done();
             return Ok(false);
         }
         self.bounds.at.store(offset, Ordering::Relaxed);
-        self.first.get_or_insert(offset);
+        if self.first.is_none() {
+            (self.first, self.first_line) = (Some(offset), line);
+        }
         Ok(true)
     }
 }
@@ -145,13 +158,6 @@ impl Running {
         let cut = opener
             .cut(end.min(self.len) - left / 2)
             .filter(|cut| *cut < end)?;
-        // The taker first counts the line feeds before the cut (see
-        // `Opener::open`): near the end of a large file that can cost more
-        // than the half it would take.
-        let taking = cut as f64 / COUNTING_SPEEDUP + end.min(self.len).saturating_sub(cut) as f64;
-        if taking >= left as f64 {
-            return None;
-        }
         self.more
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
             .ok()?;
@@ -171,14 +177,15 @@ impl Running {
 /// is done takes over the second half of what is left of the slowest part,
 /// while that is worth it and the budget of parts lasts: on a shared
 /// machine one core may run much slower than the other.
-/// The results come in file order; what the other parts' tables saw is
-/// absorbed into `table`.
+/// The results come in file order, each with what to add to its lines for
+/// the file's (0 for the first, read from `table` itself; see the module's
+/// comment); what the other parts' tables saw is absorbed into `table`.
 pub(crate) fn in_parts<P: Send>(
     table: &mut Table,
     split: Split,
     first: impl FnOnce(&mut Table, Stretch) -> Result<(P, Stretch), DataError>,
     rest: impl Fn(&mut Table, Stretch) -> Result<(P, Stretch), DataError> + Sync,
-) -> Result<Vec<P>, DataError> {
+) -> Result<Vec<(P, u64)>, DataError> {
     let starts = table.starts(split.threads, split.min_bytes)?;
     let ends: Vec<u64> = starts.iter().skip(1).copied().chain([u64::MAX]).collect();
     let opener = table.opener()?;
@@ -202,6 +209,7 @@ pub(crate) fn in_parts<P: Send>(
         taken
     };
     let mut parts: Vec<Read<P>> = Vec::new();
+    let mut bases: Vec<u64> = Vec::new();
     std::thread::scope(|scope| -> Result<(), DataError> {
         let (read_rest, take_over, running) = (&read_rest, &take_over, &running);
         let spawned: Vec<_> = starts
@@ -225,6 +233,7 @@ pub(crate) fn in_parts<P: Send>(
             running.add(&stretch);
             let (gathered, stretch) = first(table, stretch)?;
             parts.push((gathered, stretch, None));
+            bases.push(0);
             later.extend(take_over());
         }
         for handle in spawned {
@@ -238,18 +247,29 @@ pub(crate) fn in_parts<P: Send>(
         later.sort_by_key(|(start, _)| *start);
         for (_, part) in later {
             // The part before read to the end of the file: nothing is left.
-            let Some(at) = parts.last().and_then(|(_, previous, _)| previous.stopped) else {
+            let Some((at, line)) = parts
+                .last()
+                .and_then(|(_, previous, _)| Some((previous.stopped?, previous.stopped_line)))
+            else {
                 break;
             };
+            // The next part's first row is the one the part before stopped
+            // at: what the two count its line as tells the next part's base.
+            let base = bases.last().copied().unwrap_or(0) + line;
             match part {
-                Ok(part) if part.1.first == Some(at) => parts.push(part),
+                Ok(part) if part.1.first == Some(at) => {
+                    bases.push(base.saturating_sub(part.1.first_line));
+                    parts.push(part);
+                }
                 // The part began inside a row, or failed, or the part before
                 // read past where this one began: the one before knows where
                 // the next row really starts; read on from there, as one
                 // pass would.
                 _ => {
                     let rest_of_file = Stretch::new(at, u64::MAX);
-                    parts.push(read_rest(at, rest_of_file, None)?);
+                    let part = read_rest(at, rest_of_file, None)?;
+                    bases.push(base.saturating_sub(part.1.first_line));
+                    parts.push(part);
                     break;
                 }
             }
@@ -258,11 +278,12 @@ pub(crate) fn in_parts<P: Send>(
     })?;
     Ok(parts
         .into_iter()
-        .map(|(gathered, _, part)| {
+        .zip(bases)
+        .map(|((gathered, _, part), base)| {
             if let Some(part) = part {
                 table.absorb(&part);
             }
-            gathered
+            (gathered, base)
         })
         .collect())
 }
@@ -332,17 +353,6 @@ mod tests {
         let (running, victim, opener, _) = setup(8, 1);
         victim.done();
         assert!(running.take_over(&opener).is_none(), "finished");
-    }
-
-    #[test]
-    fn no_take_over_that_would_end_later_than_the_part_itself() {
-        // 50 bytes left of 700: the taker would first count the line feeds
-        // in the 685 before its cut, a twentieth of their reading time.
-        let (running, victim, opener, _) = setup(8, 1);
-        victim.bounds.at.store(660, Ordering::Relaxed);
-        assert!(running.take_over(&opener).is_none());
-        victim.bounds.at.store(500, Ordering::Relaxed);
-        assert!(running.take_over(&opener).is_some(), "210 bytes left");
     }
 
     #[test]

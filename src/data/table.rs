@@ -458,9 +458,11 @@ impl Table {
         Ok(true)
     }
 
-    /// Where the row [`Table::advance`] moved to starts in the file.
-    pub fn row_offset(&self) -> u64 {
-        self.current.offset
+    /// Where the row [`Table::advance`] moved to starts in the file, and
+    /// its line (counted from where the table was opened, see
+    /// [`Opener::open`]).
+    pub fn row_start(&self) -> (u64, u64) {
+        (self.current.offset, self.current.line)
     }
 
     /// The row [`Table::advance`] moved to, once it has returned true.
@@ -617,9 +619,12 @@ impl Opener {
     }
 
     /// The table read from `start`, where a row begins or just after a line
-    /// feed (see [`Table::starts`]), with line numbers still counted from
-    /// the top of the file. With `row_limit`, a CSV row that runs on for
-    /// more bytes fails the reading (see [`CsvReader::limit_rows`]).
+    /// feed (see [`Table::starts`]), with lines counted from there: the
+    /// line feed before `start` is line 0's. The part before knows where
+    /// these lines fall in the file once it has stopped (see
+    /// `data::parts`); counting the line feeds before `start` here re-read
+    /// up to the whole file first. With `row_limit`, a CSV row that runs on
+    /// for more bytes fails the reading (see [`CsvReader::limit_rows`]).
     pub fn open(&self, start: u64, row_limit: Option<u64>) -> Result<Table, DataError> {
         let unreadable = |e: std::io::Error| DataError::unreadable(&self.file, &e);
         let mut handle = File::open(&self.path).map_err(unreadable)?;
@@ -628,11 +633,10 @@ impl Opener {
             let changed = std::io::Error::other("the file changed while it was being read");
             return Err(unreadable(changed));
         }
-        let newlines = newlines_before(&self.path, start).map_err(unreadable)?;
         handle.seek(SeekFrom::Start(start)).map_err(unreadable)?;
         let source = match &self.format {
             Reopen::Csv { width } => {
-                let mut reader = CsvReader::at(handle, start, newlines);
+                let mut reader = CsvReader::at(handle, start, 0);
                 if let Some(limit) = row_limit {
                     reader = reader.limit_rows(limit);
                 }
@@ -643,7 +647,7 @@ impl Opener {
             }
             Reopen::Jsonl { names } => {
                 let mut part = JsonLines::new(handle, names.clone());
-                (part.offset, part.start, part.line) = (start, start, newlines);
+                (part.offset, part.start, part.line) = (start, start, 0);
                 Source::Jsonl(Box::new(part))
             }
         };
@@ -661,24 +665,10 @@ impl Opener {
     }
 }
 
-/// How many times faster counting line feeds is than reading rows, about
-/// (20 to 30 on the benchmark's activities, 12 on its leads).
-pub(crate) const COUNTING_SPEEDUP: f64 = 20.0;
-
-/// Where each of `parts` parts of `size` bytes ends, but the last. A part
-/// after the first starts by counting the line feeds before it (see
-/// [`newlines_before`]), so each is made a little smaller than the one
-/// before, for all to end together: part `k` takes the time of reading
-/// `len(k) + start(k) / COUNTING_SPEEDUP` bytes, the same for every `k`.
-/// (Equal parts left the first thread idle for about 0.1 s at the end.)
+/// Where each of `parts` equal parts of `size` bytes ends, but the last.
 pub(crate) fn part_ends(size: u64, parts: usize) -> Vec<u64> {
-    let keep = 1.0 - 1.0 / COUNTING_SPEEDUP;
-    let n = i32::try_from(parts).unwrap_or(i32::MAX);
-    // The first part's length; each next one is `keep` times the one before.
-    let first = size as f64 * (1.0 - keep) / (1.0 - keep.powi(n));
-    (1..n)
-        .map(|k| (first * (1.0 - keep.powi(k)) / (1.0 - keep)) as u64)
-        .collect()
+    let n = parts.max(1) as u64;
+    (1..n).map(|k| size / n * k + size % n * k / n).collect()
 }
 
 /// Where the first line after byte `aim` begins, if before `len`.
@@ -691,21 +681,6 @@ fn line_after(handle: &mut File, aim: u64, len: u64) -> std::io::Result<Option<u
     Ok(memchr::memchr(b'\n', read)
         .map(|at| aim + at as u64 + 1)
         .filter(|cut| *cut < len))
-}
-
-/// The line feeds in the first `end` bytes of a file: where a part that
-/// starts there begins counting lines.
-fn newlines_before(path: &Path, end: u64) -> std::io::Result<u64> {
-    let mut handle = File::open(path)?.take(end);
-    let mut buf = vec![0; 1 << 20];
-    let mut count = 0;
-    loop {
-        let n = handle.read(&mut buf)?;
-        if n == 0 {
-            return Ok(count);
-        }
-        count += bytecount::count(buf.get(..n).unwrap_or_default(), b'\n') as u64;
-    }
 }
 
 /// The E111/E112 error for the first field `present` says is absent:
@@ -960,35 +935,23 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{part_ends, COUNTING_SPEEDUP};
-
-    /// What reading each part costs: its bytes, plus counting the bytes
-    /// before it.
-    fn costs(size: u64, ends: &[u64]) -> Vec<f64> {
-        let bounds: Vec<u64> = [0]
-            .into_iter()
-            .chain(ends.iter().copied())
-            .chain([size])
-            .collect();
-        bounds
-            .windows(2)
-            .map(|w| (w[1] - w[0]) as f64 + w[0] as f64 / COUNTING_SPEEDUP)
-            .collect()
-    }
+    use super::part_ends;
 
     #[test]
-    fn parts_take_about_equally_long() {
-        for (size, parts) in [(600_000_000, 2), (600_000_000, 3), (1_000_000, 8), (100, 1)] {
+    fn parts_are_equal() {
+        for (size, parts) in [
+            (600_000_000, 2),
+            (600_000_001, 3),
+            (1_000_007, 8),
+            (100, 1),
+            (5, 8),
+        ] {
             let ends = part_ends(size, parts);
             assert_eq!(ends.len(), parts - 1);
-            assert!(ends.windows(2).all(|w| w[0] < w[1]), "{ends:?}");
-            let costs = costs(size, &ends);
-            let lo = costs.iter().copied().fold(f64::MAX, f64::min);
-            let hi = costs.iter().copied().fold(0.0, f64::max);
-            assert!(hi - lo <= 2.0, "{size} bytes in {parts}: {costs:?}");
+            let bounds: Vec<u64> = [0].into_iter().chain(ends).chain([size]).collect();
+            let lengths: Vec<u64> = bounds.windows(2).map(|w| w[1] - w[0]).collect();
+            let (lo, hi) = (lengths.iter().min().unwrap(), lengths.iter().max().unwrap());
+            assert!(hi - lo <= 1, "{size} bytes in {parts}: {lengths:?}");
         }
-        // Two parts: the first a little over half.
-        let ends = part_ends(600_000_000, 2);
-        assert!((307_000_000..308_000_000).contains(&ends[0]), "{ends:?}");
     }
 }

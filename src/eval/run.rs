@@ -121,7 +121,8 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
         &mut issues,
         options.progress,
     )?;
-    let folds = ev.merged(parts);
+    // Folding looks at no line: the parts' bases are not needed.
+    let folds = ev.merged(parts.into_iter().map(|(folds, _)| folds).collect());
     let (rules, more, states) = ev.finish(folds);
     issues.extend(more);
     if options.strict && !issues.is_empty() {
@@ -192,9 +193,16 @@ pub fn explain(project: &Project, options: Options<'_>, id: &str) -> Result<Expl
         &mut issues,
         None,
     )?;
-    let (folds, seen): (Vec<_>, Vec<Vec<Seen>>) = parts.into_iter().unzip();
+    let mut folds = Vec::with_capacity(parts.len());
+    let mut seen: Vec<Seen> = Vec::new();
+    for ((part, part_seen), base) in parts {
+        folds.push(part);
+        seen.extend(part_seen.into_iter().map(|mut s| {
+            s.line += base;
+            s
+        }));
+    }
     let folds = ev.merged(folds);
-    let mut seen: Vec<Seen> = seen.into_iter().flatten().collect();
     seen.sort_by_key(|s| (s.at, s.seq));
     Ok(ev.explain(lead, &seen, &folds))
 }
