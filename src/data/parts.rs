@@ -46,6 +46,10 @@ impl Default for Split {
     }
 }
 
+/// A take-over takes at least this share of the file (see
+/// [`Running::take_over`]).
+const PART_SHARE: u64 = 16;
+
 /// How long a CSV row of a part after the first may run on. A part that
 /// began inside a quoted cell may otherwise take the rest of the file for
 /// one row before it is found out.
@@ -153,6 +157,12 @@ impl Running {
         let most = all.iter().max_by_key(|b| left(b))?;
         let (left, end) = (left(most), most.end.load(Ordering::Relaxed));
         if left < self.min_bytes.saturating_mul(2) {
+            return None;
+        }
+        // A part of its own has a cost of its own: a state to make and
+        // merge (at a million leads, about what reading a sixteenth of the
+        // activities takes). Less than that is left to the part itself.
+        if left / 2 < self.len / PART_SHARE {
             return None;
         }
         let cut = opener
@@ -353,6 +363,16 @@ mod tests {
         let (running, victim, opener, _) = setup(8, 1);
         victim.done();
         assert!(running.take_over(&opener).is_none(), "finished");
+    }
+
+    #[test]
+    fn no_take_over_of_less_than_a_share_of_the_file() {
+        // 50 bytes left of 710: half of it is less than a sixteenth.
+        let (running, victim, opener, _) = setup(8, 1);
+        victim.bounds.at.store(660, Ordering::Relaxed);
+        assert!(running.take_over(&opener).is_none());
+        victim.bounds.at.store(500, Ordering::Relaxed);
+        assert!(running.take_over(&opener).is_some(), "210 bytes left");
     }
 
     #[test]
