@@ -1084,21 +1084,32 @@ mod tests {
         for i in 0..300 {
             text.push_str(&match i % 4 {
                 0 => format!("{{\"lead\": \"L1\", \"at\": \"2027-01-04 09:00\", \"kind\": \"call\", \"duration\": {i}}}\n"),
-                1 => "\n".to_owned(),
+                1 if i % 8 == 1 => "\n".to_owned(),
+                // A byte-order mark is one only at the start of the file:
+                // here, wherever a part starts, the line is not JSON.
+                1 => "\u{feff}{\"lead\": \"L1\", \"at\": \"2027-01-04 09:00\", \"kind\": \"note\"}\n".to_owned(),
                 2 => "{\"lead\": \"L2\", \"at\": \"broken\"}\n".to_owned(),
                 _ => "{\"lead\": \"L2\", \"at\": \"2027-01-04 09:00\", \"kind\": \"email\", \"actor\": \"bob\"}\n".to_owned(),
             });
         }
         let path = write("activities.jsonl", &text);
         let one = run_with(&path, &[], DurationUnit::Seconds, &[("actor", "r")]).unwrap();
-        let split = Split {
-            threads: 3,
-            min_bytes: 1,
-        };
-        let parts = run_split(&path, &[], DurationUnit::Seconds, &[("actor", "r")], split).unwrap();
-        assert_eq!(
-            (parts.counts, parts.seen, parts.issues),
-            (one.counts, one.seen, one.issues)
-        );
+        assert!(one
+            .issues
+            .iter()
+            .any(|i| i.message.contains("not valid JSON")));
+        for threads in [2, 3, 5, 16] {
+            let split = Split {
+                threads,
+                min_bytes: 1,
+            };
+            let parts =
+                run_split(&path, &[], DurationUnit::Seconds, &[("actor", "r")], split).unwrap();
+            assert_eq!(
+                (&parts.counts, &parts.seen, &parts.issues),
+                (&one.counts, &one.seen, &one.issues),
+                "{threads} parts"
+            );
+        }
     }
 }

@@ -31,7 +31,7 @@ pub(crate) struct CsvReader<R> {
     filled: usize,
     /// The file offset of `buf[0]`.
     base: u64,
-    /// Line feeds in the file before `buf[pos]`.
+    /// Line feeds before `buf[pos]`, since where the reader started.
     newlines: u64,
     eof: bool,
     /// Nothing read yet of a file read from its first byte, which may be a
@@ -68,7 +68,8 @@ struct Record {
 pub(crate) struct CsvRecord<'a> {
     /// The file offset of its first byte.
     pub offset: u64,
-    /// The 1-based physical line of its first byte.
+    /// The 1-based physical line of its first byte, counted from where the
+    /// reader started.
     pub line: u64,
     text: &'a [u8],
     ends: &'a [usize],
@@ -151,9 +152,10 @@ impl<R: Read> CsvReader<R> {
         reader
     }
 
-    /// For `inner` positioned at byte `offset` of the file, after
-    /// `newlines` line feeds, where a record starts or just after a line
-    /// feed: offsets and lines stay the file's own.
+    /// For `inner` positioned at byte `offset` of the file, where a record
+    /// starts or just after a line feed: offsets stay the file's own, and
+    /// lines count on from `newlines` (0 for a part of a file, whose lines
+    /// count from where it starts).
     pub fn at(inner: R, offset: u64, newlines: u64) -> CsvReader<R> {
         let mut core = csv_core::Reader::new();
         // `csv_core` drops a byte-order mark at the start of its first

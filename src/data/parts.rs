@@ -46,7 +46,7 @@ impl Default for Split {
     }
 }
 
-/// A take-over takes at least this share of the file (see
+/// A take-over takes about this share of the file at least (see
 /// [`Running::take_over`]).
 const PART_SHARE: u64 = 16;
 
@@ -268,6 +268,7 @@ pub(crate) fn in_parts<P: Send>(
             let base = bases.last().copied().unwrap_or(0) + line;
             match part {
                 Ok(part) if part.1.first == Some(at) => {
+                    debug_assert!(base >= part.1.first_line);
                     bases.push(base.saturating_sub(part.1.first_line));
                     parts.push(part);
                 }
@@ -278,6 +279,7 @@ pub(crate) fn in_parts<P: Send>(
                 _ => {
                     let rest_of_file = Stretch::new(at, u64::MAX);
                     let part = read_rest(at, rest_of_file, None)?;
+                    debug_assert!(base >= part.1.first_line);
                     bases.push(base.saturating_sub(part.1.first_line));
                     parts.push(part);
                     break;

@@ -183,6 +183,8 @@ struct Current {
 
 /// One data row: its cells by slot, or why it cannot be read at all.
 pub(crate) struct Row<'a> {
+    /// Its first line, counted from where the table was opened (see
+    /// [`Opener::open`]).
     pub line: u64,
     /// The file offset of its first byte: orders rows as the file does.
     pub offset: u64,
@@ -328,9 +330,8 @@ impl Table {
 
     /// Where to start reading each of up to `parts` parts of the rows not
     /// yet read, about `min_bytes` at least (no more parts than that size
-    /// allows; later ones come out a little smaller), sized to take about
-    /// equally long (see [`part_ends`]): the first is where the rows begin, the
-    /// others just after a line feed. A pipe or other stream that cannot be
+    /// allows), cut equal (see [`part_ends`]): the first is where the rows
+    /// begin, the others just after a line feed. A pipe or other stream that cannot be
     /// read twice is one part.
     pub fn starts(&self, parts: usize, min_bytes: u64) -> Result<Vec<u64>, DataError> {
         let unreadable = |e: std::io::Error| DataError::unreadable(&self.file, &e);
@@ -749,7 +750,9 @@ impl JsonLines {
             self.start = self.offset;
             self.offset += n as u64;
             self.line += 1;
-            if self.line == 1 && self.buf.starts_with(b"\xEF\xBB\xBF") {
+            // A byte-order mark only at the file's first byte: a part
+            // counts its lines from where it starts.
+            if self.start == 0 && self.buf.starts_with(b"\xEF\xBB\xBF") {
                 self.buf.drain(..3);
             }
             // The line break is not part of the object: without it, an
