@@ -994,23 +994,29 @@ mod tests {
         text
     }
 
+    /// Reading `path` in 2, 3, 5 and 16 parts, as small as a byte allows,
+    /// sees what one pass (`one`) saw.
+    fn assert_parts_agree(path: &Path, one: &Run, what: &str) {
+        for threads in [2, 3, 5, 16] {
+            let split = Split {
+                threads,
+                min_bytes: 1,
+            };
+            let parts =
+                run_split(path, &[], DurationUnit::Seconds, &[("actor", "r")], split).unwrap();
+            assert_eq!(parts.counts, one.counts, "{what}, {threads} parts");
+            assert_eq!(parts.seen, one.seen, "{what}, {threads} parts");
+            assert_eq!(parts.issues, one.issues, "{what}, {threads} parts");
+        }
+    }
+
     #[test]
     fn reading_in_parts_sees_what_one_pass_sees() {
         for (crlf, name) in [(false, "activities.csv"), (true, "crlf.csv")] {
             let path = write(name, &awkward_rows(400, crlf));
             let one = run_with(&path, &[], DurationUnit::Seconds, &[("actor", "r")]).unwrap();
             assert!(one.counts.issues > 0 && one.counts.used > 0);
-            for threads in [2, 3, 5, 16] {
-                let split = Split {
-                    threads,
-                    min_bytes: 1,
-                };
-                let parts =
-                    run_split(&path, &[], DurationUnit::Seconds, &[("actor", "r")], split).unwrap();
-                assert_eq!(parts.counts, one.counts, "{name}, {threads} parts");
-                assert_eq!(parts.seen, one.seen, "{name}, {threads} parts");
-                assert_eq!(parts.issues, one.issues, "{name}, {threads} parts");
-            }
+            assert_parts_agree(&path, &one, name);
         }
     }
 
@@ -1098,18 +1104,6 @@ mod tests {
             .issues
             .iter()
             .any(|i| i.message.contains("not valid JSON")));
-        for threads in [2, 3, 5, 16] {
-            let split = Split {
-                threads,
-                min_bytes: 1,
-            };
-            let parts =
-                run_split(&path, &[], DurationUnit::Seconds, &[("actor", "r")], split).unwrap();
-            assert_eq!(
-                (&parts.counts, &parts.seen, &parts.issues),
-                (&one.counts, &one.seen, &one.issues),
-                "{threads} parts"
-            );
-        }
+        assert_parts_agree(&path, &one, "JSON Lines");
     }
 }
