@@ -27,7 +27,7 @@ use super::leads::Leads;
 use super::parts::{in_parts, Split, Stretch};
 use super::record::Values;
 use super::table::{FieldSpec, Row, Table};
-use super::timestamp::{parse_exported, parse_timestamp};
+use super::timestamp::{parse_exported, parse_general};
 use super::{Format, RowCounts, Wanted};
 
 /// One usable activity row, valid only during the visit.
@@ -309,7 +309,7 @@ impl<'s> Reader<'s> {
             }
             Some(text) => match parse_exported(text) {
                 Some(t) => at = Some(t),
-                None => match parse_timestamp(text, source.tz) {
+                None => match parse_general(text, source.tz) {
                     Ok(t) => at = Some(t),
                     Err(reason) => problems.add(
                         self.column(self.at),

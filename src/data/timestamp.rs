@@ -45,9 +45,10 @@ pub fn parse_exported(text: &str) -> Option<DateTime<Utc>> {
     exported(text.as_bytes()).and_then(|(date, secs)| utc(date, secs))
 }
 
-/// [`parse_timestamp`] of anything [`exported`] does not read.
+/// [`parse_timestamp`] of anything [`exported`] does not read (a reader
+/// that has tried [`parse_exported`] goes on here).
 #[inline(never)]
-fn parse_general(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
+pub fn parse_general(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     let s = text.trim().as_bytes();
     if s.is_empty() {
         return Err("empty".to_owned());
@@ -492,6 +493,18 @@ mod tests {
             err("2027-01-04T10:00:00+24:00"),
             "offset 24:00 is out of range"
         );
+        // The same in exports' shape.
+        assert_eq!(err("2027-01-04T24:00:00Z"), "24:00:00 is not a time of day");
+        assert_eq!(err("2027-01-04T23:60:00Z"), "23:60:00 is not a time of day");
+        assert_eq!(err("2027-02-29T10:00:00Z"), "2027-02 has no day 29");
+        assert_eq!(ok("2028-02-29T10:00:00Z"), utc("2028-02-29T10:00:00Z"));
+    }
+
+    #[test]
+    fn the_autumn_hour_written_twice_is_told_apart_by_its_offset() {
+        // 2027-10-31 in Amsterdam: 02:30 comes once at +02:00, once at +01:00.
+        assert_eq!(ok("2027-10-31T02:30:00+02:00"), utc("2027-10-31T00:30:00Z"));
+        assert_eq!(ok("2027-10-31T02:30:00+01:00"), utc("2027-10-31T01:30:00Z"));
     }
 
     #[test]

@@ -57,6 +57,9 @@ pub fn merge(counted: &mut Vec<Counted>, later: Vec<Counted>, keep: usize) {
         *counted = later;
         return;
     }
+    if later.is_empty() {
+        return;
+    }
     counted.extend(later);
     sort(counted);
     counted.truncate(keep);
