@@ -396,6 +396,67 @@ mod tests {
         assert_eq!(stretch.bounds.at.load(Ordering::Relaxed), u64::MAX, "done");
     }
 
+    /// The first part's thread starts late, so the other, done with its
+    /// own, takes the second half of the first part over: three parts, each
+    /// counting lines from where it starts, the third's base from the first
+    /// (blank lines among the rows count too), must give the file's lines.
+    #[test]
+    fn a_part_taken_over_numbers_its_lines_as_the_file_does() {
+        let text: String = (0..3000)
+            .map(|i| {
+                if i % 7 == 3 {
+                    "\n".to_owned()
+                } else {
+                    format!("L{i:04},x\n")
+                }
+            })
+            .collect();
+        let path = write("taken-over.csv", &format!("lead,kind\n{text}"));
+        let open = || {
+            let specs = [FieldSpec::required("lead")];
+            Table::open(
+                &path,
+                Format::Csv,
+                "activities",
+                &Default::default(),
+                &specs,
+            )
+            .unwrap()
+        };
+        let rows = |table: &mut Table, mut stretch: Stretch| {
+            let mut seen = Vec::new();
+            while stretch.advance(table)? {
+                let row = table.row();
+                seen.push((row.offset, row.line));
+            }
+            Ok((seen, stretch))
+        };
+        let in_file = |parts: Vec<(Vec<(u64, u64)>, u64)>| -> Vec<(u64, u64)> {
+            let rebased = parts.into_iter().flat_map(|(seen, base)| {
+                seen.into_iter()
+                    .map(move |(offset, line)| (offset, line + base))
+            });
+            rebased.collect()
+        };
+        let one_pass = Split {
+            threads: 1,
+            min_bytes: 1,
+        };
+        let one = in_file(in_parts(&mut open(), one_pass, rows, rows).unwrap());
+        assert_eq!(one.len(), (0..3000).filter(|i| i % 7 != 3).count());
+        let late = |table: &mut Table, stretch| {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            rows(table, stretch)
+        };
+        let two = Split {
+            threads: 2,
+            min_bytes: 1,
+        };
+        let parts = in_parts(&mut open(), two, late, rows).unwrap();
+        assert_eq!(parts.len(), 3, "the first part's rest taken over");
+        assert_eq!(in_file(parts), one);
+    }
+
     fn len_of_file() -> u64 {
         10 + 100 * 7
     }
