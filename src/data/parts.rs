@@ -222,6 +222,15 @@ pub(crate) fn in_parts<P: Send>(
     let mut bases: Vec<u64> = Vec::new();
     std::thread::scope(|scope| -> Result<(), DataError> {
         let (read_rest, take_over, running) = (&read_rest, &take_over, &running);
+        // Every part's stretch is known before any thread starts, so that one
+        // done early can take over any of them, the first too.
+        let own = starts
+            .first()
+            .zip(ends.first())
+            .map(|(&start, &end)| Stretch::new(start, end));
+        if let Some(stretch) = &own {
+            running.add(stretch);
+        }
         let spawned: Vec<_> = starts
             .iter()
             .zip(&ends)
@@ -238,9 +247,7 @@ pub(crate) fn in_parts<P: Send>(
             })
             .collect();
         let mut later = Vec::new();
-        if let (Some(&start), Some(&end)) = (starts.first(), ends.first()) {
-            let stretch = Stretch::new(start, end);
-            running.add(&stretch);
+        if let Some(stretch) = own {
             let (gathered, stretch) = first(table, stretch)?;
             parts.push((gathered, stretch, None));
             bases.push(0);
@@ -396,8 +403,8 @@ mod tests {
         assert_eq!(stretch.bounds.at.load(Ordering::Relaxed), u64::MAX, "done");
     }
 
-    /// The first part's thread starts late, so the other, done with its
-    /// own, takes the second half of the first part over: three parts, each
+    /// The first part's thread waits, so the other, done with its own,
+    /// takes the second half of the first part over: three parts, each
     /// counting lines from where it starts, the third's base from the first
     /// (blank lines among the rows count too), must give the file's lines.
     #[test]
@@ -444,15 +451,27 @@ mod tests {
         };
         let one = in_file(in_parts(&mut open(), one_pass, rows, rows).unwrap());
         assert_eq!(one.len(), (0..3000).filter(|i| i % 7 != 3).count());
+        // The first part waits until the other thread has started on the
+        // part it took over (its second call), or gives up after 10 s.
+        let calls = AtomicUsize::new(0);
+        let counted = |table: &mut Table, stretch| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            rows(table, stretch)
+        };
         let late = |table: &mut Table, stretch| {
-            std::thread::sleep(std::time::Duration::from_millis(300));
+            for _ in 0..1000 {
+                if calls.load(Ordering::SeqCst) >= 2 {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
             rows(table, stretch)
         };
         let two = Split {
             threads: 2,
             min_bytes: 1,
         };
-        let parts = in_parts(&mut open(), two, late, rows).unwrap();
+        let parts = in_parts(&mut open(), two, late, counted).unwrap();
         assert_eq!(parts.len(), 3, "the first part's rest taken over");
         assert_eq!(in_file(parts), one);
     }
