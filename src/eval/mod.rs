@@ -250,9 +250,17 @@ impl<'a> Evaluator<'a> {
             })
             .filter(|w| w.start <= self.as_of)
             .collect();
-        let mut scoped = Vec::new();
-        let mut clauses = Vec::new();
         let has_clauses = matches!(rule.spec, Spec::Response { .. } | Spec::Attempts { .. });
+        let lead_range = match only {
+            Some(lead) => lead..lead.saturating_add(1),
+            None => 0..u32::try_from(self.leads.len()).unwrap_or(u32::MAX),
+        };
+        // Room for every lead at once: grown by doubling, each step copied
+        // the list into pages never touched before (page faults, which cost
+        // more on this kind of machine than the copy); room no lead takes
+        // is never touched.
+        let mut scoped = Vec::with_capacity(lead_range.len());
+        let mut clauses = Vec::with_capacity(if has_clauses { lead_range.len() } else { 0 });
         // The `per` field's values, numbered as they first come: each lead's
         // `group` holds that number until the groups are ordered by text.
         let mut seen_symbols: FxHashMap<u32, u32> = FxHashMap::default();
@@ -263,10 +271,6 @@ impl<'a> Evaluator<'a> {
             .get(&rule.owner)
             .cloned()
             .unwrap_or_default();
-        let lead_range = match only {
-            Some(lead) => lead..lead.saturating_add(1),
-            None => 0..u32::try_from(self.leads.len()).unwrap_or(u32::MAX),
-        };
         for lead in lead_range {
             let Some(handoff) = self.leads.handoff(lead) else {
                 continue;
