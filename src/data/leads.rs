@@ -127,15 +127,6 @@ impl Leads {
     }
 }
 
-impl Leads {
-    fn reserve(&mut self, more: usize) {
-        self.ids.reserve(more);
-        self.handoff.reserve(more);
-        self.line.reserve(more);
-        self.values.reserve(more.saturating_mul(self.fields.len()));
-    }
-}
-
 fn at<T>(items: &[T], index: u32) -> Option<&T> {
     usize::try_from(index).ok().and_then(|i| items.get(i))
 }
@@ -193,24 +184,22 @@ pub fn load_leads(
     };
     let parse = |part: &mut Table, stretch| parser.parse(part, stretch);
     // Lines as the file numbers them (each part counts from its start).
-    let parts: Vec<ParsedPart> = in_parts(&mut table, split, parse, parse)?
+    let mut parts: Vec<ParsedPart> = in_parts(&mut table, split, parse, parse)?
         .into_iter()
         .map(|(mut part, base)| {
-            for row in &mut part.rows {
-                row.line += base;
+            for line in &mut part.line {
+                *line += base;
             }
             part
         })
         .collect();
-    let total: usize = parts.iter().map(|p| p.rows.len()).sum();
-    leads.reserve(total);
     // Each id's first row, found on every core: the index's probes are
     // cache misses, a fifth of a second at a million leads on one core.
     let starts: Vec<usize> = parts
         .iter()
         .scan(0, |start, part| {
             let this = *start;
-            *start += part.rows.len();
+            *start += part.ids.len();
             Some(this)
         })
         .collect();
@@ -219,75 +208,104 @@ pub fn load_leads(
             .partition_point(|s| *s <= row as usize)
             .checked_sub(1)?;
         let start = starts.get(part)?;
-        parts.get(part)?.rows.get(row as usize - start)
+        Some((parts.get(part)?, row as usize - start))
     };
     let numbered = || {
         parts.iter().zip(&starts).flat_map(|(part, start)| {
-            let rows = part.rows.iter().enumerate();
-            rows.filter(|(_, row)| row.id.is_some())
-                .map(move |(i, row)| ((start + i) as u32, row.hash))
+            let rows = part.ids.iter().zip(&part.hashes).enumerate();
+            rows.filter(|(_, (id, _))| !id.is_empty())
+                .map(move |(i, (_, hash))| ((start + i) as u32, *hash))
         })
     };
     leads.by_id = IdIndex::new(|| numbered().map(|(_, h)| h), split.threads);
-    let id_of = |row| row_at(row).and_then(|r| r.id.as_deref()).unwrap_or("");
+    let id_of = |row| {
+        row_at(row)
+            .and_then(|(part, i)| part.ids.get(i))
+            .map_or("", |id| id.as_str())
+    };
+    let line_of = |row| row_at(row).and_then(|(part, i)| part.line.get(i).copied());
     let repeats: Vec<(usize, u64)> = leads
         .by_id
         .insert_rows(numbered, id_of)
         .into_iter()
-        .map(|(row, first)| (row as usize, row_at(first).map_or(0, |r| r.line)))
+        .map(|(row, first)| (row as usize, line_of(first).unwrap_or(0)))
         .collect();
     // Then the rows are settled in file order, so that issues and symbols
     // come out as in one pass.
     let file = table.file().to_owned();
     let mut counts = RowCounts::default();
-    let mut lead_of: Vec<Option<u32>> = vec![None; total];
     let mut repeats = repeats.into_iter().peekable();
     let width = leads.fields.len();
+    // The rows rejected, by their number in the file, in order.
+    let mut rejected: Vec<u32> = Vec::new();
     let mut number = 0;
-    for part in parts {
+    for part in &mut parts {
         let mut symbols = Symbols::new(&part.local);
-        for (i, row) in part.rows.into_iter().enumerate() {
-            let values = part.values.get(i * width..(i + 1) * width);
+        let mut problems = std::mem::take(&mut part.problems).into_iter().peekable();
+        let mut dropped = Vec::new();
+        for (i, (id, line)) in part.ids.iter().zip(&part.line).enumerate() {
             let this = number;
             number += 1;
             counts.read += 1;
-            let mut problems = RowProblems::default();
+            let mut row_problems = RowProblems::default();
             let first = repeats.next_if(|(at, _)| *at == this).map(|(_, line)| line);
-            if let (Some(line), Some(id)) = (first, &row.id) {
-                problems.add(
+            if let Some(first) = first {
+                row_problems.add(
                     None,
-                    format!("duplicate lead id {}, first on line {line}", quoted(id)),
+                    format!("duplicate lead id {}, first on line {first}", quoted(id)),
                 );
             }
-            problems.extend(row.problems);
-            if let Some(issue) = problems.take_issue(&file, row.line) {
-                if let (Some(id), None) = (&row.id, first) {
-                    leads.rejected.insert(id.as_str().into(), row.line);
+            if let Some((_, more)) = problems.next_if(|(at, _)| *at == i) {
+                row_problems.extend(more);
+            }
+            let issue = row_problems.take_issue(&file, *line);
+            // A row without a usable id always has a problem.
+            if issue.is_some() || id.is_empty() {
+                dropped.push(i);
+                rejected.push(u32::try_from(this).unwrap_or(u32::MAX));
+            }
+            if let Some(issue) = issue {
+                if !id.is_empty() && first.is_none() {
+                    leads.rejected.insert(id.as_str().into(), *line);
                 }
                 issues.push(issue);
                 counts.issues += 1;
                 continue;
             }
-            let Some(id) = row.id else {
-                // Unreachable: a row without a usable id always has a problem.
+            if id.is_empty() {
                 continue;
-            };
-            let lead = u32::try_from(leads.ids.len()).unwrap_or(u32::MAX);
-            if let Some(slot) = lead_of.get_mut(this) {
-                *slot = Some(lead);
             }
-            leads.ids.push(id);
-            leads.handoff.push(row.handoff);
-            leads.line.push(row.line);
+            let values = part.values.get_mut(i * width..(i + 1) * width);
             for value in values.unwrap_or_default() {
-                leads.values.push(symbols.global(*value, interner));
+                *value = symbols.global(*value, interner);
             }
             counts.used += 1;
         }
+        part.drop_rows(&dropped, width);
     }
-    leads
-        .by_id
-        .relabel(|row| lead_of.get(row as usize).copied().flatten());
+    // The first part's columns become the leads' (moved, not copied: most
+    // of the pages are never touched again); the others' are appended.
+    for part in parts {
+        if leads.ids.is_empty() {
+            (leads.ids, leads.handoff, leads.line, leads.values) =
+                (part.ids, part.handoff, part.line, part.values);
+            continue;
+        }
+        leads.ids.extend(part.ids);
+        leads.handoff.extend(part.handoff);
+        leads.line.extend(part.line);
+        leads.values.extend(part.values);
+    }
+    // The index holds row numbers, which are the leads' unless a row was
+    // rejected.
+    if !rejected.is_empty() {
+        leads
+            .by_id
+            .relabel(|row| match rejected.binary_search(&row) {
+                Ok(_) => None,
+                Err(before) => Some(row - before as u32),
+            });
+    }
     table.finish()?;
     Ok((leads, counts))
 }
@@ -301,24 +319,44 @@ struct Parser<'w> {
     tz: Tz,
 }
 
-/// A lead row as a part parses it: everything but what depends on the rows
-/// before it (whether its id repeats one) and on the shared interner.
-struct Parsed {
-    /// None when there is no usable id (a problem says why).
-    id: Option<CompactString>,
-    /// The id's hash in the index, when there is an id.
-    hash: u64,
-    handoff: Option<DateTime<Utc>>,
-    line: u64,
-    problems: RowProblems,
-}
-
-/// A part's rows, their values as symbols of the part's own interner (one
-/// per field and row).
+/// A part's rows, as columns laid out as the leads' own (see
+/// [`load_leads`]): everything but what depends on the rows before them
+/// (whether an id repeats one) and on the shared interner. Their values
+/// are symbols of the part's own interner, one per field and row.
 struct ParsedPart {
-    rows: Vec<Parsed>,
+    /// Empty where a row has no usable id (a problem says why): an id that
+    /// is there is never blank.
+    ids: Vec<CompactString>,
+    /// Each id's hash in the index (0 for no id).
+    hashes: Vec<u64>,
+    handoff: Vec<Option<DateTime<Utc>>>,
+    line: Vec<u64>,
+    /// The rows with problems, by their number in the part, in order: few
+    /// rows have any, and a list each made every row 24 bytes longer.
+    problems: Vec<(usize, RowProblems)>,
     values: Vec<u32>,
     local: Interner,
+}
+
+impl ParsedPart {
+    /// Leaves out the rows `dropped` (their numbers in the part, in order).
+    fn drop_rows(&mut self, dropped: &[usize], width: usize) {
+        if dropped.is_empty() {
+            return;
+        }
+        fn drop<T>(column: &mut Vec<T>, width: usize, dropped: &[usize]) {
+            let mut at = 0;
+            column.retain(|_| {
+                let row = at / width.max(1);
+                at += 1;
+                dropped.binary_search(&row).is_err()
+            });
+        }
+        drop(&mut self.ids, 1, dropped);
+        drop(&mut self.handoff, 1, dropped);
+        drop(&mut self.line, 1, dropped);
+        drop(&mut self.values, width, dropped);
+    }
 }
 
 impl Parser<'_> {
@@ -332,7 +370,11 @@ impl Parser<'_> {
         mut stretch: Stretch,
     ) -> Result<(ParsedPart, Stretch), DataError> {
         let mut part = ParsedPart {
-            rows: Vec::new(),
+            ids: Vec::new(),
+            hashes: Vec::new(),
+            handoff: Vec::new(),
+            line: Vec::new(),
+            problems: Vec::new(),
             values: Vec::new(),
             local: Interner::new(),
         };
@@ -380,13 +422,13 @@ impl Parser<'_> {
                 };
                 part.values.push(wanted.symbol(text, &mut part.local));
             }
-            part.rows.push(Parsed {
-                hash: id.as_deref().map_or(0, hash),
-                id,
-                handoff,
-                line: row.line,
-                problems,
-            });
+            if !problems.is_empty() {
+                part.problems.push((part.ids.len(), problems));
+            }
+            part.hashes.push(id.as_deref().map_or(0, hash));
+            part.ids.push(id.unwrap_or_default());
+            part.handoff.push(handoff);
+            part.line.push(row.line);
         }
         Ok((part, stretch))
     }
@@ -473,6 +515,13 @@ mod tests {
             assert_eq!(part_interner.len(), interner.len(), "{threads} parts");
             assert_eq!(parts.len(), leads.len());
             for lead in 0..leads.len() as u32 {
+                // The index finds every lead, past rejected rows too.
+                assert_eq!(leads.index_of(leads.id(lead)), Some(lead));
+                assert_eq!(
+                    parts.index_of(parts.id(lead)),
+                    Some(lead),
+                    "{threads} parts"
+                );
                 let one = (leads.id(lead), leads.handoff(lead), leads.line(lead));
                 let other = (parts.id(lead), parts.handoff(lead), parts.line(lead));
                 assert_eq!(other, one, "{threads} parts");
