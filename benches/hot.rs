@@ -10,7 +10,8 @@
 //! - `calendar`: deadlines (`BusinessCalendar::add_open`) and open time
 //!   elapsed (`open_between`) on an office calendar, over an ordinary weekend
 //!   and over the weekend of the 2027-03-28 DST switch; calendar days
-//!   (`add_calendar`) across the switch; rate targets (`rate::target`,
+//!   (`add_calendar`, and `Zone::add_calendar` from a zone's offsets over
+//!   the agreement's dates) across the switch; rate targets (`rate::target`,
 //!   `rate::expected_to_date`). A deadline is computed once per lead and
 //!   rule; elapsed open time once per responded lead.
 //! - `condition`: `Cond::holds` on an activity's values (`All[In, Is,
@@ -40,6 +41,7 @@ use accord::syntax::ast::CompareOp;
 use accord::time::calendar::{add_calendar, BusinessCalendar, Interval};
 use accord::time::period::Period;
 use accord::time::rate;
+use accord::time::zone::Zone;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Amsterdam;
 use chrono_tz::Tz;
@@ -203,7 +205,7 @@ fn lead() -> Result<Lead, String> {
     ]);
     let handoff = at("2027-01-04T09:00:00+01:00")?;
     let fortnight = Clock::Wall {
-        tz: TZ,
+        zone: Zone::new(TZ, handoff.date_naive(), handoff.date_naive()),
         days: 14,
         secs: 0,
     };
@@ -264,6 +266,14 @@ fn calendar(c: &mut Criterion, fx: &Fixtures) {
     }
     g.bench_function("add_calendar/14d_dst", |b| {
         b.iter(|| add_calendar(TZ, black_box(fx.fortnight_start), black_box(14), 0))
+    });
+    // The same through the zone's offsets over an agreement's dates, as
+    // evaluation works deadlines out (found before timing starts).
+    let day = fx.fortnight_start.date_naive();
+    let zone = Zone::new(TZ, day, day);
+    zone.add_calendar(fx.fortnight_start, 14, 0);
+    g.bench_function("zone_add_calendar/14d_dst", |b| {
+        b.iter(|| zone.add_calendar(black_box(fx.fortnight_start), black_box(14), 0))
     });
     let (first, end) = fx.march;
     g.bench_function("rate/target_quarter_in_month", |b| {
@@ -349,7 +359,7 @@ fn per_lead(c: &mut Criterion, fx: &Fixtures) {
     });
     let first = fold_response(lead, &lead.calls);
     let wall = Clock::Wall {
-        tz: TZ,
+        zone: Zone::new(TZ, lead.handoff.date_naive(), lead.handoff.date_naive()),
         days: 0,
         secs: 2 * 3600,
     };

@@ -3,15 +3,14 @@
 
 use std::sync::Arc;
 
+use crate::time::calendar::BusinessCalendar;
+use crate::time::zone::Zone;
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
-
-use crate::time::calendar::{add_calendar, BusinessCalendar};
 
 #[derive(Debug, Clone)]
 pub enum Clock {
     /// `d`/`w` as calendar days in the zone, then exact seconds.
-    Wall { tz: Tz, days: i64, secs: i64 },
+    Wall { zone: Zone, days: i64, secs: i64 },
     /// Open time on a named calendar.
     Open {
         calendar: Arc<BusinessCalendar>,
@@ -25,7 +24,7 @@ impl Clock {
     /// that never opens).
     pub fn deadline(&self, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
         match self {
-            Clock::Wall { tz, days, secs } => Some(add_calendar(*tz, start, *days, *secs)),
+            Clock::Wall { zone, days, secs } => Some(zone.add_calendar(start, *days, *secs)),
             Clock::Open { calendar, secs, .. } => calendar.add_open(start, *secs),
         }
     }

@@ -16,6 +16,7 @@ use crate::funnel::FunnelNumbers;
 use crate::syntax::ast::*;
 use crate::syntax::line_col;
 use crate::time::calendar::{BusinessCalendar, Interval};
+use crate::time::zone::Zone;
 
 /// A checked agreement, ready to run.
 #[derive(Debug, Clone)]
@@ -172,7 +173,7 @@ pub fn compile(agreement: &Agreement, source: &str, interner: &mut Interner) -> 
         lead_fields: Fields::default(),
         activity_fields: Fields::default(),
         calendars: &calendars,
-        tz,
+        zone: Zone::new(tz, settings.effective.0, settings.effective.1),
     };
     let weights = agreement
         .weights()
@@ -268,7 +269,8 @@ struct Builder<'a> {
     lead_fields: Fields,
     activity_fields: Fields,
     calendars: &'a HashMap<&'a str, Arc<BusinessCalendar>>,
-    tz: Tz,
+    /// Calendar-day clocks' zone, over the agreement's dates.
+    zone: Zone,
 }
 
 impl Builder<'_> {
@@ -292,7 +294,7 @@ impl Builder<'_> {
                 secs: secs(w.duration.exact_seconds()),
             },
             None => Clock::Wall {
-                tz: self.tz,
+                zone: self.zone.clone(),
                 days: secs(w.duration.calendar_days()),
                 secs: secs(w.duration.exact_seconds()),
             },

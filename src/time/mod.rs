@@ -5,3 +5,4 @@
 pub mod calendar;
 pub mod period;
 pub mod rate;
+pub mod zone;

@@ -107,7 +107,11 @@ mod tests {
 
     fn week() -> Clock {
         Clock::Wall {
-            tz: chrono_tz::UTC,
+            zone: crate::time::zone::Zone::new(
+                chrono_tz::UTC,
+                day(1).date_naive(),
+                day(1).date_naive(),
+            ),
             days: 7,
             secs: 0,
         }

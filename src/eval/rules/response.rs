@@ -49,7 +49,11 @@ mod tests {
 
     fn wall() -> Clock {
         Clock::Wall {
-            tz: chrono_tz::UTC,
+            zone: crate::time::zone::Zone::new(
+                chrono_tz::UTC,
+                t(0, 0).date_naive(),
+                t(0, 0).date_naive(),
+            ),
             days: 0,
             secs: 3600,
         }
