@@ -16,8 +16,6 @@
 //! one that falls in a daylight-saving gap is an error, one that occurs twice
 //! takes the earlier instant.
 
-use std::sync::LazyLock;
-
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
@@ -159,13 +157,21 @@ fn exported(s: &[u8]) -> Option<(NaiveDate, i32)> {
 const TABLE_YEARS: std::ops::Range<i32> = 2000..2100;
 
 /// Every date of [`TABLE_YEARS`] by year, month and day (32 to a month,
-/// None where there is no such day): 150 KB, built on first use.
-static DATES: LazyLock<Box<[Option<NaiveDate>]>> = LazyLock::new(|| {
-    TABLE_YEARS
-        .flat_map(|year| (1..=12).flat_map(move |month| (0..32).map(move |day| (year, month, day))))
-        .map(|(year, month, day)| NaiveDate::from_ymd_opt(year, month, day))
-        .collect()
-});
+/// None where there is no such day), built by the compiler: 150 KB.
+static DATES: [Option<NaiveDate>; 100 * 12 * 32] = {
+    let mut dates = [None; 100 * 12 * 32];
+    let (mut rest, mut i): (&mut [Option<NaiveDate>], usize) = (&mut dates, 0);
+    while let [date, after @ ..] = rest {
+        let (year, month, day) = (i / (12 * 32), i / 32 % 12, i % 32);
+        *date = NaiveDate::from_ymd_opt(
+            TABLE_YEARS.start + year as i32,
+            month as u32 + 1,
+            day as u32,
+        );
+        (rest, i) = (after, i + 1);
+    }
+    dates
+};
 
 /// `NaiveDate::from_ymd_opt`, from a table for the years data comes from:
 /// chrono finds a year's leap flags and the day of the year in two tables
