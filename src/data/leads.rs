@@ -284,17 +284,29 @@ pub fn load_leads(
         part.drop_rows(&dropped, width);
     }
     // The first part's columns become the leads' (moved, not copied: most
-    // of the pages are never touched again); the others' are appended.
+    // of the pages are never touched again); the others' are appended, the
+    // ids beside the rest (copies into fresh pages, mostly page faults).
     for part in parts {
         if leads.ids.is_empty() {
             (leads.ids, leads.handoff, leads.line, leads.values) =
                 (part.ids, part.handoff, part.line, part.values);
             continue;
         }
-        leads.ids.extend(part.ids);
-        leads.handoff.extend(part.handoff);
-        leads.line.extend(part.line);
-        leads.values.extend(part.values);
+        let Leads {
+            ids,
+            handoff,
+            line,
+            values,
+            ..
+        } = &mut leads;
+        rayon::join(
+            || ids.extend(part.ids),
+            || {
+                handoff.extend(part.handoff);
+                line.extend(part.line);
+                values.extend(part.values);
+            },
+        );
     }
     // The index holds row numbers, which are the leads' unless a row was
     // rejected.
