@@ -1182,6 +1182,11 @@ fn judge(
                 budget_ms: max_duration_s.map(|s| s.saturating_mul(1000)),
             };
             let counted = states.get(pos)?;
+            // Leads are judged in order: the list a few leads on is asked
+            // for now, so that it is in cache when its turn comes.
+            if let Some(ahead) = states.get(pos + attempts::AHEAD) {
+                attempts::prefetch(ahead);
+            }
             // Folds keep them in time order (`attempts::observe`, `merge`).
             debug_assert!(counted.is_sorted_by_key(|c| c.at));
             let (outcome, tally) =

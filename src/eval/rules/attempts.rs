@@ -100,6 +100,30 @@ pub fn sort(counted: &mut [Counted]) {
     counted.sort_by_key(|c| c.at);
 }
 
+/// How many leads ahead of the one judged [`prefetch`] asks for a list:
+/// enough for a fetch from memory to finish meanwhile.
+pub const AHEAD: usize = 8;
+
+/// Asks the processor to fetch the start of a lead's list into its cache,
+/// without waiting for it. Lists are allocated one by one, all over the
+/// heap, and judging a million of them missed the cache on each first read
+/// (a fifth of judging the attempts rule).
+#[cfg(target_arch = "x86_64")]
+pub fn prefetch(counted: &[Counted]) {
+    #[target_feature(enable = "sse")]
+    fn fetch(at: *const Counted) {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(at.cast());
+    }
+    // SAFETY: SSE is part of x86-64 itself, so every processor that runs
+    // this build has it; a prefetch reads nothing and cannot fault.
+    unsafe { fetch(counted.as_ptr()) }
+}
+
+/// [`prefetch`] where there is no such instruction: nothing.
+#[cfg(not(target_arch = "x86_64"))]
+pub fn prefetch(_: &[Counted]) {}
+
 /// [`judge`] of activities already in time order (see [`sort`]).
 pub fn judge_sorted(
     counted: &[Counted],
