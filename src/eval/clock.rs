@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use crate::time::calendar::BusinessCalendar;
 use crate::time::zone::Zone;
-use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone)]
 pub enum Clock {

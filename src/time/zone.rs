@@ -58,8 +58,10 @@ struct Span {
 }
 
 impl Zone {
-    /// `tz` for instants from a day before `first` to [`AFTER`] days after
-    /// `last`; anything else is worked out through chrono-tz alone.
+    /// `tz`, its offsets read from two days before `first` to [`AFTER`] + 2
+    /// days after `last`: a deadline whose wall clock lies a day inside
+    /// that is worked out from them, anything else through chrono-tz
+    /// alone.
     pub fn new(tz: Tz, first: NaiveDate, last: NaiveDate) -> Zone {
         Zone {
             tz,
