@@ -351,7 +351,9 @@ struct ParsedPart {
 }
 
 impl ParsedPart {
-    /// Leaves out the rows `dropped` (their numbers in the part, in order).
+    /// Leaves out the rows `dropped` (their numbers in the part, in order)
+    /// of the columns that become the leads' (the hashes were for the
+    /// index only).
     fn drop_rows(&mut self, dropped: &[usize], width: usize) {
         if dropped.is_empty() {
             return;
