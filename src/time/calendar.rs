@@ -271,18 +271,11 @@ fn saturated(direction: i64) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::testutil::{at, date};
     use chrono_tz::Europe::Amsterdam;
     use proptest::prelude::*;
 
-    fn at(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
     fn local(s: &str) -> NaiveDateTime {
-        s.parse().unwrap()
-    }
-
-    fn date(s: &str) -> NaiveDate {
         s.parse().unwrap()
     }
 

@@ -116,15 +116,8 @@ pub fn day_start(tz: Tz, d: NaiveDate) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::testutil::{at, date};
     use chrono_tz::{America::Santiago, Europe::Amsterdam};
-
-    fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn at(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
 
     const ALL: [Period; 5] = [
         Period::Day,

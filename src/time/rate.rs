@@ -75,15 +75,8 @@ fn elapsed_fraction(tz: Tz, day: NaiveDate, as_of: DateTime<Utc>) -> f64 {
 mod tests {
     use super::*;
     use crate::time::period::windows;
+    use crate::time::testutil::{at, date};
     use chrono_tz::Europe::Amsterdam;
-
-    fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn at(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
 
     fn cents(x: f64) -> f64 {
         (x * 100.0).round() / 100.0

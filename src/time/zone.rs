@@ -193,17 +193,10 @@ impl Offsets {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::testutil::{at, date};
     use chrono::NaiveDateTime;
     use chrono_tz::{America, Australia, Europe, Pacific};
     use proptest::prelude::*;
-
-    fn at(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
-    fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
 
     /// An agreement's year, in zones with and without daylight saving,
     /// switching forward or back by an hour or half an hour, north and
