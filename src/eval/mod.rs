@@ -48,8 +48,8 @@ const EPSILON: f64 = 1e-9;
 /// line of the first lead with it.
 type Unweighed = BTreeMap<(usize, u32), u64>;
 
-/// Marks a lead a rule does not judge.
-const NONE: u32 = u32::MAX;
+/// Leads per task when the folding rows are written on every core.
+const ROWS_CHUNK: usize = 1 << 16;
 
 /// Leads per task when a rule's states are merged on every core.
 const MERGE_CHUNK: usize = 1 << 14;
@@ -154,8 +154,9 @@ pub struct Evaluator<'a> {
     as_of: DateTime<Utc>,
     runs: Vec<RuleRun>,
     /// Per lead, a row with each rule's position of it in `scoped` and its
-    /// state, [`NONE`] when the rule folds nothing into it (not scoped, or
-    /// no clause applies). An activity reads one row, not an array per rule.
+    /// state, plus one; 0 when the rule folds nothing into it (not scoped,
+    /// or no clause applies). An activity reads one row, not an array per
+    /// rule.
     folding: Vec<u32>,
     issues: Vec<DataIssue>,
     leads_file: String,
@@ -199,23 +200,39 @@ impl<'a> Evaluator<'a> {
         ev
     }
 
-    /// The [`Evaluator::folding`] rows.
+    /// The [`Evaluator::folding`] rows, a stretch of leads per task: each
+    /// rule's scoped leads are in lead order, so a stretch finds its own
+    /// with a binary search. Zero marks "none" so that the rows start as
+    /// zeroed memory, whose pages are first touched on every core, not
+    /// filled on one.
     fn folding_rows(&self) -> Vec<u32> {
         let width = self.runs.len();
-        let mut rows = vec![NONE; self.leads.len().saturating_mul(width)];
-        for (r, run) in self.runs.iter().enumerate() {
-            for (pos, s) in run.scoped.iter().enumerate() {
-                // Response and attempts fold nothing for a lead no clause
-                // fits.
-                if run.clauses.get(pos).is_some_and(|c| c.alt.is_none()) {
-                    continue;
-                }
-                let at = (s.lead as usize).saturating_mul(width).saturating_add(r);
-                if let Some(slot) = rows.get_mut(at) {
-                    *slot = u32::try_from(pos).unwrap_or(NONE);
-                }
-            }
+        let mut rows = vec![0; self.leads.len().saturating_mul(width)];
+        if width == 0 {
+            return rows;
         }
+        let stretch = ROWS_CHUNK.saturating_mul(width);
+        rows.par_chunks_mut(stretch)
+            .enumerate()
+            .for_each(|(c, chunk)| {
+                let first = c.saturating_mul(ROWS_CHUNK);
+                let end = first.saturating_add(chunk.len() / width);
+                for (r, run) in self.runs.iter().enumerate() {
+                    let from = run.scoped.partition_point(|s| (s.lead as usize) < first);
+                    let mine = run.scoped.iter().enumerate().skip(from);
+                    for (pos, s) in mine.take_while(|(_, s)| (s.lead as usize) < end) {
+                        // Response and attempts fold nothing for a lead no
+                        // clause fits.
+                        if run.clauses.get(pos).is_some_and(|c| c.alt.is_none()) {
+                            continue;
+                        }
+                        let at = (s.lead as usize - first) * width + r;
+                        if let (Some(slot), Ok(pos)) = (chunk.get_mut(at), u32::try_from(pos)) {
+                            *slot = pos.saturating_add(1);
+                        }
+                    }
+                }
+            });
         rows
     }
 
@@ -493,9 +510,9 @@ impl<'a> Evaluator<'a> {
             ) else {
                 continue;
             };
-            if pos == NONE {
+            let Some(pos) = pos.checked_sub(1) else {
                 continue;
-            }
+            };
             let pos = pos as usize;
             match (&rule.spec, states) {
                 (Spec::Response { .. }, States::Response(states)) => {
