@@ -18,6 +18,7 @@ pub mod outcome;
 pub mod plan;
 pub mod rules;
 pub mod run;
+mod sparse;
 pub mod stats;
 pub mod verdict;
 
@@ -38,6 +39,7 @@ use model::{Program, RuleProgram, Spec};
 use outcome::Outcome;
 use rules::attempts::{self, Counted};
 use rules::duty::{self, Handover};
+use sparse::Sparse;
 use rules::{aging, response};
 use verdict::*;
 
@@ -50,9 +52,6 @@ type Unweighed = BTreeMap<(usize, u32), u64>;
 
 /// Leads per task when the folding rows are written on every core.
 const ROWS_CHUNK: usize = 1 << 16;
-
-/// Leads per task when a rule's states are merged on every core.
-const MERGE_CHUNK: usize = 1 << 14;
 
 /// A window of a rule as reported: its label and bounds.
 #[derive(Debug, Clone)]
@@ -97,10 +96,10 @@ const _: () = assert!(size_of::<Scoped>() == 12 && size_of::<Clause>() == 16);
 #[derive(Debug, Clone)]
 enum States {
     Nothing,
-    Response(Vec<Option<DateTime<Utc>>>),
-    Attempts(Vec<Vec<Counted>>),
-    Duty(Vec<Handover>),
-    Aging(Vec<bool>),
+    Response(Sparse<Option<DateTime<Utc>>>),
+    Attempts(Sparse<Vec<Counted>>),
+    Duty(Sparse<Handover>),
+    Aging(Sparse<bool>),
 }
 
 #[derive(Debug, Clone)]
@@ -400,10 +399,10 @@ impl<'a> Evaluator<'a> {
             .map(|(rule, run)| {
                 let n = run.scoped.len();
                 match &rule.spec {
-                    Spec::Response { .. } => States::Response(vec![None; n]),
-                    Spec::Attempts { .. } => States::Attempts(vec![Vec::new(); n]),
-                    Spec::DutyWithin { .. } => States::Duty(vec![Handover::default(); n]),
-                    Spec::Aging { .. } => States::Aging(vec![false; n]),
+                    Spec::Response { .. } => States::Response(Sparse::new(n)),
+                    Spec::Attempts { .. } => States::Attempts(Sparse::new(n)),
+                    Spec::DutyWithin { .. } => States::Duty(Sparse::new(n)),
+                    Spec::Aging { .. } => States::Aging(Sparse::new(n)),
                     Spec::Quota { .. } | Spec::DutyAtHandoff { .. } => States::Nothing,
                 }
             });
@@ -440,11 +439,8 @@ impl<'a> Evaluator<'a> {
         states
             .zip(rules)
             .for_each(|((mine, theirs), (rule, run))| match (mine, theirs) {
-                // A state per lead: the long rules are merged on every core
-                // too, or the one with the attempts lists is most of it.
                 (States::Response(a), States::Response(b)) => {
-                    let pairs = a.par_iter_mut().zip(b).with_min_len(MERGE_CHUNK);
-                    pairs.for_each(|(first, other)| {
+                    a.merge(b, |_, first, other| {
                         *first = match (*first, other) {
                             (Some(x), Some(y)) => Some(x.min(y)),
                             (x, y) => x.or(y),
@@ -455,22 +451,15 @@ impl<'a> Evaluator<'a> {
                     let Spec::Attempts { alts, .. } = &rule.spec else {
                         return;
                     };
-                    let lists = a.par_iter_mut().zip(b).zip(&run.clauses);
-                    lists
-                        .with_min_len(MERGE_CHUNK)
-                        .for_each(|((counted, more), lead)| {
-                            attempts::merge(counted, more, keep_attempts(alts, lead));
-                        });
+                    a.merge(b, |pos, counted, more| {
+                        attempts::merge(counted, more, keep_attempts(alts, &run.clause(pos)));
+                    });
                 }
-                (States::Duty(a), States::Duty(b)) => {
-                    for (handover, later) in a.iter_mut().zip(b) {
-                        handover.merge(later);
-                    }
-                }
+                (States::Duty(a), States::Duty(b)) => a.merge(b, |_, handover, later| {
+                    handover.merge(later);
+                }),
                 (States::Aging(a), States::Aging(b)) => {
-                    for (contacted, other) in a.iter_mut().zip(b) {
-                        *contacted |= other;
-                    }
+                    a.merge(b, |_, contacted, other| *contacted |= other);
                 }
                 _ => {}
             });
@@ -1006,7 +995,7 @@ impl<'a> Evaluator<'a> {
         let States::Aging(contacted) = states else {
             return Vec::new();
         };
-        for (s, contacted) in run.scoped.iter().zip(contacted) {
+        for (s, contacted) in run.scoped.iter().zip(contacted.values()) {
             let g = if rule.per.is_some() {
                 s.group as usize
             } else {
@@ -1015,7 +1004,7 @@ impl<'a> Evaluator<'a> {
             if let Some(seen) = seen.get_mut(g) {
                 *seen = true;
             }
-            if *contacted {
+            if contacted {
                 continue;
             }
             let aged = aging::age(
@@ -1168,7 +1157,7 @@ fn judge(
             let (outcome, took) = response::judge(
                 handoff,
                 clause.deadline,
-                *states.get(pos)?,
+                states.get(pos).copied().flatten(),
                 as_of,
                 &alt.clock,
                 &alt.window,
@@ -1198,7 +1187,7 @@ fn judge(
                 max: alt.value.1,
                 budget_ms: max_duration_s.map(|s| s.saturating_mul(1000)),
             };
-            let counted = states.get(pos)?;
+            let counted = states.get(pos).map_or(&[][..], Vec::as_slice);
             // Leads are judged in order: the list a few leads on is asked
             // for now, so that it is in cache when its turn comes.
             if let Some(ahead) = states.get(pos + attempts::AHEAD) {
@@ -1243,7 +1232,8 @@ fn judge(
             },
             States::Duty(states),
         ) => {
-            let state = states.get(pos)?;
+            let none = Handover::default();
+            let state = states.get(pos).unwrap_or(&none);
             let anchor_at = match anchor {
                 None => Some(handoff),
                 Some(_) => state.anchor,
