@@ -35,7 +35,7 @@ use accord::data::intern::Interner;
 use accord::data::{parse_timestamp, Interned, Values};
 use accord::eval::clock::Clock;
 use accord::eval::condition::Cond;
-use accord::eval::rules::attempts::{self, Band, Counted};
+use accord::eval::rules::attempts::{self, Band, Counted, Kept};
 use accord::eval::rules::response;
 use accord::syntax::ast::CompareOp;
 use accord::time::calendar::{add_calendar, BusinessCalendar, Interval};
@@ -319,9 +319,9 @@ fn conditions(c: &mut Criterion, fx: &Fixtures) {
 }
 
 /// A lead's attempts state after folding all its calls.
-fn fold_attempts(lead: &Lead, calls: &[Counted]) -> Vec<Counted> {
+fn fold_attempts(lead: &Lead, calls: &[Counted]) -> Kept {
     let keep = attempts::keep(lead.band.max);
-    let mut counted = Vec::new();
+    let mut counted = Kept::new();
     for call in calls {
         attempts::observe(&mut counted, lead.handoff, lead.deadline, *call, keep);
     }
@@ -340,7 +340,7 @@ fn fold_response(lead: &Lead, calls: &[Counted]) -> Option<DateTime<Utc>> {
 fn per_lead(c: &mut Criterion, fx: &Fixtures) {
     let mut g = c.benchmark_group("lead");
     let lead = &fx.lead;
-    let judge = |counted: &mut Vec<Counted>| {
+    let judge = |counted: &mut [Counted]| {
         attempts::judge(counted, lead.band, lead.deadline, lead.as_of, "14d")
     };
     g.bench_function("attempts/observe_12", |b| {

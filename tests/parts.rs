@@ -183,3 +183,112 @@ fn explanations_in_parts_name_the_files_lines() {
         assert_eq!(explain(threads), one, "{threads} parts");
     }
 }
+
+/// Per-lead states are made a few thousand leads at a time, when a part
+/// first folds into them; a stretch only one part made is taken over whole
+/// when parts are merged. Ten thousand leads span several such stretches:
+/// with the activities in lead order each part makes only its own, and in
+/// a shuffled order every part makes them all; either way the parts must
+/// agree with one pass, for every rule kind that folds.
+#[test]
+fn states_made_by_some_parts_only_merge_as_one_pass() {
+    let dir = common::temp_dir("parts", "stretches");
+    let agreement = write(
+        &dir,
+        "a.sla",
+        r#"agreement "Stretches" {
+  effective 2027-01-01 to 2027-12-31
+  timezone  "Europe/Amsterdam"
+  team marketing { lead "m@x.example" }
+  team sales { lead "s@x.example" }
+  term touch means kind in ("call", "email")
+  term call  means kind is "call"
+  term note  means kind is "note"
+  response "Speed" {
+    owner sales
+    first touch
+    within 1h otherwise
+    target 90% each month
+  }
+  attempts "Depth" {
+    owner sales
+    count call
+    between 2 and 5 within 14d otherwise
+    until outcome is "connected"
+    target 80% each month
+  }
+  duty "Notes" {
+    from sales to marketing
+    within 2d after first call
+    provide outcome by note
+  }
+  aging "Uncontacted" {
+    owner sales
+    contact touch
+    buckets 1w
+    breach after 1w
+  }
+}
+"#,
+    );
+    const LEADS: usize = 10_000;
+    let mut leads = "id,handed_off_at\n".to_owned();
+    let mut rows = Vec::new();
+    for i in 0..LEADS {
+        let day = 1 + i % 28;
+        leads.push_str(&format!("L{i},2027-02-{day:02} 09:00\n"));
+        // Leads untouched, touched late, called a varying number of times.
+        if i % 7 == 0 {
+            continue;
+        }
+        let touch = if i % 5 == 0 { "11:30" } else { "09:20" };
+        rows.push(format!("L{i},2027-02-{day:02} {touch},email,"));
+        for call in 0..(i % 8) {
+            let outcome = if call == 3 { "connected" } else { "no answer" };
+            rows.push(format!("L{i},2027-02-{day:02} 1{call}:00,call,{outcome}"));
+        }
+        if i % 3 == 0 {
+            rows.push(format!("L{i},2027-02-{day:02} 18:00,note,done"));
+        }
+    }
+    let in_lead_order = rows.clone();
+    // A fixed shuffle: each row goes to a place far from its lead's others.
+    let mut shuffled: Vec<(usize, String)> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(n, row)| (n.wrapping_mul(2_654_435_761) % 1_000_003, row))
+        .collect();
+    shuffled.sort();
+    let shuffled: Vec<String> = shuffled.into_iter().map(|(_, row)| row).collect();
+    let leads = write(&dir, "leads.csv", &leads);
+    for (name, rows) in [("ordered", in_lead_order), ("shuffled", shuffled)] {
+        let text = format!("lead,at,kind,outcome\n{}\n", rows.join("\n"));
+        let project = Project {
+            config: Config::default(),
+            agreement: agreement.clone(),
+            leads: leads.clone(),
+            activities: write(&dir, &format!("{name}.csv"), &text),
+        };
+        let one = verdict_json(
+            &project,
+            Split {
+                threads: 1,
+                min_bytes: 1,
+            },
+        );
+        for rule in ["Speed", "Depth", "Notes", "Uncontacted"] {
+            assert!(one.contains(&format!("\"{rule}\"")), "{rule} is judged");
+        }
+        assert!(one.contains("\"breaches\""), "a verdict with substance");
+        for threads in [2, 3, 8] {
+            let split = Split {
+                threads,
+                min_bytes: 1,
+            };
+            assert!(
+                verdict_json(&project, split) == one,
+                "{name}, {threads} parts"
+            );
+        }
+    }
+}

@@ -37,10 +37,10 @@ use clock::{Clock, Human};
 use looks::{Looks, ALSO, LOOK};
 use model::{Program, RuleProgram, Spec};
 use outcome::Outcome;
-use rules::attempts::{self, Counted};
+use rules::attempts::{self, Counted, Kept};
 use rules::duty::{self, Handover};
-use sparse::Sparse;
 use rules::{aging, response};
+use sparse::Sparse;
 use verdict::*;
 
 /// Floating-point slack when comparing observed values with targets.
@@ -97,7 +97,7 @@ const _: () = assert!(size_of::<Scoped>() == 12 && size_of::<Clause>() == 16);
 enum States {
     Nothing,
     Response(Sparse<Option<DateTime<Utc>>>),
-    Attempts(Sparse<Vec<Counted>>),
+    Attempts(Sparse<Kept>),
     Duty(Sparse<Handover>),
     Aging(Sparse<bool>),
 }
@@ -122,8 +122,8 @@ impl RuleRun {
     }
 }
 
-/// The rules' per-lead states, once judged. At a million leads they are a
-/// million small lists, freed on the thread pool when this is dropped, as
+/// The rules' per-lead states, once judged. At a million leads they are
+/// hundreds of thousands of small lists, freed on the thread pool when this is dropped, as
 /// nothing waits for that; a caller about to exit can skip freeing them
 /// (`std::mem::forget`), as `accord eval` does.
 pub struct Spent(Vec<(RuleRun, States)>);
@@ -1187,7 +1187,7 @@ fn judge(
                 max: alt.value.1,
                 budget_ms: max_duration_s.map(|s| s.saturating_mul(1000)),
             };
-            let counted = states.get(pos).map_or(&[][..], Vec::as_slice);
+            let counted = states.get(pos).map_or(&[][..], Kept::as_slice);
             // Leads are judged in order: the list a few leads on is asked
             // for now, so that it is in cache when its turn comes.
             if let Some(ahead) = states.get(pos + attempts::AHEAD) {

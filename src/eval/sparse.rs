@@ -31,10 +31,6 @@ impl<T: Default + Clone + Send> Sparse<T> {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
     /// The state at `pos`, made (with its stretch) if it was not; none
     /// beyond the end.
     pub fn get_mut(&mut self, pos: usize) -> Option<&mut T> {
@@ -105,7 +101,7 @@ mod tests {
         assert_eq!(s.stretches[3].as_ref().unwrap().len(), 5);
         assert!(s.get_mut(3 * STRETCH + 5).is_none());
         let all: Vec<u32> = s.values().collect();
-        assert_eq!(all.len(), s.len());
+        assert_eq!(all.len(), s.len);
         assert_eq!(all.iter().sum::<u32>(), 16);
         assert_eq!(all[STRETCH + 1], 7);
     }
