@@ -30,27 +30,28 @@ fn project(agreement: &str, activities: PathBuf) -> Project {
 
 /// One pass, then 2, 3 and 8 parts as small as a byte allows (so that cuts
 /// land inside rows, quoted cells and line endings of every kind).
-fn assert_parts_agree(project: &Project) {
-    let one = verdict_json(
-        project,
-        Split {
-            threads: 1,
-            min_bytes: 1,
-        },
-    );
+/// Returns the document.
+fn assert_parts_agree(project: &Project) -> String {
+    let one = assert_parts_agree_in(project, &[2, 3, 8]);
     assert!(one.contains("\"breaches\""), "a verdict with substance");
-    for threads in [2, 3, 8] {
-        let split = Split {
-            threads,
-            min_bytes: 1,
-        };
-        let parts = verdict_json(project, split);
+    one
+}
+
+/// The document of one pass, once each number of `parts` has given it too.
+fn assert_parts_agree_in(project: &Project, parts: &[usize]) -> String {
+    let split = |threads| Split {
+        threads,
+        min_bytes: 1,
+    };
+    let one = verdict_json(project, split(1));
+    for &threads in parts {
         assert!(
-            parts == one,
+            verdict_json(project, split(threads)) == one,
             "{} with {threads} parts differs from one pass",
             project.activities.display()
         );
     }
+    one
 }
 
 fn sample_activities() -> PathBuf {
@@ -138,21 +139,8 @@ fn equal_times_split_across_parts_keep_file_order() {
         leads: write(&dir, "leads.csv", &leads),
         activities: write(&dir, "activities.csv", &activities),
     };
-    let one = verdict_json(
-        &project,
-        Split {
-            threads: 1,
-            min_bytes: 1,
-        },
-    );
+    let one = assert_parts_agree_in(&project, &[2, 3, 5, 8]);
     assert!(one.contains("\"met\": 300"), "every lead met in one pass");
-    for threads in [2, 3, 5, 8] {
-        let split = Split {
-            threads,
-            min_bytes: 1,
-        };
-        assert!(verdict_json(&project, split) == one, "{threads} parts");
-    }
 }
 
 /// An explanation names each activity's line. Read in parts, each counting
@@ -269,26 +257,9 @@ fn states_made_by_some_parts_only_merge_as_one_pass() {
             leads: leads.clone(),
             activities: write(&dir, &format!("{name}.csv"), &text),
         };
-        let one = verdict_json(
-            &project,
-            Split {
-                threads: 1,
-                min_bytes: 1,
-            },
-        );
+        let one = assert_parts_agree(&project);
         for rule in ["Speed", "Depth", "Notes", "Uncontacted"] {
             assert!(one.contains(&format!("\"{rule}\"")), "{rule} is judged");
-        }
-        assert!(one.contains("\"breaches\""), "a verdict with substance");
-        for threads in [2, 3, 8] {
-            let split = Split {
-                threads,
-                min_bytes: 1,
-            };
-            assert!(
-                verdict_json(&project, split) == one,
-                "{name}, {threads} parts"
-            );
         }
     }
 }
