@@ -122,10 +122,10 @@ impl RuleRun {
     }
 }
 
-/// The rules' per-lead states, once judged. At a million leads they are
-/// hundreds of thousands of small lists, freed on the thread pool when this is dropped, as
-/// nothing waits for that; a caller about to exit can skip freeing them
-/// (`std::mem::forget`), as `accord eval` does.
+/// The rules' per-lead states, once judged. At a million leads they hold
+/// hundreds of thousands of small lists, freed on the thread pool when this
+/// is dropped, as nothing waits for that; a caller about to exit can skip
+/// freeing them (`std::mem::forget`), as `accord eval` does.
 pub struct Spent(Vec<(RuleRun, States)>);
 
 impl Drop for Spent {
