@@ -212,11 +212,8 @@ fn lead() -> Result<Lead, String> {
     let days = [9, 5, 12, 6, 7, 4, 8, 11, 13, 10, 14, 15];
     let mut calls = Vec::with_capacity(days.len());
     for (i, d) in days.into_iter().enumerate() {
-        calls.push(Counted {
-            at: at(&format!("2027-01-{d:02}T10:{:02}:00+01:00", i * 3))?,
-            duration_ms: 300_000,
-            until: d == 11,
-        });
+        let when = at(&format!("2027-01-{d:02}T10:{:02}:00+01:00", i * 3))?;
+        calls.push(Counted::new(when, 300_000, d == 11));
     }
     Ok(Lead {
         symbols: vec![s1, manager, score],

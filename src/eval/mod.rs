@@ -512,11 +512,8 @@ impl<'a> Evaluator<'a> {
                 (Spec::Attempts { alts, .. }, States::Attempts(states)) => {
                     if let (Some(state), Some(clause)) = (states.get_mut(pos), run.clauses.get(pos))
                     {
-                        let counted = Counted {
-                            at: activity.at,
-                            duration_ms: activity.duration_ms,
-                            until: flag & ALSO != 0,
-                        };
+                        let counted =
+                            Counted::new(activity.at, activity.duration_ms, flag & ALSO != 0);
                         let keep = keep_attempts(alts, clause);
                         attempts::observe(state, handoff, clause.deadline, counted, keep);
                     }

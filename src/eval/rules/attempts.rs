@@ -8,14 +8,49 @@ use crate::eval::outcome::Outcome;
 
 /// One counted activity: when, its duration, and whether it matches
 /// `until`. A lead's list is kept in time order, and in file order between
-/// equal times, without storing the latter (24 bytes each: there are
-/// millions): [`observe`] inserts after equal times, and lists of later
-/// parts of a file are appended before a stable sort ([`merge`]).
+/// equal times, without storing the latter: [`observe`] inserts after equal
+/// times, and lists of later parts of a file are appended before a stable
+/// sort ([`merge`]).
+///
+/// 20 bytes, as there are millions (a lead's first four in its state, see
+/// [`Kept`]): a duration is never negative (`parse_duration` refuses one),
+/// so its sign bit holds `until`, and it is kept in two halves, so that
+/// nothing aligns the whole to 8 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Counted {
     pub at: DateTime<Utc>,
-    pub duration_ms: i64,
-    pub until: bool,
+    /// The duration in milliseconds, low half first; the top bit of the
+    /// high half is `until`.
+    duration_until: [u32; 2],
+}
+
+const _: () = assert!(size_of::<Counted>() == 20);
+
+/// `until`'s bit in the high half of [`Counted::duration_until`].
+const UNTIL: u32 = 1 << 31;
+
+impl Counted {
+    /// A counted activity of `duration_ms`, which is never negative (a
+    /// negative one counts as 0).
+    pub fn new(at: DateTime<Utc>, duration_ms: i64, until: bool) -> Counted {
+        let ms = u64::try_from(duration_ms).unwrap_or(0);
+        // The truncations split the (at most 63-bit) duration in halves.
+        let (low, high) = (ms as u32, (ms >> 32) as u32);
+        Counted {
+            at,
+            duration_until: [low, high | if until { UNTIL } else { 0 }],
+        }
+    }
+
+    pub fn duration_ms(&self) -> i64 {
+        let [low, high] = self.duration_until;
+        i64::from(high & !UNTIL) << 32 | i64::from(low)
+    }
+
+    /// Whether it matches `until`.
+    pub fn until(&self) -> bool {
+        self.duration_until[1] & UNTIL != 0
+    }
 }
 
 /// A lead's kept [`Counted`] activities. Most leads get a handful of calls
@@ -143,7 +178,7 @@ pub fn judge_sorted(
     let mut tally = Tally::default();
     for c in counted.iter() {
         tally.count += 1;
-        tally.spent_ms = tally.spent_ms.saturating_add(c.duration_ms);
+        tally.spent_ms = tally.spent_ms.saturating_add(c.duration_ms());
         if let Some(max) = band.max.filter(|max| tally.count > *max) {
             let why = format!("{}, more than {max}", attempts(tally.count));
             return (Outcome::Missed(why), tally);
@@ -156,7 +191,7 @@ pub fn judge_sorted(
             );
             return (Outcome::Missed(why), tally);
         }
-        if c.until {
+        if c.until() {
             tally.stopped_at = Some(c.at);
             return (Outcome::Met, tally);
         }
@@ -187,12 +222,23 @@ mod tests {
 
     fn calls(days: &[u32]) -> Vec<Counted> {
         days.iter()
-            .map(|d| Counted {
-                at: day(*d),
-                duration_ms: 600_000,
-                until: false,
-            })
+            .map(|d| Counted::new(day(*d), 600_000, false))
             .collect()
+    }
+
+    /// The call, matching `until`.
+    fn connecting(c: Counted) -> Counted {
+        Counted::new(c.at, c.duration_ms(), true)
+    }
+
+    #[test]
+    fn a_counted_activity_keeps_its_duration_and_until_apart() {
+        for ms in [0, 1, 600_000, (1 << 32) + 7, i64::MAX] {
+            for until in [false, true] {
+                let c = Counted::new(day(3), ms, until);
+                assert_eq!((c.at, c.duration_ms(), c.until()), (day(3), ms, until));
+            }
+        }
     }
 
     const SIX_TO_NINE: Band = Band {
@@ -231,8 +277,7 @@ mod tests {
     #[test]
     fn until_stops_the_count_in_time_order_whatever_the_file_order() {
         let mut c = calls(&[5, 2, 3]);
-        c[1].until = false;
-        c[2].until = true; // day 3 connects; the day-5 call comes after and is not counted
+        c[2] = connecting(c[2]); // day 3 connects; the day-5 call comes after and is not counted
         let (o, t) = judge(&mut c, SIX_TO_NINE, Some(day(15)), day(4), "14d");
         assert_eq!(o, Outcome::Met);
         assert_eq!((t.count, t.stopped_at), (2, Some(day(3))));
@@ -257,7 +302,7 @@ mod tests {
     fn only_the_earliest_max_plus_one_are_kept_and_judged_alike() {
         // Twelve calls, out of time order, the connecting one last in time.
         let mut all = calls(&[9, 3, 12, 4, 5, 2, 6, 11, 7, 8, 10, 13]);
-        all[11].until = true;
+        all[11] = connecting(all[11]);
         let mut kept = Kept::new();
         for c in all.iter().copied() {
             observe(&mut kept, day(1), Some(day(15)), c, keep(SIX_TO_NINE.max));
@@ -277,14 +322,13 @@ mod tests {
     #[test]
     fn equal_times_keep_file_order() {
         let mut c = calls(&[3, 3, 3]);
-        c[1].until = true;
-        c[1].duration_ms = 1;
+        c[1] = Counted::new(c[1].at, 1, true);
         let mut kept = Kept::new();
         for one in c {
             observe(&mut kept, day(1), None, one, keep(Some(1)));
         }
         assert_eq!(kept.len(), 2, "MAX 1 keeps two");
-        assert!(kept[1].until, "the second in file order stays");
+        assert!(kept[1].until(), "the second in file order stays");
         let (o, t) = judge(&mut kept, SIX_TO_NINE, None, day(4), "14d");
         assert_eq!((o, t.count, t.spent_ms), (Outcome::Met, 2, 600_001));
     }
@@ -300,11 +344,9 @@ mod tests {
             cut in 0usize..40,
         ) {
             // Each activity's duration is its place in the file.
-            let activities: Vec<Counted> = days.iter().enumerate().map(|(i, d)| Counted {
-                at: day(*d),
-                duration_ms: i as i64,
-                until: false,
-            }).collect();
+            let activities: Vec<Counted> = days.iter().enumerate()
+                .map(|(i, d)| Counted::new(day(*d), i as i64, false))
+                .collect();
             let (handoff, deadline) = (day(2), Some(day(9)));
             let mut expected: Vec<Counted> = activities.iter().copied()
                 .filter(|c| c.at >= handoff && c.at <= day(9))
