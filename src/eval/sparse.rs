@@ -4,10 +4,9 @@
 //! one per lead a rule judges. Exports list a lead's activities close
 //! together, so a part mostly meets the leads of its own stretch of the
 //! file: with every state made up front, each part wrote states for a
-//! million leads (tens of megabytes of fresh pages, which cost more than
-//! the folding on this kind of machine) to touch half of them. Stretches
-//! never written stay unmade, read as the default, and are taken over
-//! whole when parts are merged.
+//! million leads (tens of megabytes of fresh pages, a page fault each four
+//! kilobytes) to touch half of them. Stretches never written stay unmade,
+//! read as the default, and are taken over whole when parts are merged.
 
 use rayon::prelude::*;
 
