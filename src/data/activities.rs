@@ -39,7 +39,9 @@ pub struct Activity<'a> {
     pub at: DateTime<Utc>,
     /// Its `kind`, as written.
     pub kind: &'a str,
-    /// How long it took, in milliseconds (0 when not given).
+    /// How long it took, in milliseconds (0 when not given). Never
+    /// negative: the reader refuses a negative duration as an issue, and a
+    /// counted attempt keeps its flag in the sign bit (`attempts::Counted`).
     pub duration_ms: i64,
     /// The file offset where its row starts: orders activities as the file
     /// does, the tie-break between activities of one lead at one instant.
