@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::data::{load_config, Config, ConfigError};
+use std::sync::LazyLock;
+
+use crate::data::{load_config, Config, ConfigError, TableConfig};
 
 /// What the command line says about the inputs; `None` defers to the
 /// project file.
@@ -24,7 +26,27 @@ pub struct Project {
     pub config: Config,
     pub agreement: PathBuf,
     pub leads: PathBuf,
-    pub activities: PathBuf,
+    /// One file, or one per `[[activities]]` table; `--activities` names
+    /// one that replaces them all.
+    pub activities: Vec<PathBuf>,
+}
+
+/// How a file that no table of `accord.toml` describes is read.
+static DEFAULT_TABLE: LazyLock<TableConfig> = LazyLock::new(TableConfig::default);
+
+impl Project {
+    /// How the `i`th activities file is read: its own table, or for a file
+    /// named by `--activities` in place of several, the first table's
+    /// settings (its columns, format and so on; without one, the defaults).
+    pub fn activity_table(&self, i: usize) -> &TableConfig {
+        let tables = &self.config.activities;
+        let table = if tables.len() == self.activities.len() {
+            tables.get(i)
+        } else {
+            tables.first()
+        };
+        table.unwrap_or(&DEFAULT_TABLE)
+    }
 }
 
 /// Why the inputs could not be found.
@@ -72,33 +94,69 @@ pub fn agreement_path(overrides: &Overrides) -> Result<PathBuf, ProjectError> {
 /// Resolves the inputs: flags first, then the project file.
 pub fn resolve(overrides: &Overrides) -> Result<Project, ProjectError> {
     let config = config(overrides)?;
-    let pick = |flag: &Option<PathBuf>, configured: &Option<PathBuf>, what, key: &str| {
-        flag.clone()
-            .or_else(|| configured.clone())
-            .ok_or_else(|| ProjectError::Missing {
-                what,
-                help: format!("name it with `--{what}` or set `{key}` in accord.toml"),
-            })
-    };
+    let agreement = overrides
+        .agreement
+        .clone()
+        .or_else(|| config.agreement.clone())
+        .ok_or_else(|| ProjectError::Missing {
+            what: "agreement",
+            help: "name it on the command line (`accord eval rules/acme.sla`) or set \
+                   `agreement` in accord.toml"
+                .to_owned(),
+        })?;
+    let leads = overrides
+        .leads
+        .clone()
+        .or_else(|| config.leads.path.clone())
+        .ok_or_else(|| ProjectError::Missing {
+            what: "leads",
+            help: "name it with `--leads` or set `[leads] path` in accord.toml".to_owned(),
+        })?;
     Ok(Project {
-        agreement: pick(
-            &overrides.agreement,
-            &config.agreement,
-            "agreement",
-            "agreement",
-        )?,
-        leads: pick(
-            &overrides.leads,
-            &config.leads.path,
-            "leads",
-            "[leads] path",
-        )?,
-        activities: pick(
-            &overrides.activities,
-            &config.activities.path,
-            "activities",
-            "[activities] path",
-        )?,
+        agreement,
+        leads,
+        activities: match &overrides.activities {
+            Some(path) => vec![path.clone()],
+            None => activity_paths(&config)?,
+        },
         config,
     })
+}
+
+/// The activities files `accord.toml` names, one per table; every table
+/// must name one.
+fn activity_paths(config: &Config) -> Result<Vec<PathBuf>, ProjectError> {
+    let missing = |help: String| ProjectError::Missing {
+        what: "activities",
+        help,
+    };
+    if config.activities.is_empty() {
+        return Err(missing(
+            "name it with `--activities` or set `[activities] path` in accord.toml".to_owned(),
+        ));
+    }
+    config
+        .activities
+        .iter()
+        .enumerate()
+        .map(|(i, table)| {
+            table.path.clone().ok_or_else(|| {
+                missing(format!(
+                    "the {} activities table in accord.toml has no `path`",
+                    ordinal(i + 1)
+                ))
+            })
+        })
+        .collect()
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }

@@ -51,7 +51,7 @@ fn project(rules: &str, leads: &str, activities: &str) -> Project {
         config: Config::default(),
         agreement: write("a.sla", &format!("{HEAD}{rules}}}\n")),
         leads: write("leads.csv", leads),
-        activities: write("activities.csv", activities),
+        activities: vec![write("activities.csv", activities)],
     }
 }
 

@@ -24,7 +24,7 @@ fn project(agreement: &str, activities: PathBuf) -> Project {
         config: Config::default(),
         agreement: common::root().join("rules").join(agreement),
         leads: common::root().join("rules/data/leads.csv"),
-        activities,
+        activities: vec![activities],
     }
 }
 
@@ -48,7 +48,7 @@ fn assert_parts_agree_in(project: &Project, parts: &[usize]) -> String {
         assert!(
             verdict_json(project, split(threads)) == one,
             "{} with {threads} parts differs from one pass",
-            project.activities.display()
+            project.activities.first().unwrap().display()
         );
     }
     one
@@ -137,7 +137,7 @@ fn equal_times_split_across_parts_keep_file_order() {
         config: Config::default(),
         agreement,
         leads: write(&dir, "leads.csv", &leads),
-        activities: write(&dir, "activities.csv", &activities),
+        activities: vec![write(&dir, "activities.csv", &activities)],
     };
     let one = assert_parts_agree_in(&project, &[2, 3, 5, 8]);
     assert!(one.contains("\"met\": 300"), "every lead met in one pass");
@@ -255,7 +255,7 @@ fn states_made_by_some_parts_only_merge_as_one_pass() {
             config: Config::default(),
             agreement: agreement.clone(),
             leads: leads.clone(),
-            activities: write(&dir, &format!("{name}.csv"), &text),
+            activities: vec![write(&dir, &format!("{name}.csv"), &text)],
         };
         let one = assert_parts_agree(&project);
         for rule in ["Speed", "Depth", "Notes", "Uncontacted"] {

@@ -24,7 +24,7 @@ fn document(agreement: &str, split: Split) -> String {
         agreement: PathBuf::from(agreement),
         // Relative, as the reference was run: issues name the file so.
         leads: PathBuf::from("tests/data/reference/leads.csv"),
-        activities: PathBuf::from("tests/data/reference/activities.csv"),
+        activities: vec![PathBuf::from("tests/data/reference/activities.csv")],
     };
     common::verdict_document(&project, AS_OF, split)
 }

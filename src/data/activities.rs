@@ -12,23 +12,24 @@
 //! file order. Values are looked up among the agreement's literals, not
 //! interned ([`Wanted::lookup`]), so nothing is shared but read-only tables.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::duration::{parse_duration, DurationUnit};
+use super::config::{Ids, TableConfig};
+use super::duration::{parse_duration, DurationForm};
+use super::ids;
 use super::index::hash;
 use super::intern::{is_blank, parse_number};
 use super::issue::{quoted, DataError, DataIssue, RowProblems};
 use super::leads::Leads;
 use super::parts::{in_parts, Split, Stretch};
 use super::record::Values;
-use super::table::{FieldSpec, Row, Table};
-use super::timestamp::{parse_exported, parse_general};
-use super::{Format, RowCounts, Wanted};
+use super::table::{FieldSpec, Need, Row, Table};
+use super::timestamp::TimeForm;
+use super::{RowCounts, Wanted};
 
 /// One usable activity row, valid only during the visit.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -57,11 +58,18 @@ pub struct Activity<'a> {
 /// The activities table and what reading it needs.
 pub struct ActivitySource<'a> {
     pub path: &'a Path,
-    pub format: Format,
-    pub columns: &'a BTreeMap<String, String>,
-    pub duration_unit: DurationUnit,
+    /// How the file is written (its `[activities]` table).
+    pub table: &'a TableConfig,
     /// The zone of local times.
     pub tz: Tz,
+    /// How lead ids compare.
+    pub ids: Ids,
+    /// A rule that reads `duration` (`max duration`), which makes the
+    /// column needed: without it every duration would silently be 0.
+    pub duration_rule: Option<&'a str>,
+    /// Added to every activity's `seq`: the sizes of the files read before
+    /// this one, so that several files order as one stream.
+    pub seq_base: u64,
     /// Each activity field the agreement uses, with a rule that uses it;
     /// [`Activity::values`] follow it entry for entry.
     pub needed: &'a [Wanted],
@@ -89,20 +97,29 @@ pub fn stream_activities<S: Send>(
     issues: &mut Vec<DataIssue>,
     progress: Option<&mut dyn FnMut(u64)>,
 ) -> Result<(Vec<(S, u64)>, RowCounts), DataError> {
-    let mut specs = vec![
-        FieldSpec::required("lead"),
-        FieldSpec::required("at"),
-        FieldSpec::required("kind"),
-        FieldSpec::optional("duration"),
-    ];
-    specs.extend(source.needed.iter().map(FieldSpec::used));
-    let mut table = Table::open(
-        source.path,
-        source.format,
-        "activities",
-        source.columns,
-        &specs,
-    )?;
+    let constant_kind = source.table.kind.is_some();
+    let mut specs = vec![FieldSpec::required("lead"), FieldSpec::required("at")];
+    if !constant_kind {
+        specs.push(FieldSpec::required("kind"));
+    }
+    specs.push(match source.duration_rule {
+        Some(rule) => FieldSpec {
+            name: "duration".to_owned(),
+            need: Need::Used {
+                rule: rule.to_owned(),
+            },
+        },
+        None => FieldSpec::optional("duration"),
+    });
+    // A file of one kind has no kind column to look for.
+    specs.extend(
+        source
+            .needed
+            .iter()
+            .filter(|w| !(constant_kind && w.field == "kind"))
+            .map(FieldSpec::used),
+    );
+    let mut table = Table::open(source.path, source.table, "activities", &specs)?;
     let reader = Reader::new(&table, source);
     let read = AtomicU64::new(0);
     let (init, visit) = (&init, &visit);
@@ -132,6 +149,13 @@ pub fn stream_activities<S: Send>(
 struct Reader<'s> {
     source: &'s ActivitySource<'s>,
     file: String,
+    times: TimeForm,
+    durations: DurationForm,
+    /// `kind` of `accord.toml`: every row's kind.
+    constant_kind: Option<&'s str>,
+    /// The separator of a `lead` cell that lists several leads.
+    split: Option<&'s str>,
+    unreadable: String,
     names: Vec<String>,
     lead: Option<usize>,
     at: Option<usize>,
@@ -145,15 +169,39 @@ struct Reader<'s> {
 
 impl<'s> Reader<'s> {
     fn new(table: &Table, source: &'s ActivitySource<'s>) -> Reader<'s> {
+        let config = source.table;
+        let constant_kind = config.kind.as_ref().map(|k| k.get_ref().as_str());
+        // A file of one kind reads it from no column: the kind's slot and
+        // every needed `kind` point at a slot no column has, which
+        // `decode` answers with the constant.
+        let kind = match constant_kind {
+            Some(_) => Some(CONSTANT_KIND),
+            None => table.slot("kind"),
+        };
+        let slot = |field: &str| match constant_kind {
+            Some(_) if field == "kind" => kind,
+            _ => table.slot(field),
+        };
         Reader {
             source,
             file: table.file().to_owned(),
+            times: TimeForm::with_formats(
+                source.tz,
+                config.time_format.as_deref().unwrap_or_default(),
+            ),
+            durations: DurationForm {
+                unit: config.duration_unit.unwrap_or_default(),
+                clock: config.duration_format.unwrap_or_default(),
+            },
+            constant_kind,
+            split: config.split_of("lead"),
+            unreadable: table.unreadable(),
             names: table.column_names(),
             lead: table.slot("lead"),
             at: table.slot("at"),
-            kind: table.slot("kind"),
+            kind,
             duration: table.slot("duration"),
-            needed: source.needed.iter().map(|w| table.slot(&w.field)).collect(),
+            needed: source.needed.iter().map(|w| slot(&w.field)).collect(),
             numeric: source.needed.iter().any(|w| w.numeric),
         }
     }
@@ -175,17 +223,21 @@ impl<'s> Reader<'s> {
         let mut out = Outcome::default();
         let mut problems = RowProblems::default();
         let mut batch = Batch::new(self.needed.len());
+        let mut rows = 0u64;
         while stretch.advance(table)? {
             let row = table.row();
             out.counts.read += 1;
-            if out.counts.read % PROGRESS_EVERY == 0 {
+            rows += 1;
+            if rows.is_multiple_of(PROGRESS_EVERY) {
                 let total = read.fetch_add(PROGRESS_EVERY, Ordering::Relaxed) + PROGRESS_EVERY;
                 if let Some(report) = progress.as_mut() {
                     report(total);
                 }
             }
             let added = self.decode(&row, &mut problems, &mut batch, Lookup::Later);
-            if added && problems.is_empty() {
+            if added > 0 && problems.is_empty() {
+                // Each lead a split cell lists is a row of its own.
+                out.counts.read += added as u64 - 1;
                 if batch.is_full() {
                     self.flush(&mut batch, &mut state, visit, &mut out);
                 }
@@ -193,7 +245,7 @@ impl<'s> Reader<'s> {
             }
             // A row with problems: the batch before it goes first, so that
             // issues stay in file order; then the row again, whole.
-            if added {
+            for _ in 0..added {
                 batch.pop();
             }
             self.flush(&mut batch, &mut state, visit, &mut out);
@@ -271,15 +323,16 @@ impl<'s> Reader<'s> {
     }
 
     /// Decodes the row onto the end of the batch, noting what is wrong with
-    /// it in `problems`; true when it was added. With [`Lookup::Later`] its
-    /// lead is left for [`Reader::flush`].
+    /// it in `problems`; how many activities were added: one, one per lead
+    /// of a split `lead` cell, or none. With [`Lookup::Later`] its leads
+    /// are left for [`Reader::flush`].
     fn decode(
         &self,
         row: &Row<'_>,
         problems: &mut RowProblems,
         batch: &mut Batch,
         lookup: Lookup,
-    ) -> bool {
+    ) -> usize {
         let source = self.source;
         if let Some(reason) = row.broken() {
             problems.add(None, reason.to_owned());
@@ -288,43 +341,47 @@ impl<'s> Reader<'s> {
 
         let mut id = None;
         match cell(self.lead) {
-            None => problems.add(self.column(self.lead), row.unreadable()),
-            Some(text) if is_blank(text) => {
+            None => problems.add(self.column(self.lead), self.unreadable.clone()),
+            Some(text) if pieces(self.split, text).next().is_none() => {
                 if row.broken().is_none() {
                     problems.add(self.column(self.lead), "missing lead id".to_owned());
                 }
             }
             Some(text) => match lookup {
                 Lookup::Later => id = Some(text),
-                Lookup::Now if source.leads.index_of(text).is_some() => id = Some(text),
-                Lookup::Now => self.unknown_lead(text, problems),
+                Lookup::Now => {
+                    for piece in pieces(self.split, text) {
+                        if source.leads.index_of(piece).is_some() {
+                            id = Some(text);
+                        } else {
+                            self.unknown_lead(piece, problems);
+                        }
+                    }
+                }
             },
         }
 
         let mut at = None;
         match cell(self.at) {
-            None => problems.add(self.column(self.at), row.unreadable()),
+            None => problems.add(self.column(self.at), self.unreadable.clone()),
             Some(text) if is_blank(text) => {
                 if row.broken().is_none() {
                     problems.add(self.column(self.at), "missing time".to_owned());
                 }
             }
-            Some(text) => match parse_exported(text) {
-                Some(t) => at = Some(t),
-                None => match parse_general(text, source.tz) {
-                    Ok(t) => at = Some(t),
-                    Err(reason) => problems.add(
-                        self.column(self.at),
-                        format!("invalid time {}: {reason}", quoted(text)),
-                    ),
-                },
+            Some(text) => match self.times.parse(text) {
+                Ok(t) => at = Some(t),
+                Err(reason) => problems.add(
+                    self.column(self.at),
+                    format!("invalid time {}: {reason}", quoted(text)),
+                ),
             },
         }
 
         let mut duration_ms = 0;
         match cell(self.duration) {
-            None => problems.add(self.column(self.duration), row.unreadable()),
-            Some(text) => match parse_duration(text, source.duration_unit) {
+            None => problems.add(self.column(self.duration), self.unreadable.clone()),
+            Some(text) => match parse_duration(text, self.durations) {
                 Ok(ms) => duration_ms = ms,
                 Err(reason) => problems.add(
                     self.column(self.duration),
@@ -333,11 +390,14 @@ impl<'s> Reader<'s> {
             },
         }
 
-        let kind_cell = cell(self.kind);
+        let kind_cell = match self.constant_kind {
+            Some(kind) => Some(kind),
+            None => cell(self.kind),
+        };
         let kind = match kind_cell {
             Some(text) => text,
             None => {
-                problems.add(self.column(self.kind), row.unreadable());
+                problems.add(self.column(self.kind), self.unreadable.clone());
                 ""
             }
         };
@@ -353,16 +413,17 @@ impl<'s> Reader<'s> {
             // Still look at every cell, so that every problem is named.
             for slot in &self.needed {
                 if cell(*slot).is_none() {
-                    problems.add(self.column(*slot), row.unreadable());
+                    problems.add(self.column(*slot), self.unreadable.clone());
                 }
             }
-            return false;
+            return 0;
         };
+        let (symbols, numbers) = (batch.symbols.len(), batch.numbers.len());
         for (slot, wanted) in self.needed.iter().zip(source.needed) {
             let text = match cell(*slot) {
                 Some(text) => text,
                 None => {
-                    problems.add(self.column(*slot), row.unreadable());
+                    problems.add(self.column(*slot), self.unreadable.clone());
                     ""
                 }
             };
@@ -373,10 +434,39 @@ impl<'s> Reader<'s> {
                     .push(wanted.numeric.then(|| parse_number(text)).flatten());
             }
         }
-        batch.push(id, kind, at, duration_ms, row);
-        true
+        let (width, numeric) = (batch.symbols.len() - symbols, batch.numbers.len() - numbers);
+        let seq = row.offset + source.seq_base;
+        let mut added = 0;
+        for piece in pieces(self.split, id) {
+            if added > 0 {
+                batch.symbols.extend_from_within(symbols..symbols + width);
+                batch.numbers.extend_from_within(numbers..numbers + numeric);
+            }
+            let mut canonical = [0; 18];
+            let piece = ids::canonical(source.ids, piece, &mut canonical);
+            batch.push(piece, kind, at, duration_ms, seq, row.line);
+            added += 1;
+        }
+        added
     }
 }
+
+/// The leads a `lead` cell names: the cell, or the non-blank pieces of a
+/// cell split at `split`.
+fn pieces<'t>(split: Option<&'t str>, text: &'t str) -> impl Iterator<Item = &'t str> {
+    let (whole, listed) = match split {
+        Some(sep) => (None, Some(text.split(sep).map(str::trim))),
+        None => (Some(text).filter(|t| !is_blank(t)), None),
+    };
+    whole
+        .into_iter()
+        .chain(listed.into_iter().flatten())
+        .filter(|piece| !piece.is_empty())
+}
+
+/// A slot no column has: the kind of a file of one kind (see
+/// [`Reader::new`]).
+const CONSTANT_KIND: usize = usize::MAX;
 
 /// Whether [`Reader::decode`] looks a row's lead up at once.
 #[derive(Clone, Copy)]
@@ -431,7 +521,15 @@ impl Batch {
         }
     }
 
-    fn push(&mut self, id: &str, kind: &str, at: DateTime<Utc>, duration_ms: i64, row: &Row<'_>) {
+    fn push(
+        &mut self,
+        id: &str,
+        kind: &str,
+        at: DateTime<Utc>,
+        duration_ms: i64,
+        seq: u64,
+        line: u64,
+    ) {
         let h = hash(id);
         let mut keep = |s: &str| {
             let from = self.text.len();
@@ -445,8 +543,8 @@ impl Batch {
             kind,
             at,
             duration_ms,
-            seq: row.offset,
-            line: row.line,
+            seq,
+            line,
         });
     }
 
@@ -475,11 +573,14 @@ impl Batch {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::config::TableConfig;
+    use crate::data::duration::DurationUnit;
     use crate::data::intern::{Interner, UNSEEN};
     use crate::data::leads::load_leads;
     use crate::data::table::part_ends;
     use crate::data::testutil::{issue, write};
     use chrono_tz::Europe::Amsterdam;
+    use std::collections::BTreeMap;
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().to_utc()
@@ -540,9 +641,9 @@ mod tests {
         let leads_path = write("leads.csv", LEADS);
         let lead_source = crate::data::LeadSource {
             path: &leads_path,
-            format: Format::Csv,
-            columns: &BTreeMap::new(),
+            table: &TableConfig::default(),
             tz: Amsterdam,
+            ids: Ids::Exact,
             needed: &[],
         };
         let (leads, _) =
@@ -561,12 +662,18 @@ mod tests {
                 .collect();
         }
         let known = interner.len();
+        let table = TableConfig {
+            columns,
+            duration_unit: Some(unit),
+            ..TableConfig::default()
+        };
         let source = ActivitySource {
             path,
-            format: Format::detect(path),
-            columns: &columns,
-            duration_unit: unit,
+            table: &table,
             tz: Amsterdam,
+            ids: Ids::Exact,
+            duration_rule: None,
+            seq_base: 0,
             needed: &needed,
             leads: &leads,
         };
@@ -739,7 +846,8 @@ mod tests {
                     &path,
                     8,
                     Some("duration"),
-                    "invalid duration \"5:30\": expected hours, minutes and seconds such as 0:05:30"
+                    "invalid duration \"5:30\": expected hours, minutes and seconds such as 0:05:30 \
+                     (set `duration_format` to \"h:mm\" or \"mm:ss\" for two parts)"
                 ),
                 issue(
                     &path,
@@ -947,10 +1055,11 @@ mod tests {
         let visited = std::sync::atomic::AtomicUsize::new(0);
         let source = ActivitySource {
             path: &path,
-            format: Format::Jsonl,
-            columns: &BTreeMap::new(),
-            duration_unit: DurationUnit::Seconds,
+            table: &TableConfig::default(),
             tz: Amsterdam,
+            ids: Ids::Exact,
+            duration_rule: None,
+            seq_base: 0,
             needed: &crate::data::testutil::wanted(&[("actor", "Speed to lead")]),
             leads: &Leads::default(),
         };

@@ -12,14 +12,16 @@ use std::path::{Path, PathBuf};
 use chrono_tz::Tz;
 use miette::{NamedSource, SourceSpan};
 use serde::{Deserialize, Deserializer};
+use toml::Spanned;
 
-use super::duration::DurationUnit;
+use super::duration::{DurationFormat, DurationUnit};
 use super::issue::lower_first;
+use super::presets;
 use super::Format;
 use crate::check::did_you_mean;
 
 /// The contents of `accord.toml`. Paths are resolved against the directory
-/// of the file by [`load_config`].
+/// of the file by [`load_config`], and presets are filled in there.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -32,10 +34,19 @@ pub struct Config {
     pub data: DataConfig,
     /// The leads export.
     #[serde(default)]
-    pub leads: LeadsConfig,
-    /// The activities export.
+    pub leads: TableConfig,
+    /// The activities exports: `[activities]` for one file, or
+    /// `[[activities]]` once per file; their rows form one stream.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub activities: Vec<TableConfig>,
+    /// A CRM's name or user id for a person → the member id the agreement
+    /// uses (see [`super::relabel`]).
     #[serde(default)]
-    pub activities: ActivitiesConfig,
+    pub people: BTreeMap<String, String>,
+    /// Per field: a word of the agreement → the export's label or labels
+    /// for it.
+    #[serde(default)]
+    pub values: BTreeMap<String, Spanned<BTreeMap<String, OneOrMany>>>,
 }
 
 /// `[data]`
@@ -51,6 +62,10 @@ pub struct DataConfig {
     /// clock.
     #[serde(default)]
     pub as_of: Option<String>,
+    /// The share of one file's rows that may be rejected before the file is
+    /// taken to be misread (`"10%"`, the default).
+    #[serde(default, deserialize_with = "share")]
+    pub max_rejected: Option<f64>,
 }
 
 impl DataConfig {
@@ -60,13 +75,19 @@ impl DataConfig {
     }
 }
 
-/// `[leads]`
+/// `[leads]`, `[activities]` or one `[[activities]]`: where a file is and
+/// how it is written. Every key is optional; a preset fills in those left
+/// out.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LeadsConfig {
-    /// The leads file, used when `--leads` is not given.
+pub struct TableConfig {
+    /// The file, used when `--leads`/`--activities` is not given.
     #[serde(default)]
     pub path: Option<PathBuf>,
+    /// A well-known export's settings (`hubspot-calls`), under the keys set
+    /// here.
+    #[serde(default, deserialize_with = "preset_name")]
+    pub preset: Option<String>,
     /// `csv` or `jsonl`; default: by the file's extension.
     #[serde(default)]
     pub format: Option<Format>,
@@ -74,25 +95,95 @@ pub struct LeadsConfig {
     /// the export names differently (`id = "Record ID"`).
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
-}
-
-/// `[activities]`
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ActivitiesConfig {
-    /// The activities file, used when `--activities` is not given.
-    #[serde(default)]
-    pub path: Option<PathBuf>,
-    /// `csv` or `jsonl`; default: by the file's extension.
-    #[serde(default)]
-    pub format: Option<Format>,
-    /// accord's field name → the column's name in the export
-    /// (`lead = "Associated Contact ID"`).
-    #[serde(default)]
-    pub columns: BTreeMap<String, String>,
-    /// What a plain number in `duration` counts: `s` (default) or `ms`.
+    /// The CSV delimiter; default: detected from the header line.
+    #[serde(default, deserialize_with = "delimiter")]
+    pub delimiter: Option<u8>,
+    /// The file's text encoding, as a WHATWG label; default UTF-8.
+    #[serde(default, deserialize_with = "encoding")]
+    pub encoding: Option<String>,
+    /// strftime patterns tried, in order, before the ISO forms.
+    #[serde(default, deserialize_with = "time_formats")]
+    pub time_format: Option<Vec<String>>,
+    /// What a plain number in `duration` counts.
     #[serde(default)]
     pub duration_unit: Option<DurationUnit>,
+    /// The clock form of `duration`.
+    #[serde(default)]
+    pub duration_format: Option<DurationFormat>,
+    /// Activities only: one kind for every row of the file.
+    #[serde(default)]
+    pub kind: Option<Spanned<String>>,
+    /// Field → the separator of a cell that lists several values.
+    #[serde(default)]
+    pub split: Option<Spanned<BTreeMap<String, String>>>,
+    /// How lead ids compare.
+    #[serde(default)]
+    pub ids: Option<Ids>,
+}
+
+impl TableConfig {
+    /// Fills in what `preset` sets and this table does not: a key set here
+    /// wins, and so does each column or split named here.
+    fn with_preset(mut self, preset: TableConfig) -> TableConfig {
+        let mut columns = preset.columns;
+        columns.append(&mut self.columns);
+        self.columns = columns;
+        self.split = match (self.split.take(), preset.split) {
+            (Some(mine), Some(theirs)) => {
+                let span = mine.span();
+                let mut all = theirs.into_inner();
+                all.append(&mut mine.into_inner());
+                Some(Spanned::new(span, all))
+            }
+            (mine, theirs) => mine.or(theirs),
+        };
+        self.format = self.format.or(preset.format);
+        self.delimiter = self.delimiter.or(preset.delimiter);
+        self.encoding = self.encoding.or(preset.encoding);
+        self.time_format = self.time_format.or(preset.time_format);
+        self.duration_unit = self.duration_unit.or(preset.duration_unit);
+        self.duration_format = self.duration_format.or(preset.duration_format);
+        self.kind = self.kind.or(preset.kind);
+        self.ids = self.ids.or(preset.ids);
+        self
+    }
+
+    /// The separator of `field`'s cells, if they list several values.
+    pub fn split_of(&self, field: &str) -> Option<&str> {
+        self.split
+            .as_ref()
+            .and_then(|s| s.get_ref().get(field))
+            .map(String::as_str)
+            .filter(|sep| !sep.is_empty())
+    }
+}
+
+/// One value or a list of them.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            OneOrMany::One(one) => std::slice::from_ref(one),
+            OneOrMany::Many(many) => many,
+        }
+    }
+}
+
+/// How lead ids compare.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ids {
+    /// As written.
+    #[default]
+    Exact,
+    /// As Salesforce record ids: the 15 and 18-character forms are one.
+    Salesforce,
 }
 
 /// `accord.toml` could not be used.
@@ -140,8 +231,16 @@ pub fn load_config(path: &Path) -> Result<Config, ConfigError> {
         path: name.clone(),
         reason: lower_first(&e.to_string()),
     })?;
-    let mut config: Config =
-        toml::from_str(&text).map_err(|e| invalid(&e, NamedSource::new(name, text.clone())))?;
+    let src = || NamedSource::new(name.clone(), text.clone());
+    let mut config: Config = toml::from_str(&text).map_err(|e| invalid(&e, src()))?;
+    if let Some(problem) = misplaced(&config) {
+        return Err(problem.into_error(src()));
+    }
+    config.leads = filled_in(std::mem::take(&mut config.leads));
+    config.activities = std::mem::take(&mut config.activities)
+        .into_iter()
+        .map(filled_in)
+        .collect();
     let base = path.parent().unwrap_or(Path::new(""));
     let resolve = |p: &mut Option<PathBuf>| {
         if let Some(p) = p {
@@ -152,8 +251,95 @@ pub fn load_config(path: &Path) -> Result<Config, ConfigError> {
     };
     resolve(&mut config.agreement);
     resolve(&mut config.leads.path);
-    resolve(&mut config.activities.path);
+    for table in &mut config.activities {
+        resolve(&mut table.path);
+    }
     Ok(config)
+}
+
+/// The table with its preset's settings under its own.
+fn filled_in(table: TableConfig) -> TableConfig {
+    let preset = table.preset.as_deref().and_then(presets::settings);
+    match preset {
+        Some(preset) => table.with_preset(preset),
+        None => table,
+    }
+}
+
+/// A key that parses but cannot mean anything where it is.
+struct Misplaced {
+    message: String,
+    span: std::ops::Range<usize>,
+    label: &'static str,
+    help: String,
+}
+
+impl Misplaced {
+    fn into_error(self, src: NamedSource<String>) -> ConfigError {
+        ConfigError::Invalid {
+            message: self.message,
+            src,
+            span: Some(self.span.into()),
+            label: self.label.to_owned(),
+            help: Some(self.help),
+        }
+    }
+}
+
+/// The first key that parses but is in the wrong place: `kind` on the
+/// leads, a `split` of a field other than an activity's `lead`, or a label
+/// listed under two words of one field in `[values]`.
+fn misplaced(config: &Config) -> Option<Misplaced> {
+    if let Some(kind) = &config.leads.kind {
+        return Some(Misplaced {
+            message: "`kind` is set on the leads".to_owned(),
+            span: kind.span(),
+            label: "activities only",
+            help: "`kind` names the kind of every row of an activities file; \
+                   move it to that file's [activities] table"
+                .to_owned(),
+        });
+    }
+    let splits = std::iter::once((&config.leads, "leads"))
+        .chain(config.activities.iter().map(|t| (t, "activities")));
+    for (table, section) in splits {
+        let Some(split) = &table.split else { continue };
+        let other = split
+            .get_ref()
+            .keys()
+            .find(|field| section == "leads" || *field != "lead");
+        if let Some(field) = other {
+            return Some(Misplaced {
+                message: format!("`split` of `{field}` in [{section}]"),
+                span: split.span(),
+                label: "only an activity's `lead` is split",
+                help: "`split = { lead = \";\" }` makes one activity per lead a cell lists; \
+                       other fields are compared whole"
+                    .to_owned(),
+            });
+        }
+    }
+    for (field, words) in &config.values {
+        let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+        for (word, labels) in words.get_ref() {
+            for label in labels.as_slice() {
+                if let Some(first) = seen.insert(label, word) {
+                    if first != word {
+                        return Some(Misplaced {
+                            message: format!(
+                                "`{label}` is listed under both `{first}` and `{word}` in [values.{field}]"
+                            ),
+                            span: words.span(),
+                            label: "one export label, two words",
+                            help: "each label of the export stands for one word of the agreement"
+                                .to_owned(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    None
 }
 
 /// The diagnostic for a TOML or schema error. toml reports unknown keys as
@@ -233,6 +419,89 @@ fn time_zone<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error
     Ok(Some(name))
 }
 
+/// `[activities]` (one table) or `[[activities]]` (a list of them).
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<TableConfig>, D::Error> {
+    struct Tables;
+    impl<'de> serde::de::Visitor<'de> for Tables {
+        type Value = Vec<TableConfig>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a table, or an array of tables")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            let one = TableConfig::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+            Ok(vec![one])
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+        }
+    }
+    d.deserialize_any(Tables)
+}
+
+/// A share such as `"10%"`, as a fraction.
+fn share<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    let text = String::deserialize(d)?;
+    let number = text.trim().strip_suffix('%').map(str::trim);
+    match number.and_then(|n| n.parse::<f64>().ok()) {
+        Some(p) if (0.0..=100.0).contains(&p) => Ok(Some(p / 100.0)),
+        _ => Err(serde::de::Error::custom(format!(
+            "`{text}` is not a share such as \"10%\" (0% to 100%)"
+        ))),
+    }
+}
+
+/// One character that can separate CSV cells.
+fn delimiter<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+    let text = String::deserialize(d)?;
+    match text.as_bytes() {
+        [b] if b.is_ascii() && !matches!(b, b'"' | b'\n' | b'\r') => Ok(Some(*b)),
+        _ => Err(serde::de::Error::custom(format!(
+            "delimiter {text:?} is not one ASCII character other than a quote or a line break \
+             (a tab is \"\\t\")"
+        ))),
+    }
+}
+
+/// A WHATWG encoding label (`windows-1252`, `latin1`, `utf-16`).
+fn encoding<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let label = String::deserialize(d)?;
+    if encoding_rs::Encoding::for_label(label.trim().as_bytes()).is_none() {
+        return Err(serde::de::Error::custom(format!(
+            "unknown encoding `{label}`: use a label such as \"utf-8\", \"utf-16\", \
+             \"windows-1252\" or \"iso-8859-15\""
+        )));
+    }
+    Ok(Some(label.trim().to_ascii_lowercase()))
+}
+
+/// One strftime pattern or a list, each checked by chrono.
+fn time_formats<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    let formats = OneOrMany::deserialize(d)?.as_slice().to_vec();
+    for format in &formats {
+        if let Err(reason) = super::timestamp::check_format(format) {
+            return Err(serde::de::Error::custom(format!(
+                "time_format `{format}`: {reason}"
+            )));
+        }
+    }
+    Ok(Some(formats))
+}
+
+/// A preset's name, checked so that a typo points at its line.
+fn preset_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let name = String::deserialize(d)?;
+    if presets::settings(&name).is_none() {
+        let help = match did_you_mean(&name, presets::NAMES.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("known presets: {}", quote_all(presets::NAMES)),
+        };
+        return Err(serde::de::Error::custom(format!(
+            "unknown preset `{name}`: {help}"
+        )));
+    }
+    Ok(Some(name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,13 +565,14 @@ duration_unit = "ms"
         assert_eq!(config.leads.columns["id"], "Record ID");
         assert_eq!(config.leads.columns["persona"], "Job function");
         // Absolute paths stay as they are.
+        let activities = &config.activities[0];
         assert_eq!(
-            config.activities.path,
+            activities.path,
             Some(PathBuf::from("/srv/exports/activities.jsonl"))
         );
-        assert_eq!(config.activities.format, Some(Format::Csv));
-        assert_eq!(config.activities.columns["lead"], "Associated Contact ID");
-        assert_eq!(config.activities.duration_unit, Some(DurationUnit::Millis));
+        assert_eq!(activities.format, Some(Format::Csv));
+        assert_eq!(activities.columns["lead"], "Associated Contact ID");
+        assert_eq!(activities.duration_unit, Some(DurationUnit::Millis));
     }
 
     #[test]
@@ -351,7 +621,11 @@ duration_unit = "ms"
         assert_eq!(message, "unknown key `unit` in accord.toml");
         assert_eq!(
             help,
-            Some("allowed keys here: `path`, `format`, `columns`, `duration_unit`")
+            Some(
+                "allowed keys here: `path`, `preset`, `format`, `columns`, `delimiter`, \
+                 `encoding`, `time_format`, `duration_unit`, `duration_format`, `kind`, \
+                 `split`, `ids`"
+            )
         );
 
         let err = load_config(&write_config("agrement = \"a.sla\"\n")).unwrap_err();
@@ -378,7 +652,7 @@ duration_unit = "ms"
             load_config(&write_config("[activities]\nduration_unit = \"sec\"\n")).unwrap_err();
         assert_eq!(
             invalid_parts(&err).0,
-            "unknown variant `sec`, expected `s` or `ms`"
+            "unknown variant `sec`, expected one of `s`, `ms`, `min`"
         );
 
         let err = load_config(&write_config("agreement = 5\n")).unwrap_err();

@@ -39,6 +39,9 @@ pub(crate) struct CsvReader<R> {
     at_file_start: bool,
     /// How far one record may run on (see [`CsvReader::limit_rows`]).
     row_limit: Option<u64>,
+    /// The cell separator: the in-place splitting knows only the comma,
+    /// so a file with another goes to `csv_core` whole.
+    delimiter: u8,
     core: csv_core::Reader,
     record: Record,
 }
@@ -157,11 +160,6 @@ impl<R: Read> CsvReader<R> {
     /// lines count on from `newlines` (0 for a part of a file, whose lines
     /// count from where it starts).
     pub fn at(inner: R, offset: u64, newlines: u64) -> CsvReader<R> {
-        let mut core = csv_core::Reader::new();
-        // `csv_core` drops a byte-order mark at the start of its first
-        // input, which here may be any record: a blank line first makes
-        // it a reader that has read (the mark is dropped by `new`).
-        let _ = core.read_record(b"\n", &mut [0], &mut [0]);
         CsvReader {
             inner,
             buf: vec![0; CHUNK],
@@ -172,9 +170,36 @@ impl<R: Read> CsvReader<R> {
             eof: false,
             at_file_start: false,
             row_limit: None,
-            core,
+            delimiter: b',',
+            core: core_reader(b','),
             record: Record::default(),
         }
+    }
+
+    /// Cells separated by `delimiter` instead of commas.
+    pub fn with_delimiter(mut self, delimiter: u8) -> CsvReader<R> {
+        self.set_delimiter(delimiter);
+        self
+    }
+
+    /// Cells separated by `delimiter` from the next record on.
+    pub fn set_delimiter(&mut self, delimiter: u8) {
+        self.delimiter = delimiter;
+        self.core = core_reader(delimiter);
+    }
+
+    /// The file's first line (up to 64 KiB of it), read ahead without
+    /// being consumed: for a pipe, which cannot be read twice, the header
+    /// is looked at where it will be read.
+    pub fn peek_first_line(&mut self) -> io::Result<&[u8]> {
+        const LIMIT: usize = 1 << 16;
+        while self.filled < LIMIT
+            && memchr::memchr(b'\n', self.buf.get(..self.filled).unwrap_or_default()).is_none()
+            && self.fill_more()?
+        {}
+        let text = self.buf.get(..self.filled).unwrap_or_default();
+        let text = text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text);
+        Ok(text.split(|b| *b == b'\n').next().unwrap_or_default())
     }
 
     /// Fails reading once a record runs on for more than `limit` bytes. A
@@ -235,7 +260,7 @@ impl<R: Read> CsvReader<R> {
         let start = self.pos;
         self.record.offset = self.base + start as u64;
         self.record.line = self.newlines + 1;
-        if !self.split_line()? {
+        if self.delimiter != b',' || !self.split_line()? {
             self.parse_quoted()?;
         }
         Ok(true)
@@ -454,6 +479,16 @@ impl<R: Read> CsvReader<R> {
         self.read_on(keep)?;
         Ok(!self.eof)
     }
+}
+
+/// `csv_core`'s reader for cells separated by `delimiter`.
+fn core_reader(delimiter: u8) -> csv_core::Reader {
+    let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    // `csv_core` drops a byte-order mark at the start of its first input,
+    // which here may be any record: a blank line first makes it a reader
+    // that has read (the mark is dropped by `new`).
+    let _ = core.read_record(b"\n", &mut [0], &mut [0]);
+    core
 }
 
 /// Finds the first line feed, carriage return or quote in `rest`, with

@@ -10,8 +10,10 @@
 //! - a number of units, `90` or `90.5` (warehouse exports of float columns
 //!   write `90.0`); parts below a millisecond are dropped;
 //! - `H:MM:SS` with any number of hour digits and an optional fraction of a
-//!   second (`0:05:30`, `01:05:30.250`, `100:00:00`). Two-part `MM:SS` is
-//!   refused: `5:30` could be minutes or hours, and guessing wrong is silent.
+//!   second (`0:05:30`, `01:05:30.250`, `100:00:00`). A two-part reading is
+//!   refused unless `duration_format` says which two parts it has (`h:mm`,
+//!   Pipedrive's `00:30`, or `mm:ss`): `5:30` could be minutes or hours,
+//!   and guessing wrong is silent.
 //!
 //! Anything else, and anything negative, is an error whose reason the caller
 //! turns into a data issue.
@@ -28,21 +30,73 @@ pub enum DurationUnit {
     /// Milliseconds, as HubSpot exports call durations.
     #[serde(rename = "ms")]
     Millis,
+    /// Minutes.
+    #[serde(rename = "min")]
+    Minutes,
+}
+
+impl DurationUnit {
+    fn millis(self) -> i64 {
+        match self {
+            DurationUnit::Seconds => 1000,
+            DurationUnit::Millis => 1,
+            DurationUnit::Minutes => 60_000,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            DurationUnit::Seconds => "seconds",
+            DurationUnit::Millis => "milliseconds",
+            DurationUnit::Minutes => "minutes",
+        }
+    }
+}
+
+/// The clock form of a duration cell (`duration_format`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum DurationFormat {
+    /// `0:05:30` (the default).
+    #[default]
+    #[serde(rename = "h:mm:ss")]
+    HoursMinutesSeconds,
+    /// `00:30`: thirty minutes (Pipedrive).
+    #[serde(rename = "h:mm")]
+    HoursMinutes,
+    /// `05:30`: five and a half minutes.
+    #[serde(rename = "mm:ss")]
+    MinutesSeconds,
+}
+
+/// How a file writes durations: the unit of plain numbers and the clock
+/// form.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DurationForm {
+    pub unit: DurationUnit,
+    pub clock: DurationFormat,
+}
+
+impl From<DurationUnit> for DurationForm {
+    fn from(unit: DurationUnit) -> Self {
+        DurationForm {
+            unit,
+            clock: DurationFormat::default(),
+        }
+    }
 }
 
 /// Parse one duration cell into milliseconds; the error is a lower-case
 /// reason without the value itself.
-pub fn parse_duration(text: &str, unit: DurationUnit) -> Result<i64, String> {
+#[inline]
+pub fn parse_duration(text: &str, form: impl Into<DurationForm>) -> Result<i64, String> {
+    let DurationForm { unit, clock: shape } = form.into();
     // Most cells are empty (an e-mail, a note) or a few digits: read them
     // at once (each activity row has one).
     if text.is_empty() {
         return Ok(0);
     }
     if let Some(n) = plain_digits(text) {
-        return match unit {
-            DurationUnit::Seconds => n.checked_mul(1000).ok_or_else(too_large),
-            DurationUnit::Millis => Ok(n),
-        };
+        return n.checked_mul(unit.millis()).ok_or_else(too_large);
     }
     let s = text.trim();
     if s.is_empty() {
@@ -54,57 +108,82 @@ pub fn parse_duration(text: &str, unit: DurationUnit) -> Result<i64, String> {
         }
     }
     if s.contains(':') {
-        clock(s)
+        clock(s, shape)
     } else {
         number(s, unit)
     }
 }
 
-/// `H:MM:SS[.fff]`.
-fn clock(s: &str) -> Result<i64, String> {
-    let shape = || "expected hours, minutes and seconds such as 0:05:30".to_owned();
-    let mut parts = s.split(':');
-    let (Some(h), Some(m), Some(sec), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(shape());
+/// `H:MM:SS[.fff]`, or the two-part form `shape` names.
+fn clock(s: &str, shape: DurationFormat) -> Result<i64, String> {
+    let parts: Vec<&str> = s.split(':').collect();
+    let (h, m, sec) = match (parts.as_slice(), shape) {
+        ([h, m, sec], _) => (*h, *m, *sec),
+        ([h, m], DurationFormat::HoursMinutes) => (*h, *m, "00"),
+        ([m, sec], DurationFormat::MinutesSeconds) => ("0", *m, *sec),
+        ([_, _], DurationFormat::HoursMinutesSeconds) => {
+            return Err("expected hours, minutes and seconds such as 0:05:30 \
+                 (set `duration_format` to \"h:mm\" or \"mm:ss\" for two parts)"
+                .to_owned())
+        }
+        _ => return Err(clock_shape(shape)),
     };
-    let hours = whole(h, shape)?;
-    let minutes = two_digits(m).ok_or_else(shape)?;
-    let (sec, frac) = sec.split_once(['.', ',']).unwrap_or((sec, "0"));
-    let seconds = two_digits(sec).ok_or_else(shape)?;
-    let millis = millis_of_fraction(frac).ok_or_else(shape)?;
-    if minutes > 59 || seconds > 59 {
+    let wrong = || clock_shape(shape);
+    let (hours, minutes) = if parts.len() == 2 && shape == DurationFormat::MinutesSeconds {
+        (0, whole(m, wrong)?)
+    } else {
+        (whole(h, wrong)?, two_digits(m).ok_or_else(wrong)?)
+    };
+    let (sec, frac) = sec.split_once('.').unwrap_or((sec, "0"));
+    let seconds = two_digits(sec).ok_or_else(wrong)?;
+    let millis = millis_of_fraction(frac).ok_or_else(wrong)?;
+    let minutes_bounded = parts.len() == 3 || shape == DurationFormat::HoursMinutes;
+    if (minutes_bounded && minutes > 59) || seconds > 59 {
         return Err("minutes and seconds must be below 60".to_owned());
     }
     hours
         .checked_mul(3_600_000)
-        .and_then(|ms| ms.checked_add(minutes * 60_000 + seconds * 1000 + millis))
+        .and_then(|ms| ms.checked_add(minutes.checked_mul(60_000)?))
+        .and_then(|ms| ms.checked_add(seconds * 1000 + millis))
         .ok_or_else(too_large)
+}
+
+fn clock_shape(shape: DurationFormat) -> String {
+    match shape {
+        DurationFormat::HoursMinutesSeconds => {
+            "expected hours, minutes and seconds such as 0:05:30".to_owned()
+        }
+        DurationFormat::HoursMinutes => {
+            "expected hours and minutes such as 0:30, or 0:05:30".to_owned()
+        }
+        DurationFormat::MinutesSeconds => {
+            "expected minutes and seconds such as 5:30, or 0:05:30".to_owned()
+        }
+    }
 }
 
 /// A plain number of units, with an optional fraction.
 fn number(s: &str, unit: DurationUnit) -> Result<i64, String> {
-    let shape = || match unit {
-        DurationUnit::Seconds => "expected whole seconds or H:MM:SS".to_owned(),
-        DurationUnit::Millis => "expected whole milliseconds or H:MM:SS".to_owned(),
-    };
+    let shape = || format!("expected whole {} or H:MM:SS", unit.name());
     let (int, frac) = s.split_once('.').unwrap_or((s, "0"));
     let int = whole(int, shape)?;
-    match unit {
-        DurationUnit::Seconds => {
-            let millis = millis_of_fraction(frac).ok_or_else(shape)?;
-            int.checked_mul(1000)
-                .and_then(|ms| ms.checked_add(millis))
-                .ok_or_else(too_large)
-        }
-        DurationUnit::Millis => {
-            if frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(shape());
-            }
-            Ok(int)
+    if frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(shape());
+    }
+    // The fraction to the millisecond: a tenth of a minute is 6,000 ms.
+    let scale = unit.millis();
+    let mut fraction = 0;
+    let mut place = scale;
+    for digit in frac.bytes().take(9) {
+        place /= 10;
+        fraction += i64::from(digit - b'0') * place;
+        if place == 0 {
+            break;
         }
     }
+    int.checked_mul(scale)
+        .and_then(|ms| ms.checked_add(fraction))
+        .ok_or_else(too_large)
 }
 
 /// One to eighteen ASCII digits (which cannot overflow) as a number.
@@ -216,10 +295,16 @@ mod tests {
             parse_duration("5.5.5", Millis),
             Err("expected whole milliseconds or H:MM:SS".to_owned())
         );
+        assert_eq!(
+            parse_duration("5:30", Seconds),
+            Err("expected hours, minutes and seconds such as 0:05:30 \
+                 (set `duration_format` to \"h:mm\" or \"mm:ss\" for two parts)"
+                .to_owned())
+        );
         let clock = Err("expected hours, minutes and seconds such as 0:05:30".to_owned());
         for bad in [
-            "5:30",
             "1:2:3",
+            "0:01:30,5",
             "1:02:03:04",
             ":05:30",
             "1:05:3x",
@@ -235,5 +320,56 @@ mod tests {
         assert_eq!(parse_duration("99999999999999999999", Seconds), big);
         assert_eq!(parse_duration("9223372036854775807", Seconds), big);
         assert_eq!(parse_duration("9223372036854775:00:00", Seconds), big);
+    }
+
+    #[test]
+    fn minutes_and_two_part_clocks() {
+        use super::{DurationForm, DurationFormat::*};
+        assert_eq!(parse_duration("3", Minutes), Ok(180_000));
+        assert_eq!(parse_duration("2.5", Minutes), Ok(150_000));
+        assert_eq!(parse_duration("0.05", Minutes), Ok(3_000));
+        assert_eq!(
+            parse_duration("7", Minutes),
+            Ok(7 * 60_000),
+            "the unit scales plain numbers only"
+        );
+        assert_eq!(
+            parse_duration("x", Minutes),
+            Err("expected whole minutes or H:MM:SS".to_owned())
+        );
+        let form = |clock| DurationForm {
+            unit: Seconds,
+            clock,
+        };
+        // Pipedrive: hours and minutes.
+        assert_eq!(parse_duration("00:30", form(HoursMinutes)), Ok(1_800_000));
+        assert_eq!(parse_duration("1:05", form(HoursMinutes)), Ok(3_900_000));
+        assert_eq!(parse_duration("26:00", form(HoursMinutes)), Ok(93_600_000));
+        assert_eq!(
+            parse_duration("0:75", form(HoursMinutes)),
+            Err("minutes and seconds must be below 60".to_owned())
+        );
+        // Minutes and seconds, minutes unbounded.
+        assert_eq!(parse_duration("05:30", form(MinutesSeconds)), Ok(330_000));
+        assert_eq!(
+            parse_duration("75:30.5", form(MinutesSeconds)),
+            Ok(4_530_500)
+        );
+        assert_eq!(
+            parse_duration("5:75", form(MinutesSeconds)),
+            Err("minutes and seconds must be below 60".to_owned())
+        );
+        // Three parts are hours, minutes and seconds whatever the form.
+        for clock in [HoursMinutesSeconds, HoursMinutes, MinutesSeconds] {
+            assert_eq!(parse_duration("0:05:30", form(clock)), Ok(330_000));
+        }
+        assert_eq!(
+            parse_duration("1:2:3:4", form(HoursMinutes)),
+            Err("expected hours and minutes such as 0:30, or 0:05:30".to_owned())
+        );
+        assert_eq!(
+            parse_duration("a:30", form(MinutesSeconds)),
+            Err("expected minutes and seconds such as 5:30, or 0:05:30".to_owned())
+        );
     }
 }

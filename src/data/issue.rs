@@ -55,17 +55,17 @@ pub enum DataError {
     },
 
     /// The header lacks a field the agreement uses.
-    #[error("rule `{rule}` uses `{field}`, but `{file}` has no column `{column}`")]
+    #[error("{message}")]
     #[diagnostic(code(accord::E112))]
     MissingField {
         /// The file as named.
         file: String,
-        /// The field as the agreement names it.
+        /// The field as the agreement names it (the first, of several).
         field: String,
-        /// The header name looked for (`field`, or its mapping).
-        column: String,
         /// A rule that uses the field.
         rule: String,
+        /// The whole message: one field, or every one absent.
+        message: String,
         /// The header's columns, a suggestion, and how to map the column.
         #[help]
         help: String,
@@ -93,45 +93,88 @@ impl DataError {
         }
     }
 
-    /// A required column is missing. `section` is the `accord.toml` table
-    /// (`leads`, `activities`) where a mapping would go; `header` is what the
-    /// file has.
-    pub(crate) fn missing_column(
+    /// Columns the file lacks: E111 when one that every file of its kind
+    /// has is among them (they come first), else E112. `section` is the
+    /// `accord.toml` table (`leads`, `activities`) where a mapping would
+    /// go; `header` is what the file has.
+    pub(crate) fn missing(
         file: &str,
         section: &str,
-        field: &str,
-        column: &str,
+        missing: Vec<Missing>,
         header: &[String],
     ) -> Self {
-        let message = if field == column {
-            format!("`{file}` has no `{field}` column")
-        } else {
-            format!("`{file}` has no column `{column}` (mapped to `{field}` in accord.toml)")
+        let Some(first) = missing.first() else {
+            return DataError::Malformed {
+                file: file.to_owned(),
+                reason: "lacks a column".to_owned(),
+                help: String::new(),
+            };
         };
-        DataError::MissingColumn {
-            file: file.to_owned(),
-            field: field.to_owned(),
-            column: column.to_owned(),
-            message,
-            help: column_help(section, field, column, header),
+        let field = first.field.clone();
+        let help = column_help(section, &missing, header);
+        let message = match missing.as_slice() {
+            [one] => one.sentence(file),
+            many => {
+                let all: Vec<String> = many.iter().map(Missing::phrase).collect();
+                format!("`{file}` lacks {} columns: {}", many.len(), all.join(", "))
+            }
+        };
+        match &first.rule {
+            None => DataError::MissingColumn {
+                file: file.to_owned(),
+                field,
+                column: first.column.clone(),
+                message,
+                help,
+            },
+            Some(rule) => DataError::MissingField {
+                file: file.to_owned(),
+                field,
+                rule: rule.clone(),
+                message,
+                help,
+            },
+        }
+    }
+}
+
+/// A field a file's header lacks.
+#[derive(Debug, Clone)]
+pub(crate) struct Missing {
+    /// accord's name for it.
+    pub field: String,
+    /// The header name looked for: `field`, or its mapping.
+    pub column: String,
+    /// The rule that uses it, for a field only the agreement needs.
+    pub rule: Option<String>,
+}
+
+impl Missing {
+    fn sentence(&self, file: &str) -> String {
+        match &self.rule {
+            Some(rule) => format!(
+                "rule `{rule}` uses `{}`, but `{file}` has no column `{}`",
+                self.field, self.column
+            ),
+            None if self.field == self.column => {
+                format!("`{file}` has no `{}` column", self.field)
+            }
+            None => format!(
+                "`{file}` has no column `{}` (mapped to `{}` in accord.toml)",
+                self.column, self.field
+            ),
         }
     }
 
-    pub(crate) fn missing_field(
-        file: &str,
-        section: &str,
-        field: &str,
-        column: &str,
-        rule: &str,
-        header: &[String],
-    ) -> Self {
-        DataError::MissingField {
-            file: file.to_owned(),
-            field: field.to_owned(),
-            column: column.to_owned(),
-            rule: rule.to_owned(),
-            help: column_help(section, field, column, header),
+    fn phrase(&self) -> String {
+        let mut text = format!("`{}`", self.column);
+        if self.column != self.field {
+            text.push_str(&format!(" (for `{}`)", self.field));
         }
+        if let Some(rule) = &self.rule {
+            text.push_str(&format!(" used by rule `{rule}`"));
+        }
+        text
     }
 }
 
@@ -139,11 +182,16 @@ impl DataError {
 /// CRM exports can have hundreds of columns.
 const LISTED_COLUMNS: usize = 20;
 
-fn column_help(section: &str, field: &str, column: &str, header: &[String]) -> String {
+fn column_help(section: &str, missing: &[Missing], header: &[String]) -> String {
     let mut help = String::new();
-    let suggestion = did_you_mean(column, header.iter().map(String::as_str));
-    if let Some(near) = suggestion {
-        help.push_str(&format!("did you mean `{near}`?\n"));
+    let mut mapping = Vec::new();
+    for m in missing {
+        let suggestion = did_you_mean(&m.column, header.iter().map(String::as_str));
+        if let Some(near) = suggestion {
+            help.push_str(&format!("for `{}`, did you mean `{near}`?\n", m.field));
+        }
+        let example = suggestion.unwrap_or("Name in the export");
+        mapping.push(format!("{} = {example:?}", m.field));
     }
     if header.is_empty() {
         help.push_str("the file has no columns\n");
@@ -158,11 +206,18 @@ fn column_help(section: &str, field: &str, column: &str, header: &[String]) -> S
             help.push_str(&format!(" and {} more", header.len() - LISTED_COLUMNS));
         }
         help.push('\n');
+        if header.len() == 1 && header.iter().any(|h| h.contains([';', '\t', '|'])) {
+            help.push_str(
+                "the header is one column: if its names are separated by another \
+                 character than the comma, set `delimiter`\n",
+            );
+        }
     }
-    let example = suggestion.unwrap_or("Name in the export");
     help.push_str(&format!(
-        "if the export names it differently, map it in accord.toml: \
-         [{section}] columns = {{ {field} = {example:?} }}"
+        "names are matched exactly, then ignoring case and surrounding spaces; \
+         if the export names them differently, map them in accord.toml: \
+         [{section}] columns = {{ {} }}",
+        mapping.join(", ")
     ));
     help
 }
@@ -303,10 +358,23 @@ mod tests {
         assert_eq!(quoted(&long), format!("\"{}\"…", "x".repeat(60)));
     }
 
+    fn missing(field: &str, column: &str, rule: Option<&str>) -> Missing {
+        Missing {
+            field: field.to_owned(),
+            column: column.to_owned(),
+            rule: rule.map(str::to_owned),
+        }
+    }
+
     #[test]
     fn missing_column_help_suggests_and_shows_the_mapping() {
         let header = vec!["Record ID".to_owned(), "Email".to_owned()];
-        let err = DataError::missing_column("leads.csv", "leads", "id", "id", &header);
+        let err = DataError::missing(
+            "leads.csv",
+            "leads",
+            vec![missing("id", "id", None)],
+            &header,
+        );
         assert_eq!(err.to_string(), "`leads.csv` has no `id` column");
         let DataError::MissingColumn { help, .. } = &err else {
             unreachable!()
@@ -314,11 +382,17 @@ mod tests {
         assert_eq!(
             help,
             "its columns: `Record ID`, `Email`\n\
-             if the export names it differently, map it in accord.toml: \
+             names are matched exactly, then ignoring case and surrounding spaces; \
+             if the export names them differently, map them in accord.toml: \
              [leads] columns = { id = \"Name in the export\" }"
         );
 
-        let err = DataError::missing_column("leads.csv", "leads", "id", "Recrd ID", &header);
+        let err = DataError::missing(
+            "leads.csv",
+            "leads",
+            vec![missing("id", "Recrd ID", None)],
+            &header,
+        );
         assert_eq!(
             err.to_string(),
             "`leads.csv` has no column `Recrd ID` (mapped to `id` in accord.toml)"
@@ -326,14 +400,71 @@ mod tests {
         let DataError::MissingColumn { help, .. } = &err else {
             unreachable!()
         };
-        assert!(help.starts_with("did you mean `Record ID`?\n"), "{help}");
+        assert!(
+            help.starts_with("for `id`, did you mean `Record ID`?\n"),
+            "{help}"
+        );
         assert!(help.ends_with("columns = { id = \"Record ID\" }"), "{help}");
+    }
+
+    #[test]
+    fn every_missing_column_in_one_error() {
+        let header = vec!["Record ID;First Name;Email".to_owned()];
+        let err = DataError::missing(
+            "contacts.csv",
+            "leads",
+            vec![
+                missing("id", "id", None),
+                missing("handed_off_at", "handed_off_at", None),
+                missing("persona", "Job Title", Some("Speed to lead")),
+            ],
+            &header,
+        );
+        assert_eq!(
+            err.to_string(),
+            "`contacts.csv` lacks 3 columns: `id`, `handed_off_at`, \
+             `Job Title` (for `persona`) used by rule `Speed to lead`"
+        );
+        assert_eq!(
+            miette::Diagnostic::code(&err).unwrap().to_string(),
+            "accord::E111"
+        );
+        let DataError::MissingColumn { help, .. } = &err else {
+            unreachable!()
+        };
+        assert!(help.contains("set `delimiter`"), "{help}");
+        assert!(
+            help.ends_with(
+                "columns = { id = \"Name in the export\", handed_off_at = \"Name in the export\", \
+                 persona = \"Name in the export\" }"
+            ),
+            "{help}"
+        );
+
+        let err = DataError::missing(
+            "a.csv",
+            "activities",
+            vec![
+                missing("outcome", "outcome", Some("Depth")),
+                missing("actor", "actor", Some("Depth")),
+            ],
+            &header,
+        );
+        assert_eq!(
+            miette::Diagnostic::code(&err).unwrap().to_string(),
+            "accord::E112"
+        );
     }
 
     #[test]
     fn long_headers_are_cut_short() {
         let header: Vec<String> = (0..25).map(|i| format!("c{i}")).collect();
-        let err = DataError::missing_field("a.csv", "activities", "x", "x", "R", &header);
+        let err = DataError::missing(
+            "a.csv",
+            "activities",
+            vec![missing("x", "x", Some("R"))],
+            &header,
+        );
         let DataError::MissingField { help, .. } = &err else {
             unreachable!()
         };

@@ -9,7 +9,7 @@
 //! later one never silently stands in for it. Activities of a rejected lead
 //! are issues too (see [`Leads::rejected_line`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use std::path::Path;
 
@@ -18,13 +18,15 @@ use compact_str::CompactString;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use super::config::{Ids, TableConfig};
+use super::ids::{as_text, normalize};
 use super::index::{hash, IdIndex};
 use super::intern::{is_blank, Interner, BLANK};
 use super::issue::{quoted, DataError, DataIssue, RowProblems};
 use super::parts::{in_parts, Split, Stretch};
 use super::table::{FieldSpec, Table};
-use super::timestamp::parse_timestamp;
-use super::{Format, RowCounts, Wanted};
+use super::timestamp::TimeForm;
+use super::{RowCounts, Wanted};
 
 /// The loaded leads, in file order; a lead is its index (`u32`).
 #[derive(Debug, Default)]
@@ -43,6 +45,8 @@ pub struct Leads {
     fields: Vec<String>,
     /// Row-major: `values[lead * fields.len() + field]`.
     values: Vec<u32>,
+    /// How ids compare: as written, or as Salesforce ids.
+    ids_are: Ids,
 }
 
 impl Leads {
@@ -63,7 +67,15 @@ impl Leads {
 
     /// The lead with this id.
     pub fn index_of(&self, id: &str) -> Option<u32> {
-        self.by_id.get(id, &self.ids)
+        match normalize(self.ids_are, id) {
+            Some(canonical) => self.by_id.get(as_text(&canonical), &self.ids),
+            None => self.by_id.get(id, &self.ids),
+        }
+    }
+
+    /// How ids compare.
+    pub fn ids_are(&self) -> Ids {
+        self.ids_are
     }
 
     /// The lead of every id, in order, into `found`: many lookups at once
@@ -79,7 +91,10 @@ impl Leads {
 
     /// The line of the first row with this id, when that row was rejected.
     pub fn rejected_line(&self, id: &str) -> Option<u64> {
-        self.rejected.get(id).copied()
+        match normalize(self.ids_are, id) {
+            Some(canonical) => self.rejected.get(as_text(&canonical)).copied(),
+            None => self.rejected.get(id).copied(),
+        }
     }
 
     /// When marketing handed the lead over; None when not handed off.
@@ -134,10 +149,12 @@ fn at<T>(items: &[T], index: u32) -> Option<&T> {
 /// The leads table and how to read it.
 pub struct LeadSource<'a> {
     pub path: &'a Path,
-    pub format: Format,
-    pub columns: &'a BTreeMap<String, String>,
+    /// How the file is written (`[leads]` in `accord.toml`).
+    pub table: &'a TableConfig,
     /// The zone of local times.
     pub tz: Tz,
+    /// How ids compare (`ids` of any table: they compare across tables).
+    pub ids: Ids,
     /// Each lead field the agreement uses, with a rule that uses it (named
     /// when the file lacks it).
     pub needed: &'a [Wanted],
@@ -162,8 +179,11 @@ pub fn load_leads(
         FieldSpec::required("handed_off_at"),
     ];
     specs.extend(source.needed.iter().map(FieldSpec::used));
-    let mut table = Table::open(source.path, source.format, "leads", source.columns, &specs)?;
-    let mut leads = Leads::default();
+    let mut table = Table::open(source.path, source.table, "leads", &specs)?;
+    let mut leads = Leads {
+        ids_are: source.ids,
+        ..Leads::default()
+    };
     let mut wanted: Vec<&Wanted> = Vec::new();
     for w in source.needed {
         match wanted.iter_mut().find(|seen| seen.field == w.field) {
@@ -180,7 +200,12 @@ pub fn load_leads(
         id: table.slot("id"),
         handoff: table.slot("handed_off_at"),
         fields: wanted.iter().map(|w| (table.slot(&w.field), *w)).collect(),
-        tz: source.tz,
+        times: TimeForm::with_formats(
+            source.tz,
+            source.table.time_format.as_deref().unwrap_or_default(),
+        ),
+        ids: source.ids,
+        unreadable: table.unreadable(),
     };
     let parse = |part: &mut Table, stretch| parser.parse(part, stretch);
     // Lines as the file numbers them (each part counts from its start).
@@ -328,7 +353,9 @@ struct Parser<'w> {
     id: Option<usize>,
     handoff: Option<usize>,
     fields: Vec<(Option<usize>, &'w Wanted)>,
-    tz: Tz,
+    times: TimeForm,
+    ids: Ids,
+    unreadable: String,
 }
 
 /// A part's rows, as columns laid out as the leads' own (see
@@ -401,21 +428,26 @@ impl Parser<'_> {
 
             let mut id = None;
             match self.id.map(|s| (s, row.text(s))) {
-                Some((s, None)) => problems.add(self.column(s), row.unreadable()),
+                Some((s, None)) => problems.add(self.column(s), self.unreadable.clone()),
                 Some((s, Some(text))) if is_blank(text) && row.broken().is_none() => {
                     problems.add(self.column(s), "missing lead id".to_owned());
                 }
                 Some((_, Some(text))) if is_blank(text) => {}
-                Some((_, Some(text))) => id = Some(CompactString::from(text)),
+                Some((_, Some(text))) => {
+                    id = Some(match normalize(self.ids, text) {
+                        Some(canonical) => CompactString::from(as_text(&canonical)),
+                        None => CompactString::from(text),
+                    })
+                }
                 None => {}
             }
 
             let mut handoff = None;
             if let Some(s) = self.handoff {
                 match row.text(s) {
-                    None => problems.add(self.column(s), row.unreadable()),
+                    None => problems.add(self.column(s), self.unreadable.clone()),
                     Some(text) if is_blank(text) => {}
-                    Some(text) => match parse_timestamp(text, self.tz) {
+                    Some(text) => match self.times.parse(text) {
                         Ok(t) => handoff = Some(t),
                         Err(reason) => problems.add(
                             self.column(s),
@@ -428,7 +460,7 @@ impl Parser<'_> {
             for (slot, wanted) in &self.fields {
                 let text = match slot.map(|s| (s, row.text(s))) {
                     Some((s, None)) => {
-                        problems.add(self.column(s), row.unreadable());
+                        problems.add(self.column(s), self.unreadable.clone());
                         ""
                     }
                     Some((_, Some(text))) => text,
@@ -477,6 +509,7 @@ mod tests {
     use super::*;
     use crate::data::testutil::{issue, write};
     use chrono_tz::Europe::Amsterdam;
+    use std::collections::BTreeMap;
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().to_utc()
@@ -499,11 +532,15 @@ mod tests {
             .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
             .collect();
         let needed = crate::data::testutil::wanted(needed);
+        let table = TableConfig {
+            columns,
+            ..TableConfig::default()
+        };
         let source = LeadSource {
             path,
-            format: Format::detect(path),
-            columns: &columns,
+            table: &table,
             tz: Amsterdam,
+            ids: Ids::Exact,
             needed: &needed,
         };
         let load = |threads| {
@@ -779,7 +816,14 @@ mod tests {
 
     #[test]
     fn header_without_required_column_is_fatal() {
-        let path = write("leads.csv", "ID,handed_off_at\nL1,\n");
+        // Matched ignoring case and spaces when no name is exact...
+        let path = write("leads.csv", " ID ,Handed_Off_At\nL1,\n");
+        assert_eq!(load_with(&path, &[], &[]).unwrap().leads.id(0), "L1");
+        // ...unless two names would match.
+        let path = write("leads.csv", "ID,Id,handed_off_at\nL1,L2,\n");
+        assert!(load_with(&path, &[], &[]).is_err());
+
+        let path = write("leads.csv", "idd,handed_off_at\nL1,\n");
         let err = load_with(&path, &[], &[]).err().unwrap();
         let DataError::MissingColumn {
             field,
@@ -791,8 +835,11 @@ mod tests {
             panic!("{err:?}")
         };
         assert_eq!((field.as_str(), column.as_str()), ("id", "id"));
-        assert!(help.starts_with("did you mean `ID`?"), "{help}");
-        assert!(help.contains("[leads] columns = { id = \"ID\" }"), "{help}");
+        assert!(help.starts_with("for `id`, did you mean `idd`?"), "{help}");
+        assert!(
+            help.contains("[leads] columns = { id = \"idd\" }"),
+            "{help}"
+        );
         assert_eq!(
             miette::Diagnostic::code(&err).unwrap().to_string(),
             "accord::E111"

@@ -11,27 +11,33 @@ pub mod activities;
 pub mod config;
 mod csv_reader;
 pub mod duration;
+mod encoding;
+pub mod ids;
 mod index;
 pub mod intern;
 pub mod issue;
 pub mod leads;
 mod parts;
+pub mod presets;
 pub mod record;
+pub mod relabel;
 mod table;
 pub mod timestamp;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
 pub use activities::{stream_activities, Activity, ActivitySource};
-pub use config::{load_config, Config, ConfigError};
+pub use config::{load_config, Config, ConfigError, TableConfig};
 pub use duration::DurationUnit;
 pub use intern::Interner;
 pub use issue::{DataError, DataIssue};
 pub use leads::{load_leads, LeadSource, Leads};
 pub use parts::Split;
 pub use record::{Interned, OwnedValues, Record, Values};
+pub use relabel::Relabel;
 pub use timestamp::parse_timestamp;
 
 /// A field the agreement uses, as the loaders take it.
@@ -50,11 +56,15 @@ pub struct Wanted {
     pub numeric: bool,
     /// The literals conditions compare it with, and their symbols.
     pub literals: Vec<(String, u32)>,
+    /// The export's labels → the agreement's words (`[people]`,
+    /// `[values.FIELD]`), applied to each cell before anything else.
+    pub relabel: Option<Arc<Relabel>>,
 }
 
 impl Wanted {
     /// The symbol a cell of this field stores, interning a compared value.
     pub fn symbol(&self, text: &str, interner: &mut Interner) -> u32 {
+        let text = self.relabelled(text);
         if self.compared {
             interner.intern(text)
         } else {
@@ -70,6 +80,7 @@ impl Wanted {
     /// than every value the leads hold.
     #[inline]
     pub fn lookup(&self, text: &str) -> u32 {
+        let text = self.relabelled(text);
         if !self.compared {
             return presence(text);
         }
@@ -81,6 +92,15 @@ impl Wanted {
             .iter()
             .find(|(literal, _)| intern::same_text(literal, text));
         literal.map_or(intern::UNSEEN, |(_, sym)| *sym)
+    }
+
+    /// The cell as the agreement words it.
+    #[inline]
+    pub fn relabelled<'a>(&'a self, text: &'a str) -> &'a str {
+        match &self.relabel {
+            Some(map) => map.apply(text),
+            None => text,
+        }
     }
 }
 
@@ -165,6 +185,7 @@ pub(crate) mod testutil {
                 compared: true,
                 numeric: false,
                 literals: Vec::new(),
+                relabel: None,
             })
             .collect()
     }
@@ -200,6 +221,7 @@ mod tests {
             compared,
             numeric: false,
             literals: Vec::new(),
+            relabel: None,
         };
         assert_eq!(
             wanted(false).symbol("a@x.example", &mut interner),
@@ -219,6 +241,7 @@ mod tests {
             compared,
             numeric: false,
             literals: vec![("call".to_owned(), 7), ("email".to_owned(), 9)],
+            relabel: None,
         };
         assert_eq!(kind(true).lookup("call"), 7);
         assert_eq!(kind(true).lookup("email"), 9);

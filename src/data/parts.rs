@@ -312,7 +312,7 @@ mod tests {
     use super::*;
     use crate::data::table::FieldSpec;
     use crate::data::testutil::write;
-    use crate::data::Format;
+    use crate::data::TableConfig;
 
     /// A running stretch over a 100-line file, and the file's opener.
     fn setup(min_bytes: u64, more: usize) -> (Running, Stretch, Opener, u64) {
@@ -320,9 +320,8 @@ mod tests {
         let path = write("take-over.csv", &format!("lead,kind\n{text}"));
         let table = Table::open(
             &path,
-            Format::Csv,
+            &TableConfig::default(),
             "activities",
-            &Default::default(),
             &[FieldSpec::required("lead")],
         )
         .unwrap();
@@ -421,14 +420,7 @@ mod tests {
         let path = write("taken-over.csv", &format!("lead,kind\n{text}"));
         let open = || {
             let specs = [FieldSpec::required("lead")];
-            Table::open(
-                &path,
-                Format::Csv,
-                "activities",
-                &Default::default(),
-                &specs,
-            )
-            .unwrap()
+            Table::open(&path, &TableConfig::default(), "activities", &specs).unwrap()
         };
         let rows = |table: &mut Table, mut stretch: Stretch| {
             let mut seen = Vec::new();

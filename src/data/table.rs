@@ -28,7 +28,6 @@
 //! picks byte offsets just after line feeds and [`Opener::open`] reads from
 //! one (see `data::parts` for how the parts are checked to line up).
 
-use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
@@ -36,8 +35,14 @@ use std::path::{Path, PathBuf};
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use std::sync::Arc;
+
+use tempfile::TempPath;
+
+use super::config::TableConfig;
 use super::csv_reader::{CsvReader, CsvRecord, Decoded};
-use super::issue::{lower_first, DataError};
+use super::encoding::TextEncoding;
+use super::issue::{lower_first, DataError, Missing};
 use super::{Format, Wanted};
 
 /// How much a loader needs a field.
@@ -115,7 +120,12 @@ fn columns_of(fields: &[Field]) -> Vec<usize> {
 
 /// An open data file, positioned before its first data row.
 pub(crate) struct Table {
+    /// The file read: the export itself, or its UTF-8 decoding.
     path: PathBuf,
+    /// The decoding of a file in another encoding, removed when the last
+    /// table or opener that reads it is dropped.
+    decoded: Option<Arc<TempPath>>,
+    encoding: TextEncoding,
     file: String,
     section: &'static str,
     fields: Vec<Field>,
@@ -135,6 +145,7 @@ enum Source {
     Csv {
         reader: Box<CsvReader<File>>,
         width: usize,
+        delimiter: u8,
     },
     Jsonl(Box<JsonLines>),
 }
@@ -262,16 +273,6 @@ impl<'a> Row<'a> {
             Cells::Broken(_) => Some(""),
         }
     }
-
-    /// Why [`Row::text`] of a cell is None: the one reason each format
-    /// has.
-    pub fn unreadable(&self) -> String {
-        match self.cells {
-            Cells::Jsonl { .. } => "a list or an object, not a single value",
-            Cells::Csv { .. } | Cells::Broken(_) => "not valid UTF-8 text",
-        }
-        .to_owned()
-    }
 }
 
 impl Table {
@@ -280,12 +281,13 @@ impl Table {
     /// of first mention. `section` is the `accord.toml` table for help texts.
     pub fn open(
         path: &Path,
-        format: Format,
+        config: &TableConfig,
         section: &'static str,
-        columns: &BTreeMap<String, String>,
         specs: &[FieldSpec],
     ) -> Result<Table, DataError> {
         let file = path.display().to_string();
+        let columns = &config.columns;
+        let format = Format::resolve(path, config.format);
         let mut fields: Vec<Field> = Vec::new();
         for spec in specs {
             if let Some(f) = fields.iter_mut().find(|f| f.name == spec.name) {
@@ -305,13 +307,18 @@ impl Table {
                 index: None,
             });
         }
-        let handle = File::open(path).map_err(|e| DataError::unreadable(&file, &e))?;
+        let encoding = TextEncoding::from_label(config.encoding.as_deref());
+        let decoded = encoding.decode(path, &file)?.map(Arc::new);
+        let read = decoded.as_deref().map_or(path, |temp| temp.as_ref());
+        let handle = File::open(read).map_err(|e| DataError::unreadable(&file, &e))?;
         let (source, header) = match format {
-            Format::Csv => open_csv(handle, &file, section, &mut fields)?,
+            Format::Csv => open_csv(handle, &file, section, config.delimiter, &mut fields)?,
             Format::Jsonl => open_jsonl(handle, &file, &mut fields)?,
         };
         Ok(Table {
-            path: path.to_owned(),
+            path: read.to_owned(),
+            decoded,
+            encoding,
             file,
             section,
             columns: columns_of(&fields),
@@ -326,6 +333,15 @@ impl Table {
     /// The file as named, for issues.
     pub fn file(&self) -> &str {
         &self.file
+    }
+
+    /// Why a cell that [`Row::text`] gives no text for cannot be read: the
+    /// one reason each format has.
+    pub fn unreadable(&self) -> String {
+        match self.source {
+            Source::Jsonl(_) => "a list or an object, not a single value".to_owned(),
+            Source::Csv { .. } => format!("not valid {} text", self.encoding.name()),
+        }
     }
 
     /// Where to start reading each of up to `parts` parts of the rows not
@@ -367,12 +383,19 @@ impl Table {
         Ok(Opener {
             stamp: (metadata.len(), metadata.modified().ok()),
             path: self.path.clone(),
+            decoded: self.decoded.clone(),
+            encoding: self.encoding,
             file: self.file.clone(),
             section: self.section,
             fields: self.fields.clone(),
             header: self.header.clone(),
             format: match &self.source {
-                Source::Csv { width, .. } => Reopen::Csv { width: *width },
+                Source::Csv {
+                    width, delimiter, ..
+                } => Reopen::Csv {
+                    width: *width,
+                    delimiter: *delimiter,
+                },
                 Source::Jsonl(json) => Reopen::Jsonl {
                     names: json.names.clone(),
                 },
@@ -411,7 +434,7 @@ impl Table {
     /// [`Table::row`] puts it together where it is used.
     pub fn advance(&mut self) -> Result<bool, DataError> {
         match &mut self.source {
-            Source::Csv { reader, width } => {
+            Source::Csv { reader, width, .. } => {
                 let more = reader
                     .advance()
                     .map_err(|e| DataError::unreadable(&self.file, &e))?;
@@ -521,9 +544,19 @@ fn open_csv(
     handle: File,
     file: &str,
     section: &str,
+    delimiter: Option<u8>,
     fields: &mut [Field],
 ) -> Result<(Source, Vec<String>), DataError> {
     let mut reader = Box::new(CsvReader::new(handle));
+    let delimiter = match delimiter {
+        Some(d) => d,
+        None => delimiter_of(
+            reader
+                .peek_first_line()
+                .map_err(|e| DataError::unreadable(file, &e))?,
+        ),
+    };
+    reader.set_delimiter(delimiter);
     let record = reader
         .next_record()
         .map_err(|e| DataError::unreadable(file, &e))?;
@@ -544,11 +577,18 @@ fn open_csv(
         })
         .collect();
     for field in fields.iter_mut() {
-        field.index = header.iter().position(|h| *h == field.column);
+        field.index = find_column(&header, &field.column);
     }
     check_present(file, section, fields, &header, |f| f.index.is_some())?;
     let width = header.len();
-    Ok((Source::Csv { reader, width }, header))
+    Ok((
+        Source::Csv {
+            reader,
+            width,
+            delimiter,
+        },
+        header,
+    ))
 }
 
 /// Number the distinct column names and read the first non-blank line, which
@@ -594,6 +634,8 @@ pub(crate) struct Opener {
     /// file replaced meanwhile must not be read as the same file.
     stamp: (u64, Option<std::time::SystemTime>),
     path: PathBuf,
+    decoded: Option<Arc<TempPath>>,
+    encoding: TextEncoding,
     file: String,
     section: &'static str,
     fields: Vec<Field>,
@@ -602,7 +644,7 @@ pub(crate) struct Opener {
 }
 
 enum Reopen {
-    Csv { width: usize },
+    Csv { width: usize, delimiter: u8 },
     Jsonl { names: Vec<String> },
 }
 
@@ -636,14 +678,15 @@ impl Opener {
         }
         handle.seek(SeekFrom::Start(start)).map_err(unreadable)?;
         let source = match &self.format {
-            Reopen::Csv { width } => {
-                let mut reader = CsvReader::at(handle, start, 0);
+            Reopen::Csv { width, delimiter } => {
+                let mut reader = CsvReader::at(handle, start, 0).with_delimiter(*delimiter);
                 if let Some(limit) = row_limit {
                     reader = reader.limit_rows(limit);
                 }
                 Source::Csv {
                     reader: Box::new(reader),
                     width: *width,
+                    delimiter: *delimiter,
                 }
             }
             Reopen::Jsonl { names } => {
@@ -654,6 +697,8 @@ impl Opener {
         };
         Ok(Table {
             path: self.path.clone(),
+            decoded: self.decoded.clone(),
+            encoding: self.encoding,
             file: self.file.clone(),
             section: self.section,
             fields: self.fields.clone(),
@@ -684,8 +729,9 @@ fn line_after(handle: &mut File, aim: u64, len: u64) -> std::io::Result<Option<u
         .filter(|cut| *cut < len))
 }
 
-/// The E111/E112 error for the first field `present` says is absent:
-/// required fields first, then used ones.
+/// The E111/E112 error naming every field `present` says is absent, so
+/// that an export is mapped in one run rather than one per column: E111
+/// when a column every file of its kind has is among them.
 fn check_present(
     file: &str,
     section: &str,
@@ -693,31 +739,70 @@ fn check_present(
     header: &[String],
     present: impl Fn(&Field) -> bool,
 ) -> Result<(), DataError> {
-    let absent = |required: bool| {
-        fields.iter().find(|f| {
-            let checked = match f.need {
-                Need::Required => required,
-                Need::Used { .. } => !required,
-                Need::Optional => false,
-            };
-            checked && !present(f)
+    let mut absent: Vec<&Field> = fields
+        .iter()
+        .filter(|f| f.need != Need::Optional && !present(f))
+        .collect();
+    if absent.is_empty() {
+        return Ok(());
+    }
+    absent.sort_by_key(|f| std::cmp::Reverse(f.need.rank()));
+    let missing: Vec<Missing> = absent
+        .iter()
+        .map(|f| Missing {
+            field: f.name.clone(),
+            column: f.column.clone(),
+            rule: match &f.need {
+                Need::Used { rule } => Some(rule.clone()),
+                _ => None,
+            },
         })
-    };
-    if let Some(f) = absent(true) {
-        return Err(DataError::missing_column(
-            file, section, &f.name, &f.column, header,
-        ));
+        .collect();
+    Err(DataError::missing(file, section, missing, header))
+}
+
+/// Where `column` is in the header: the name exactly, or else the one name
+/// that equals it ignoring case and surrounding spaces (Data Loader writes
+/// `OWNERID` where the API says `OwnerId`).
+fn find_column(header: &[String], column: &str) -> Option<usize> {
+    if let Some(i) = header.iter().position(|h| h == column) {
+        return Some(i);
     }
-    if let Some(f) = absent(false) {
-        let rule = match &f.need {
-            Need::Used { rule } => rule.as_str(),
-            _ => "",
-        };
-        return Err(DataError::missing_field(
-            file, section, &f.name, &f.column, rule, header,
-        ));
+    let wanted = column.trim().to_lowercase();
+    let mut loose = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.trim().to_lowercase() == wanted);
+    match (loose.next(), loose.next()) {
+        (Some((i, _)), None) => Some(i),
+        _ => None,
     }
-    Ok(())
+}
+
+/// The delimiter of `,` `;` tab `|` that splits the file's first line
+/// into the most cells (outside quotes); a tie, or a line with none, is `,`.
+fn delimiter_of(line: &[u8]) -> u8 {
+    let mut counts = [0usize; 4];
+    const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
+    let mut quoted = false;
+    for b in line {
+        if *b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            if let Some(i) = CANDIDATES.iter().position(|c| c == b) {
+                if let Some(n) = counts.get_mut(i) {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    let mut best = (0, b',');
+    for (n, c) in counts.iter().zip(CANDIDATES) {
+        if *n > best.0 {
+            best = (*n, c);
+        }
+    }
+    best.1
 }
 
 impl JsonLines {

@@ -16,6 +16,7 @@
 //! one that falls in a daylight-saving gap is an error, one that occurs twice
 //! takes the earlier instant.
 
+use chrono::format::{Fixed, Item, Numeric, Parsed, StrftimeItems};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
@@ -33,6 +34,113 @@ pub fn parse_timestamp(text: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
         Some(t) => Ok(t),
         None => parse_general(text, tz),
     }
+}
+
+/// How a file writes its times: the zone of local times, and the strftime
+/// patterns of `time_format`, tried in order before the ISO forms.
+#[derive(Debug, Clone)]
+pub struct TimeForm {
+    pub tz: Tz,
+    formats: Vec<(String, Vec<Item<'static>>)>,
+}
+
+impl TimeForm {
+    /// ISO forms only, local times in `tz`.
+    pub fn iso(tz: Tz) -> TimeForm {
+        TimeForm {
+            tz,
+            formats: Vec::new(),
+        }
+    }
+
+    /// With `formats` tried first; each was checked with [`check_format`]
+    /// when `accord.toml` was read (one that does not parse is left out).
+    pub fn with_formats(tz: Tz, formats: &[String]) -> TimeForm {
+        let formats = formats
+            .iter()
+            .filter_map(|f| {
+                let items = StrftimeItems::new(f).parse_to_owned().ok()?;
+                Some((f.clone(), items))
+            })
+            .collect();
+        TimeForm { tz, formats }
+    }
+
+    /// One cell's instant; the error is a lower-case reason without the
+    /// value.
+    #[inline]
+    pub fn parse(&self, text: &str) -> Result<DateTime<Utc>, String> {
+        if !self.formats.is_empty() {
+            return self.parse_formatted(text);
+        }
+        match parse_exported(text) {
+            Some(t) => Ok(t),
+            None => parse_general(text, self.tz),
+        }
+    }
+
+    #[inline(never)]
+    fn parse_formatted(&self, text: &str) -> Result<DateTime<Utc>, String> {
+        // Salesforce's newer locale formats put a narrow or non-breaking
+        // space before AM/PM; the patterns are written with a plain one.
+        let spaced;
+        let mut s = text.trim();
+        if !s.is_ascii() {
+            spaced = s.replace(['\u{202f}', '\u{a0}'], " ");
+            s = &spaced;
+        }
+        for (_, items) in &self.formats {
+            let mut parsed = Parsed::new();
+            if chrono::format::parse(&mut parsed, s, items.iter()).is_err() {
+                continue;
+            }
+            if let Ok(t) = parsed.to_datetime() {
+                return Ok(t.to_utc());
+            }
+            if let Ok(local) = parsed.to_naive_datetime_with_offset(0) {
+                return resolve_local_strict(self.tz, local).ok_or_else(|| {
+                    format!(
+                        "{} does not exist in {} (daylight-saving gap)",
+                        local.format("%Y-%m-%d %H:%M:%S"),
+                        self.tz.name()
+                    )
+                });
+            }
+        }
+        match parse_exported(s) {
+            Some(t) => Ok(t),
+            None => parse_general(s, self.tz).map_err(|_| {
+                let names: Vec<String> =
+                    self.formats.iter().map(|(f, _)| format!("`{f}`")).collect();
+                format!(
+                    "matches no time_format ({}) and is not an ISO 8601 time",
+                    names.join(", ")
+                )
+            }),
+        }
+    }
+}
+
+/// Whether `format` is a strftime pattern chrono can read a date and time
+/// with; the error says what is wrong with it.
+pub fn check_format(format: &str) -> Result<(), String> {
+    let items = StrftimeItems::new(format).parse().map_err(|_| {
+        "not a strftime pattern chrono reads (see `%Y`, `%m`, `%d`, `%H`, `%M`, `%p`)".to_owned()
+    })?;
+    let has = |wanted: &[Numeric]| {
+        items.iter().any(|item| match item {
+            Item::Numeric(n, _) => wanted.contains(n),
+            Item::Fixed(Fixed::RFC3339 | Fixed::RFC2822) => true,
+            _ => false,
+        })
+    };
+    if !has(&[Numeric::Day, Numeric::Ordinal, Numeric::Timestamp]) {
+        return Err("it has no day (`%d`, `%e`)".to_owned());
+    }
+    if !has(&[Numeric::Hour, Numeric::Hour12, Numeric::Timestamp]) {
+        return Err("it has no hour (`%H`, `%I`): a date alone is no instant".to_owned());
+    }
+    Ok(())
 }
 
 /// The instant of a timestamp in the shape exports write (see

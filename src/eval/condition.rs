@@ -110,6 +110,7 @@ impl Fields {
             compared: false,
             numeric: false,
             literals: Vec::new(),
+            relabel: None,
         });
         self.index.insert(name.to_owned(), slot);
         slot

@@ -7,14 +7,16 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 
 use super::explain::{Explanation, Seen};
+use super::model::Spec;
 use super::model::{compile, Program};
 use super::verdict::{rollup, DataSummary, Verdict};
 use super::{Evaluator, Spent};
 use crate::agreement::{check_file, Checked};
 use crate::check::Options as CheckOptions;
+use crate::data::config::Ids;
 use crate::data::{
-    load_leads, parse_timestamp, stream_activities, ActivitySource, DataError, DataIssue,
-    DurationUnit, Format, Interner, LeadSource, Leads, RowCounts, Split,
+    load_leads, parse_timestamp, relabel, stream_activities, Activity, ActivitySource, DataError,
+    DataIssue, Interner, LeadSource, Leads, RowCounts, Split, Wanted,
 };
 use crate::project::Project;
 
@@ -69,6 +71,22 @@ pub enum RunError {
         issues: Vec<DataIssue>,
     },
 
+    /// So much of one file was rejected that it was misread, not dirty.
+    #[error("{rejected} of {read} rows of `{file}` were rejected, more than the {limit} accord.toml allows")]
+    #[diagnostic(
+        code(accord::E125),
+        help("the export is read the wrong way; the issues below say which setting likely fixes it (`[data] max_rejected` raises the limit)")
+    )]
+    Rejected {
+        file: String,
+        rejected: u64,
+        read: u64,
+        /// The limit as written, `10%`.
+        limit: String,
+        /// The file's issues, to summarise.
+        issues: Vec<DataIssue>,
+    },
+
     #[error("no lead `{id}` in `{file}`")]
     #[diagnostic(code(accord::E124), help("{help}"))]
     UnknownLead {
@@ -113,8 +131,9 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
         data,
     } = prepare(project, &options)?;
     let ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, None);
-    let (parts, activity_counts) = stream_activities(
-        &data.source(project, &leads),
+    let (parts, activity_counts) = data.stream(
+        project,
+        &leads,
         options.split,
         || ev.folds(),
         |folds, a| ev.observe(folds, a),
@@ -180,8 +199,9 @@ pub fn explain(project: &Project, options: Options<'_>, id: &str) -> Result<Expl
     };
     let ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, Some(lead));
     // One lead's activities are few: keep them whole, part by part.
-    let (parts, _) = stream_activities(
-        &data.source(project, &leads),
+    let (parts, _) = data.stream(
+        project,
+        &leads,
         options.split,
         || (ev.folds(), Vec::new()),
         |(folds, seen), a| {
@@ -219,12 +239,15 @@ struct Prepared {
     data: DataSettings,
 }
 
-/// How to read the data files.
+/// How to read the activities files.
 struct DataSettings {
     tz: Tz,
-    activities_format: Format,
-    duration_unit: DurationUnit,
-    activity_fields: Vec<crate::data::Wanted>,
+    ids: Ids,
+    activity_fields: Vec<Wanted>,
+    /// The rule that reads `duration`, if any (`max duration`).
+    duration_rule: Option<String>,
+    /// The share of a file's rows that may be rejected.
+    max_rejected: f64,
 }
 
 fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunError> {
@@ -247,19 +270,43 @@ fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunErro
         None => Utc::now(),
     };
     let mut issues = Vec::new();
+    let ids = ids_of(config);
+    let people = people_fields(&program);
+    let mut lead_fields = program.lead_fields.needed();
+    relabel::attach(config, &mut lead_fields, &people);
+    let mut activity_fields = program.activity_fields.needed();
+    relabel::attach(config, &mut activity_fields, &people);
     let source = LeadSource {
         path: &project.leads,
-        format: Format::resolve(&project.leads, config.leads.format),
-        columns: &config.leads.columns,
+        table: &config.leads,
         tz,
-        needed: &program.lead_fields.needed(),
+        ids,
+        needed: &lead_fields,
     };
     let (leads, lead_counts) = load_leads(&source, options.split, &mut interner, &mut issues)?;
+    let max_rejected = if options.strict {
+        0.0
+    } else {
+        config.data.max_rejected.unwrap_or(DEFAULT_MAX_REJECTED)
+    };
+    check_rejected(
+        &project.leads.display().to_string(),
+        lead_counts,
+        &issues,
+        max_rejected,
+    )?;
     let data = DataSettings {
         tz,
-        activities_format: Format::resolve(&project.activities, config.activities.format),
-        duration_unit: config.activities.duration_unit.unwrap_or_default(),
-        activity_fields: program.activity_fields.needed(),
+        ids,
+        activity_fields,
+        duration_rule: program.rules.iter().find_map(|r| match &r.spec {
+            Spec::Attempts {
+                max_duration_s: Some(_),
+                ..
+            } => Some(r.name.clone()),
+            _ => None,
+        }),
+        max_rejected,
     };
     Ok(Prepared {
         program,
@@ -274,17 +321,112 @@ fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunErro
 }
 
 impl DataSettings {
-    fn source<'a>(&'a self, project: &'a Project, leads: &'a Leads) -> ActivitySource<'a> {
-        ActivitySource {
-            path: &project.activities,
-            format: self.activities_format,
-            columns: &project.config.activities.columns,
-            duration_unit: self.duration_unit,
-            tz: self.tz,
-            needed: &self.activity_fields,
-            leads,
+    /// Streams every activities file, one after the other, as one stream:
+    /// the parts' states in order, each with its lines' base, and the rows
+    /// of all files counted together.
+    #[allow(clippy::too_many_arguments)]
+    fn stream<S: Send>(
+        &self,
+        project: &Project,
+        leads: &Leads,
+        split: Split,
+        init: impl Fn() -> S + Sync,
+        visit: impl Fn(&mut S, &Activity<'_>) + Sync,
+        issues: &mut Vec<DataIssue>,
+        mut progress: Option<&mut dyn FnMut(u64)>,
+    ) -> Result<(Vec<(S, u64)>, RowCounts), RunError> {
+        let mut states = Vec::new();
+        let mut counts = RowCounts::default();
+        let mut seq_base = 0;
+        for (i, path) in project.activities.iter().enumerate() {
+            let source = ActivitySource {
+                path,
+                table: project.activity_table(i),
+                tz: self.tz,
+                ids: self.ids,
+                duration_rule: self.duration_rule.as_deref(),
+                seq_base,
+                needed: &self.activity_fields,
+                leads,
+            };
+            let first_issue = issues.len();
+            let (parts, file_counts) = stream_activities(
+                &source,
+                split,
+                &init,
+                &visit,
+                issues,
+                progress.as_mut().map(|p| &mut **p as &mut dyn FnMut(u64)),
+            )?;
+            let file = path.display().to_string();
+            let own = issues.get(first_issue..).unwrap_or_default();
+            check_rejected(&file, file_counts, own, self.max_rejected)?;
+            states.extend(parts);
+            counts.read += file_counts.read;
+            counts.used += file_counts.used;
+            counts.issues += file_counts.issues;
+            // Offsets of the next file come after this one's, so that rows
+            // at one instant keep the order of the files.
+            seq_base += std::fs::metadata(path).map_or(0, |m| m.len()) + 1;
+        }
+        Ok((states, counts))
+    }
+}
+
+/// What `[data] max_rejected` is when not set: a tenth of a file.
+const DEFAULT_MAX_REJECTED: f64 = 0.10;
+
+/// Rows rejected that no limit counts against: a small file's few bad
+/// rows are bad rows, not a misread format.
+const REJECTED_ALLOWED: u64 = 20;
+
+/// Stops when more than `max` of a file's rows (and more than 20) were
+/// rejected: verdicts on a fraction of the data would mislead.
+fn check_rejected(
+    file: &str,
+    counts: RowCounts,
+    issues: &[DataIssue],
+    max: f64,
+) -> Result<(), RunError> {
+    let rejected = counts.issues;
+    let over = rejected > REJECTED_ALLOWED && rejected as f64 > max * counts.read as f64;
+    if !over {
+        return Ok(());
+    }
+    Err(RunError::Rejected {
+        file: file.to_owned(),
+        rejected,
+        read: counts.read,
+        limit: format!("{}%", (max * 10_000.0).round() / 100.0),
+        issues: issues.iter().filter(|i| i.file == file).cloned().collect(),
+    })
+}
+
+/// How lead ids compare: as Salesforce ids if any table says so, since
+/// they compare across tables.
+fn ids_of(config: &crate::data::Config) -> Ids {
+    let salesforce = std::iter::once(&config.leads)
+        .chain(&config.activities)
+        .any(|t| t.ids == Some(Ids::Salesforce));
+    if salesforce {
+        Ids::Salesforce
+    } else {
+        Ids::Exact
+    }
+}
+
+/// The fields that hold people, which `[people]` applies to: every field
+/// a rule is held `per`, and the conventional `owner` and `actor`.
+fn people_fields(program: &Program) -> Vec<&str> {
+    let mut fields = vec!["owner", "actor"];
+    for rule in &program.rules {
+        if let Some((_, field)) = &rule.per {
+            if !fields.contains(&field.as_str()) {
+                fields.push(field);
+            }
         }
     }
+    fields
 }
 
 /// An instant as the verdict document writes it: RFC 3339 in the

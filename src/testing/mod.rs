@@ -125,7 +125,11 @@ pub fn run_file(path: &Path) -> Result<FileResult, TestError> {
         Data::Files { leads, activities } => (leads.clone(), activities.clone()),
         Data::Inline { leads, activities } => {
             let leads = with_blanks(leads, &program.lead_fields.names());
-            let activities = with_blanks(activities, &program.activity_fields.names());
+            // `duration` too: an inline activity without one took none,
+            // and an agreement with `max duration` needs the column.
+            let mut activity_fields = program.activity_fields.names();
+            activity_fields.push("duration".to_owned());
+            let activities = with_blanks(activities, &activity_fields);
             let scratch = Scratch::write(&leads, &activities).map_err(|reason| {
                 TestFileError::Unreadable {
                     path: "a temporary folder".to_owned(),
@@ -141,7 +145,7 @@ pub fn run_file(path: &Path) -> Result<FileResult, TestError> {
         config: Config::default(),
         agreement: test.agreement.clone(),
         leads,
-        activities,
+        activities: vec![activities],
     };
     let options = || Options {
         as_of: Some(test.as_of.clone()),
