@@ -87,15 +87,9 @@ pub fn fail(error: RunError) -> Exit {
                 diagnostics::render_one(&handler, checked, problem, &mut out);
             }
         }
-        RunError::Strict { issues, .. } => {
-            for i in issues {
-                let column = i
-                    .column
-                    .as_deref()
-                    .map(|c| format!(" [{c}]"))
-                    .unwrap_or_default();
-                out.push_str(&format!("{}:{}{column}: {}\n", i.file, i.line, i.message));
-            }
+        RunError::Strict { issues, .. } | RunError::Rejected { issues, .. } => {
+            out.push_str("data issues:\n");
+            out.push_str(&crate::report::issues::human(issues, "  "));
         }
         _ => {}
     }

@@ -19,6 +19,7 @@ pub mod issue;
 pub mod leads;
 mod parts;
 pub mod presets;
+pub mod profile;
 pub mod record;
 pub mod relabel;
 mod table;

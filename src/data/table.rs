@@ -419,6 +419,26 @@ impl Table {
         self.fields.iter().position(|f| f.name == name)
     }
 
+    /// Whether the file has the column of the field in `slot`: in a CSV
+    /// header, or (JSON Lines) in any line read so far.
+    pub fn has(&self, slot: usize) -> bool {
+        let index = self.fields.get(slot).and_then(|f| f.index);
+        match (&self.source, index) {
+            (_, None) => false,
+            (Source::Csv { .. }, Some(_)) => true,
+            (Source::Jsonl(json), Some(i)) => json.seen.get(i).copied().unwrap_or(false),
+        }
+    }
+
+    /// The CSV delimiter in use (None for JSON Lines), and the encoding.
+    pub fn dialect(&self) -> (Option<u8>, &'static str) {
+        let delimiter = match &self.source {
+            Source::Csv { delimiter, .. } => Some(*delimiter),
+            Source::Jsonl(_) => None,
+        };
+        (delimiter, self.encoding.name())
+    }
+
     /// The file's name for each slot's column, for issues.
     pub fn column_names(&self) -> Vec<String> {
         self.fields.iter().map(|f| f.column.clone()).collect()

@@ -42,6 +42,40 @@ pub enum Cond {
 }
 
 impl Cond {
+    /// The first comparison that keeps the condition from holding for
+    /// `record`, to say why a lead is not one of a rule's: the leaf of an
+    /// `and` that fails, of an `or` every part of which fails the first.
+    /// None when the condition holds (or only a `not` of a whole group
+    /// fails, which has no one comparison to name).
+    pub fn failing(&self, record: &impl Record) -> Option<&Cond> {
+        if self.holds(record) {
+            return None;
+        }
+        match self {
+            Cond::All(parts) => parts.iter().find_map(|p| p.failing(record)),
+            Cond::Any(parts) => parts.first().and_then(|p| p.failing(record)),
+            Cond::Not(inner) if inner.is_leaf() => Some(self),
+            Cond::Not(_) | Cond::True => None,
+            _ => Some(self),
+        }
+    }
+
+    fn is_leaf(&self) -> bool {
+        !matches!(self, Cond::Not(_) | Cond::All(_) | Cond::Any(_))
+    }
+
+    /// The field slot a comparison reads.
+    pub fn slot(&self) -> Option<usize> {
+        match self {
+            Cond::Is { slot, .. }
+            | Cond::In { slot, .. }
+            | Cond::Present { slot, .. }
+            | Cond::Compare { slot, .. } => Some(*slot),
+            Cond::Not(inner) => inner.slot(),
+            _ => None,
+        }
+    }
+
     pub fn holds(&self, record: &impl Record) -> bool {
         let value = |slot: &usize| record.symbol(*slot);
         match self {
@@ -77,6 +111,21 @@ impl Cond {
 pub struct Fields {
     pub wanted: Vec<Wanted>,
     index: HashMap<String, usize>,
+    /// Every literal a condition or weights table compares a field with,
+    /// once, where it is first written: for the warning that no row holds
+    /// it (W301).
+    pub words: Vec<Word>,
+}
+
+/// A literal the agreement compares a field with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub slot: usize,
+    pub text: String,
+    pub sym: u32,
+    /// Where it is first written: a byte offset into the agreement until
+    /// the program is built, then its line.
+    pub line: usize,
 }
 
 impl Fields {
@@ -117,12 +166,32 @@ impl Fields {
     }
 
     /// Notes that the field in `slot` is compared with `text`, interned as
-    /// `sym`.
-    fn literal(&mut self, slot: usize, text: &str, sym: u32) {
+    /// `sym`, at byte `offset` of the agreement.
+    fn literal(&mut self, slot: usize, text: &str, sym: u32, offset: usize) {
         if let Some(w) = self.wanted.get_mut(slot) {
             if !w.literals.iter().any(|(t, _)| t == text) {
                 w.literals.push((text.to_owned(), sym));
+                self.words.push(Word {
+                    slot,
+                    text: text.to_owned(),
+                    sym,
+                    line: offset,
+                });
             }
+        }
+    }
+
+    /// Notes a weights table's row for `text`: a word of the agreement
+    /// too, though no condition compares it.
+    pub fn weighed(&mut self, slot: usize, text: &str, sym: u32, offset: usize) {
+        let known = self.words.iter().any(|w| w.slot == slot && w.text == text);
+        if !known {
+            self.words.push(Word {
+                slot,
+                text: text.to_owned(),
+                sym,
+                line: offset,
+            });
         }
     }
 
@@ -157,7 +226,7 @@ impl Compiler<'_> {
             } => {
                 let slot = fields.slot(field, user);
                 let sym = self.interner.intern(value);
-                fields.literal(slot, value, sym);
+                fields.literal(slot, value, sym, c.span.start);
                 Cond::Is {
                     slot,
                     sym,
@@ -173,7 +242,7 @@ impl Compiler<'_> {
                 let mut syms = Vec::with_capacity(values.len());
                 for value in values {
                     let sym = self.interner.intern(value);
-                    fields.literal(slot, value, sym);
+                    fields.literal(slot, value, sym, c.span.start);
                     syms.push(sym);
                 }
                 Cond::In {

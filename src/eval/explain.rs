@@ -6,12 +6,14 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::clock::human;
+use super::condition::Cond;
 use super::model::Spec;
 use super::outcome::Outcome;
 use super::rules::aging;
 use super::run::rfc3339;
 use super::{judge, Evaluator, Folds, States};
-use crate::data::{Activity, OwnedValues};
+use crate::data::intern::{BLANK, PRESENT};
+use crate::data::{Activity, Interned, OwnedValues, Record};
 
 /// An activity of the explained lead, kept whole (there are few).
 #[derive(Debug, Clone)]
@@ -194,6 +196,52 @@ impl Evaluator<'_> {
         }
     }
 
+    /// What the lead holds where `failing` expected something else:
+    /// `source is "Organic Search", not "marketing"`.
+    fn mismatch(&self, failing: &Cond, record: &Interned<'_>) -> String {
+        let Some(slot) = failing.slot() else {
+            return String::new();
+        };
+        let field = self
+            .program
+            .lead_fields
+            .wanted
+            .get(slot)
+            .map_or("", |w| w.field.as_str());
+        let sym = record.symbol(slot);
+        let value = match sym {
+            BLANK => "blank".to_owned(),
+            PRESENT => "set".to_owned(),
+            _ => format!("{:?}", self.interner.resolve(sym)),
+        };
+        let quote = |sym: &u32| format!("{:?}", self.interner.resolve(*sym));
+        let wanted = match failing {
+            Cond::Is {
+                sym,
+                negated: false,
+                ..
+            } => quote(sym),
+            Cond::Is { sym, .. } => format!("anything but {}", quote(sym)),
+            Cond::In {
+                syms,
+                negated: false,
+                ..
+            } => format!(
+                "one of {}",
+                syms.iter().map(quote).collect::<Vec<_>>().join(", ")
+            ),
+            Cond::In { syms, .. } => format!(
+                "none of {}",
+                syms.iter().map(quote).collect::<Vec<_>>().join(", ")
+            ),
+            Cond::Present { set: true, .. } => "set".to_owned(),
+            Cond::Present { .. } => "blank".to_owned(),
+            Cond::Compare { op, value, .. } => format!("{} {value}", op.symbol()),
+            _ => "otherwise".to_owned(),
+        };
+        format!("{field} is {value}, not {wanted}")
+    }
+
     /// Why a rule does not judge the lead.
     fn not_judged(&self, lead: u32, rule: &super::model::RuleProgram) -> String {
         let (first, last) = self.program.effective;
@@ -209,8 +257,14 @@ impl Evaluator<'_> {
         if handoff > self.as_of {
             return "handed off after the as-of instant".to_owned();
         }
-        if !rule.leads.holds(&self.record(lead)) {
-            return format!("not one of this rule's leads (`leads {}`)", rule.leads_text);
+        let record = self.record(lead);
+        if !rule.leads.holds(&record) {
+            let mut why = format!("not one of this rule's leads (`leads {}`)", rule.leads_text);
+            if let Some(failing) = rule.leads.failing(&record) {
+                why.push_str(": ");
+                why.push_str(&self.mismatch(failing, &record));
+            }
+            return why;
         }
         "no window of the rule has started".to_owned()
     }

@@ -21,6 +21,7 @@ pub mod run;
 mod sparse;
 pub mod stats;
 pub mod verdict;
+pub mod warnings;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -233,6 +234,12 @@ impl<'a> Evaluator<'a> {
                 }
             });
         rows
+    }
+
+    /// How many leads each rule judges (counts, for a quota), in the
+    /// program's order.
+    pub fn judged(&self) -> Vec<usize> {
+        self.runs.iter().map(|r| r.scoped.len()).collect()
     }
 
     /// The hand-off time of a lead a rule judges (it always has one).
@@ -631,12 +638,20 @@ impl<'a> Evaluator<'a> {
             Spec::Aging { .. } => self.aging_windows(rule, run, states),
             _ => self.percentage_windows(rule, run, states),
         };
+        // A rule that judged no lead at all has nothing to say, even with
+        // an open window `on_track` (DATA.md: a duty is no exception); a
+        // quota's count of none is a count, and stands.
+        let judged_none = run.scoped.is_empty() && !matches!(rule.spec, Spec::Quota { .. });
         let verdict = RuleVerdict {
             name: rule.name.clone(),
             kind: rule.kind.keyword(),
             owner: rule.owner.clone(),
             line: rule.line,
-            status: rollup(windows.iter().map(|w| w.status)),
+            status: if judged_none {
+                Status::NoData
+            } else {
+                rollup(windows.iter().map(|w| w.status))
+            },
             windows,
         };
         (verdict, unweighed)

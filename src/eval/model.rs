@@ -177,31 +177,44 @@ pub fn compile(agreement: &Agreement, source: &str, interner: &mut Interner) -> 
     };
     let weights = agreement
         .weights()
-        .map(|w| WeightTable {
-            field: w.field.node.clone(),
-            slot: b
+        .map(|w| {
+            let slot = b
                 .lead_fields
-                .slot(&w.field, &format!("weights {}", w.field.node)),
-            weights: w
-                .rows
-                .iter()
-                .filter_map(|r| {
-                    r.key
-                        .as_ref()
-                        .map(|k| (b.compiler.interner.intern(k), r.weight.value))
-                })
-                .collect(),
-            otherwise: w
-                .rows
-                .iter()
-                .find(|r| r.key.is_none())
-                .map(|r| r.weight.value),
+                .slot(&w.field, &format!("weights {}", w.field.node));
+            let mut weights = HashMap::new();
+            for r in &w.rows {
+                if let Some(k) = &r.key {
+                    let sym = b.compiler.interner.intern(k);
+                    b.lead_fields.weighed(slot, k, sym, r.span.start);
+                    weights.insert(sym, r.weight.value);
+                }
+            }
+            WeightTable {
+                field: w.field.node.clone(),
+                slot,
+                weights,
+                otherwise: w
+                    .rows
+                    .iter()
+                    .find(|r| r.key.is_none())
+                    .map(|r| r.weight.value),
+            }
         })
         .collect();
     let rules = agreement
         .rules()
         .map(|r| b.rule(r, source, funnel.as_ref()))
         .collect();
+    // The words' offsets become lines, with one pass over the text.
+    let breaks: Vec<usize> = source.match_indices('\n').map(|(i, _)| i).collect();
+    for word in b
+        .lead_fields
+        .words
+        .iter_mut()
+        .chain(&mut b.activity_fields.words)
+    {
+        word.line = breaks.partition_point(|at| *at < word.line) + 1;
+    }
     Program {
         name: agreement.name.node.clone(),
         version: settings.version,

@@ -7,13 +7,17 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 
 use super::explain::{Explanation, Seen};
+use std::collections::HashMap;
+
 use super::model::Spec;
 use super::model::{compile, Program};
 use super::verdict::{rollup, DataSummary, Verdict};
+use super::warnings::{self, Hits};
 use super::{Evaluator, Spent};
 use crate::agreement::{check_file, Checked};
 use crate::check::Options as CheckOptions;
 use crate::data::config::Ids;
+use crate::data::profile::{profile, Asked};
 use crate::data::{
     load_leads, parse_timestamp, relabel, stream_activities, Activity, ActivitySource, DataError,
     DataIssue, Interner, LeadSource, Leads, RowCounts, Split, Wanted,
@@ -131,18 +135,34 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
         data,
     } = prepare(project, &options)?;
     let ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, None);
+    let no_hits = Hits::new(&program.activity_fields);
     let (parts, activity_counts) = data.stream(
         project,
         &leads,
         options.split,
-        || ev.folds(),
-        |folds, a| ev.observe(folds, a),
+        || (ev.folds(), no_hits.clone()),
+        |(folds, hits), a| {
+            ev.observe(folds, a);
+            hits.add(a.values.symbols);
+        },
         &mut issues,
         options.progress,
     )?;
+    let judged = ev.judged();
     // Folding looks at no line: the parts' bases are not needed.
-    let folds = ev.merged(parts.into_iter().map(|(folds, _)| folds).collect());
+    let mut hits = no_hits;
+    let mut folds = Vec::with_capacity(parts.len());
+    for ((part, part_hits), _) in parts {
+        folds.push(part);
+        hits.merge(&part_hits);
+    }
+    let folds = ev.merged(folds);
     let (rules, more, states) = ev.finish(folds);
+    let mut warnings = warnings::unheld_lead_words(&program, &leads, &interner);
+    warnings.extend(warnings::unheld_activity_words(&program, &hits, |field| {
+        data.values_of(project, field)
+    }));
+    warnings.extend(warnings::unjudged_rules(&program, &judged, leads.len()));
     issues.extend(more);
     if options.strict && !issues.is_empty() {
         return Err(RunError::Strict {
@@ -163,6 +183,7 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
         },
         rules,
         issues,
+        warnings,
     };
     Ok(Evaluation {
         verdict,
@@ -370,6 +391,38 @@ impl DataSettings {
             seq_base += std::fs::metadata(path).map_or(0, |m| m.len()) + 1;
         }
         Ok((states, counts))
+    }
+}
+
+impl DataSettings {
+    /// Every value of the activity field `field` and its rows, over all
+    /// the activities files, after `[people]` and `[values]`; empty when a
+    /// file cannot be read again (it was read once already).
+    fn values_of(&self, project: &Project, field: &str) -> Vec<(String, u64)> {
+        let relabel = self
+            .activity_fields
+            .iter()
+            .find(|w| w.field == field)
+            .and_then(|w| w.relabel.clone());
+        let asked = [Asked {
+            field: field.to_owned(),
+            relabel,
+        }];
+        let mut all: HashMap<String, u64> = HashMap::new();
+        for (i, path) in project.activities.iter().enumerate() {
+            let table = project.activity_table(i);
+            if let Ok(p) = profile(path, table, "activities", &asked, None) {
+                for column in p.columns {
+                    for (value, rows) in column.values {
+                        *all.entry(value).or_default() += rows;
+                    }
+                    if column.blank > 0 {
+                        *all.entry(String::new()).or_default() += column.blank;
+                    }
+                }
+            }
+        }
+        all.into_iter().collect()
     }
 }
 

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::warnings::Warning;
 use crate::data::DataIssue;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -16,6 +17,9 @@ pub struct Verdict {
     pub data: DataSummary,
     pub rules: Vec<RuleVerdict>,
     pub issues: Vec<DataIssue>,
+    /// Words of the agreement no row holds (W301), rules that judged no
+    /// lead (W302): never a change to a status.
+    pub warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -32,6 +32,7 @@ pub fn write(v: &Verdict, out: &mut impl Write) -> io::Result<()> {
         data: v.data.clone(),
         rules: Vec::new(),
         issues: v.issues.clone(),
+        warnings: v.warnings.clone(),
     };
     let top = nested(&top, 0)?;
     let (head, tail) = around_empty(&top, "rules", 0)?;
@@ -289,6 +290,7 @@ mod tests {
                     },
                     rules: rules.clone(),
                     issues,
+                    warnings: Vec::new(),
                 };
                 let expected = serde_json::to_string_pretty(&v).unwrap() + "\n";
                 assert_eq!(written(&v), expected);

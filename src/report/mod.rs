@@ -3,6 +3,7 @@
 pub mod diagnostics;
 pub mod explain;
 pub mod html;
+pub mod issues;
 pub mod json;
 pub mod plan;
 pub mod svg;

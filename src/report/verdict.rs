@@ -107,16 +107,15 @@ pub fn human(v: &Verdict) -> String {
             }
         }
     }
+    if !v.warnings.is_empty() {
+        let _ = writeln!(out, "\nwarnings ({}):", v.warnings.len());
+        for w in &v.warnings {
+            let _ = writeln!(out, "  {} {}", w.code, w.message);
+        }
+    }
     if !v.issues.is_empty() {
         let _ = writeln!(out, "\ndata issues ({}):", v.issues.len());
-        for i in &v.issues {
-            let column = i
-                .column
-                .as_deref()
-                .map(|c| format!(" [{c}]"))
-                .unwrap_or_default();
-            let _ = writeln!(out, "  {}:{}{column}: {}", i.file, i.line, i.message);
-        }
+        out.push_str(&super::issues::human(&v.issues, "  "));
     }
     out
 }
@@ -299,6 +298,16 @@ pub fn github(v: &Verdict, agreement: &str) -> String {
             );
         }
     }
+    for w in &v.warnings {
+        let line = w.line.map(|l| format!(",line={l}")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "::warning file={}{line},title={}::{}",
+            escape_property(agreement),
+            w.code,
+            escape_data(&w.message)
+        );
+    }
     for i in &v.issues {
         let _ = writeln!(
             out,
@@ -385,6 +394,16 @@ pub fn junit(v: &Verdict) -> String {
         }
         let _ = writeln!(out, "  </testsuite>");
     }
+    if !v.warnings.is_empty() {
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"warnings\" tests=\"0\" failures=\"0\">\n    <system-err>"
+        );
+        for w in &v.warnings {
+            let _ = writeln!(out, "{} {}", w.code, xml(&w.message));
+        }
+        let _ = writeln!(out, "    </system-err>\n  </testsuite>");
+    }
     let _ = writeln!(out, "</testsuites>");
     out
 }
@@ -432,6 +451,37 @@ pub fn markdown(v: &Verdict) -> String {
             count(Status::AtRisk),
             count(Status::OnTrack),
         );
+    }
+    if !v.warnings.is_empty() {
+        let _ = writeln!(out, "\n#### Warnings\n");
+        for w in &v.warnings {
+            let _ = writeln!(out, "- **{}** {}", w.code, md(&w.message));
+        }
+    }
+    if !v.issues.is_empty() {
+        let _ = writeln!(out, "\n#### Data issues\n");
+        let _ = writeln!(
+            out,
+            "| file | column | problem | rows | first lines | likely fix |"
+        );
+        let _ = writeln!(out, "| --- | --- | --- | ---: | --- | --- |");
+        for g in super::issues::group(&v.issues) {
+            let mut problem = g.reason.clone();
+            if !g.values.is_empty() {
+                problem = format!("{problem}: {}", g.values.join(", "));
+            }
+            let lines: Vec<String> = g.lines.iter().map(u64::to_string).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                md(&g.file),
+                md(g.column.as_deref().unwrap_or("")),
+                md(&problem),
+                g.count,
+                lines.join(", "),
+                md(g.fix.as_deref().unwrap_or("")),
+            );
+        }
     }
     out
 }

@@ -443,6 +443,10 @@ fn breaches_table(rule: &RuleVerdict, windows: &[&WindowVerdict]) -> Markup {
     }
 }
 
+/// How many rows left out the page lists one by one: past that, the
+/// groups above them say more than the rows.
+const LISTED_ISSUES: usize = 200;
+
 /// The status counts, every rule at a glance, and the data issues.
 fn summary(page: &Page) -> Markup {
     let v = page.verdict;
@@ -514,16 +518,43 @@ fn summary(page: &Page) -> Markup {
                     }
                 }
             }
+            @if !v.warnings.is_empty() {
+                h3 #warnings { "Warnings (" (v.warnings.len()) ")" }
+                ul.warnings {
+                    @for w in &v.warnings {
+                        li { strong { (w.code) } " " (w.message) }
+                    }
+                }
+            }
             h3 #issues { "Data issues (" span data-field="data.issues" { (v.issues.len()) } ")" }
             @if v.issues.is_empty() {
                 p { "None: every row of the exports was used." }
             } @else {
                 p.note { "Rows that could not be used were left out of every verdict." }
+                table.data.issue-groups {
+                    caption { "By file, column and problem" }
+                    thead { tr { th { "file" } th { "column" } th { "problem" } th.num { "rows" } th { "first lines" } th { "likely fix" } } }
+                    tbody {
+                        @for g in crate::report::issues::group(&v.issues) {
+                            tr {
+                                td { code { (g.file) } }
+                                td { (g.column.as_deref().unwrap_or("")) }
+                                td { (g.reason) @if !g.values.is_empty() { ": " (g.values.join(", ")) } }
+                                td.num { (g.count) }
+                                td { (g.lines.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")) }
+                                td { (g.fix.as_deref().unwrap_or("")) }
+                            }
+                        }
+                    }
+                }
+                @if v.issues.len() > LISTED_ISSUES {
+                    p.note { "The first " (LISTED_ISSUES) " rows left out; the JSON verdict document lists all " (v.issues.len()) "." }
+                }
                 table.data.issues {
                     caption { "Rows left out" }
                     thead { tr { th { "file" } th.num { "line" } th { "column" } th { "problem" } } }
                     tbody {
-                        @for i in &v.issues {
+                        @for i in v.issues.iter().take(LISTED_ISSUES) {
                             tr {
                                 td { code { (i.file) } }
                                 td.num { (i.line) }
