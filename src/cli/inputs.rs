@@ -58,6 +58,7 @@ impl DataArgs {
             strict: self.strict,
             progress,
             split: Split::default(),
+            max_rejected: None,
         }
     }
 }

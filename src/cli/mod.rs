@@ -2,6 +2,7 @@
 //! `Args` and a `run` that returns an [`Exit`].
 
 mod check;
+mod data;
 mod diff;
 mod eval;
 mod explain;
@@ -39,6 +40,8 @@ pub enum Command {
     Eval(eval::Args),
     /// Every rule's judgement of one lead, step by step
     Explain(explain::Args),
+    /// What accord reads from the exports: per file and per field, before any verdict
+    Data(data::Args),
     /// Write a starter agreement, accord.toml and sample data that run at once
     Init(init::Args),
     /// Run agreement tests: `*.test.toml` files of leads, activities and expected verdicts
@@ -90,6 +93,7 @@ pub fn main() -> Exit {
         Command::Plan(args) => plan::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Data(args) => data::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Report(args) => report::run(&args),

@@ -171,6 +171,9 @@ impl Fields {
         if let Some(w) = self.wanted.get_mut(slot) {
             if !w.literals.iter().any(|(t, _)| t == text) {
                 w.literals.push((text.to_owned(), sym));
+                if self.words.iter().any(|w| w.slot == slot && w.text == text) {
+                    return;
+                }
                 self.words.push(Word {
                     slot,
                     text: text.to_owned(),

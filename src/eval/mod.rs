@@ -12,6 +12,7 @@
 pub mod clock;
 pub mod condition;
 pub mod explain;
+pub mod inspect;
 mod looks;
 pub mod model;
 pub mod outcome;

@@ -37,6 +37,9 @@ pub struct Options<'a> {
     pub progress: Option<&'a mut dyn FnMut(u64)>,
     /// How far to split the reading of a large activities file.
     pub split: Split,
+    /// Overrides `[data] max_rejected` (a share, 0 to 1): `accord data`
+    /// reads on whatever is rejected, to show it.
+    pub max_rejected: Option<f64>,
 }
 
 /// An evaluation that could not run.
@@ -271,7 +274,23 @@ struct DataSettings {
     max_rejected: f64,
 }
 
-fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunError> {
+/// The agreement compiled, with what the loaders are asked for.
+pub(crate) struct Compiled {
+    pub program: Program,
+    pub interner: Interner,
+    /// The zone of local times in the data.
+    pub tz: Tz,
+    pub ids: Ids,
+    /// The fields each table is asked for, each with its `[people]` and
+    /// `[values]` map.
+    pub lead_fields: Vec<Wanted>,
+    pub activity_fields: Vec<Wanted>,
+    /// The rule that reads `duration`, if any (`max duration`).
+    pub duration_rule: Option<String>,
+}
+
+/// Checks and compiles the project's agreement.
+pub(crate) fn compiled(project: &Project) -> Result<Compiled, RunError> {
     let checked = check_file(&project.agreement, &CheckOptions { today: None });
     let (Some(agreement), Some(source)) = (checked.clean(), checked.source.as_ref()) else {
         return Err(RunError::Agreement {
@@ -282,7 +301,40 @@ fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunErro
     let mut interner = Interner::new();
     let program = compile(agreement, &source.text, &mut interner);
     let config = &project.config;
-    let tz = config.data.tz().unwrap_or(program.tz);
+    let people = people_fields(&program);
+    let mut lead_fields = program.lead_fields.needed();
+    relabel::attach(config, &mut lead_fields, &people);
+    let mut activity_fields = program.activity_fields.needed();
+    relabel::attach(config, &mut activity_fields, &people);
+    let duration_rule = program.rules.iter().find_map(|r| match &r.spec {
+        Spec::Attempts {
+            max_duration_s: Some(_),
+            ..
+        } => Some(r.name.clone()),
+        _ => None,
+    });
+    Ok(Compiled {
+        tz: config.data.tz().unwrap_or(program.tz),
+        ids: ids_of(config),
+        program,
+        interner,
+        lead_fields,
+        activity_fields,
+        duration_rule,
+    })
+}
+
+fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunError> {
+    let Compiled {
+        program,
+        mut interner,
+        tz,
+        ids,
+        lead_fields,
+        activity_fields,
+        duration_rule,
+    } = compiled(project)?;
+    let config = &project.config;
     let as_of = match options.as_of.as_ref().or(config.data.as_of.as_ref()) {
         Some(text) => parse_timestamp(text, tz).map_err(|reason| RunError::AsOf {
             text: text.clone(),
@@ -291,12 +343,6 @@ fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunErro
         None => Utc::now(),
     };
     let mut issues = Vec::new();
-    let ids = ids_of(config);
-    let people = people_fields(&program);
-    let mut lead_fields = program.lead_fields.needed();
-    relabel::attach(config, &mut lead_fields, &people);
-    let mut activity_fields = program.activity_fields.needed();
-    relabel::attach(config, &mut activity_fields, &people);
     let source = LeadSource {
         path: &project.leads,
         table: &config.leads,
@@ -305,10 +351,10 @@ fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunErro
         needed: &lead_fields,
     };
     let (leads, lead_counts) = load_leads(&source, options.split, &mut interner, &mut issues)?;
-    let max_rejected = if options.strict {
-        0.0
-    } else {
-        config.data.max_rejected.unwrap_or(DEFAULT_MAX_REJECTED)
+    let max_rejected = match options.max_rejected {
+        _ if options.strict => 0.0,
+        Some(share) => share,
+        None => config.data.max_rejected.unwrap_or(DEFAULT_MAX_REJECTED),
     };
     check_rejected(
         &project.leads.display().to_string(),
@@ -320,13 +366,7 @@ fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunErro
         tz,
         ids,
         activity_fields,
-        duration_rule: program.rules.iter().find_map(|r| match &r.spec {
-            Spec::Attempts {
-                max_duration_s: Some(_),
-                ..
-            } => Some(r.name.clone()),
-            _ => None,
-        }),
+        duration_rule,
         max_rejected,
     };
     Ok(Prepared {

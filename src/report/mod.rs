@@ -1,5 +1,6 @@
 //! Rendering what accord found, for people and for tools.
 
+pub mod data;
 pub mod diagnostics;
 pub mod explain;
 pub mod html;
