@@ -29,7 +29,7 @@ use super::parts::{in_parts, Split, Stretch};
 use super::record::Values;
 use super::table::{FieldSpec, Need, Row, Table};
 use super::timestamp::TimeForm;
-use super::{RowCounts, Wanted};
+use super::{Format, RowCounts, Wanted};
 
 /// One usable activity row, valid only during the visit.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -70,6 +70,10 @@ pub struct ActivitySource<'a> {
     /// Added to every activity's `seq`: the sizes of the files read before
     /// this one, so that several files order as one stream.
     pub seq_base: u64,
+    /// Fields of the agreement (and `duration`) this file may lack: with
+    /// several files (calls, e-mails, meetings), one that has the column
+    /// is enough, and the others' rows hold it blank.
+    pub may_lack: &'a [String],
     /// Each activity field the agreement uses, with a rule that uses it;
     /// [`Activity::values`] follow it entry for entry.
     pub needed: &'a [Wanted],
@@ -102,14 +106,15 @@ pub fn stream_activities<S: Send>(
     if !constant_kind {
         specs.push(FieldSpec::required("kind"));
     }
+    let may_lack = |field: &str| source.may_lack.iter().any(|f| f == field);
     specs.push(match source.duration_rule {
-        Some(rule) => FieldSpec {
+        Some(rule) if !may_lack("duration") => FieldSpec {
             name: "duration".to_owned(),
             need: Need::Used {
                 rule: rule.to_owned(),
             },
         },
-        None => FieldSpec::optional("duration"),
+        _ => FieldSpec::optional("duration"),
     });
     // A file of one kind has no kind column to look for.
     specs.extend(
@@ -117,7 +122,13 @@ pub fn stream_activities<S: Send>(
             .needed
             .iter()
             .filter(|w| !(constant_kind && w.field == "kind"))
-            .map(FieldSpec::used),
+            .map(|w| {
+                if may_lack(&w.field) {
+                    FieldSpec::optional(&w.field)
+                } else {
+                    FieldSpec::used(w)
+                }
+            }),
     );
     let mut table = Table::open(source.path, source.table, "activities", &specs)?;
     let reader = Reader::new(&table, source);
@@ -143,6 +154,28 @@ pub fn stream_activities<S: Send>(
     }
     table.finish()?;
     Ok((states, counts))
+}
+
+/// Whether the file's header has the column of each of `fields`: None
+/// where that is only known once the file is read (JSON Lines, whose lines
+/// may leave keys out), and for `kind` of a file of one kind.
+pub fn columns_present(
+    path: &Path,
+    table: &TableConfig,
+    fields: &[String],
+) -> Result<Vec<Option<bool>>, DataError> {
+    let specs: Vec<FieldSpec> = fields.iter().map(|f| FieldSpec::optional(f)).collect();
+    let t = Table::open(path, table, "activities", &specs)?;
+    let json = Format::resolve(path, table.format) == Format::Jsonl;
+    Ok(fields
+        .iter()
+        .map(|f| {
+            if json || (f == "kind" && table.kind.is_some()) {
+                return None;
+            }
+            Some(t.slot(f).is_some_and(|slot| t.has(slot)))
+        })
+        .collect())
 }
 
 /// Turns rows into activities: where each field sits, and what to look up.
@@ -674,6 +707,7 @@ mod tests {
             ids: Ids::Exact,
             duration_rule: None,
             seq_base: 0,
+            may_lack: &[],
             needed: &needed,
             leads: &leads,
         };
@@ -1060,6 +1094,7 @@ mod tests {
             ids: Ids::Exact,
             duration_rule: None,
             seq_base: 0,
+            may_lack: &[],
             needed: &crate::data::testutil::wanted(&[("actor", "Speed to lead")]),
             leads: &Leads::default(),
         };

@@ -260,7 +260,7 @@ impl<R: Read> CsvReader<R> {
         let start = self.pos;
         self.record.offset = self.base + start as u64;
         self.record.line = self.newlines + 1;
-        if self.delimiter != b',' || !self.split_line()? {
+        if !self.split_line()? {
             self.parse_quoted()?;
         }
         Ok(true)
@@ -290,7 +290,7 @@ impl<R: Read> CsvReader<R> {
             let ends = &mut self.record.ends;
             ends.clear();
             let more = |at: usize| rest.get(at);
-            let (len, next) = match scan_line(rest, ends) {
+            let (len, next) = match scan_line(rest, ends, self.delimiter) {
                 Some((at, b'\n')) => (at, at + 1),
                 Some((at, b'\r')) => match more(at + 1) {
                     Some(b'\n') => (at, at + 2),
@@ -351,6 +351,7 @@ impl<R: Read> CsvReader<R> {
         if memchr::memchr(b'\r', line).is_some() {
             return Ok(false);
         }
+        let delimiter = self.delimiter;
         let record = &mut self.record;
         record.unquoted.clear();
         record.ends.clear();
@@ -366,7 +367,7 @@ impl<R: Read> CsvReader<R> {
                     .extend_from_slice(quoted.get(..close).unwrap_or_default());
                 at + close + 2
             } else {
-                let cell = memchr::memchr2(b',', b'"', rest).unwrap_or(rest.len());
+                let cell = memchr::memchr2(delimiter, b'"', rest).unwrap_or(rest.len());
                 if rest.get(cell) == Some(&b'"') {
                     return Ok(false);
                 }
@@ -378,7 +379,7 @@ impl<R: Read> CsvReader<R> {
             record.ends.push(record.unquoted.len());
             match line.get(after) {
                 None => break,
-                Some(b',') => at = after + 1,
+                Some(b) if *b == delimiter => at = after + 1,
                 Some(_) => return Ok(false),
             }
         }
@@ -492,7 +493,8 @@ fn core_reader(delimiter: u8) -> csv_core::Reader {
 }
 
 /// Finds the first line feed, carriage return or quote in `rest`, with
-/// where it is, appending where each comma before it is. One pass, where
+/// where it is, appending where each delimiter (a comma, but for a file
+/// that says otherwise) before it is. One pass, where
 /// `memchr` for the line end and then for each comma cost more on lines as
 /// short as an export's. It stops at the first of the three, so a file of
 /// lone carriage returns or of quoted cells is still read in one pass (by
@@ -502,21 +504,21 @@ fn core_reader(delimiter: u8) -> csv_core::Reader {
 /// scan was the largest single share of reading a row); the rest, and
 /// other processors, eight at a time ([`scan_words`]).
 #[cfg(target_arch = "x86_64")]
-fn scan_line(rest: &[u8], ends: &mut Vec<usize>) -> Option<(usize, u8)> {
+fn scan_line(rest: &[u8], ends: &mut Vec<usize>, delimiter: u8) -> Option<(usize, u8)> {
     // SAFETY: SSE2 is part of x86-64 itself: every processor that runs this
     // build has it.
-    unsafe { scan_blocks(rest, ends) }
+    unsafe { scan_blocks(rest, ends, delimiter) }
 }
 
 /// [`scan_line`] sixteen bytes at a time.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
-fn scan_blocks(rest: &[u8], ends: &mut Vec<usize>) -> Option<(usize, u8)> {
+fn scan_blocks(rest: &[u8], ends: &mut Vec<usize>, delimiter: u8) -> Option<(usize, u8)> {
     use std::arch::x86_64::{
         _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
     };
     let byte = |b: u8| i8::from_le_bytes([b]);
-    let comma = _mm_set1_epi8(byte(b','));
+    let comma = _mm_set1_epi8(byte(delimiter));
     let (lf, cr, quote) = (
         _mm_set1_epi8(byte(b'\n')),
         _mm_set1_epi8(byte(b'\r')),
@@ -546,21 +548,26 @@ fn scan_blocks(rest: &[u8], ends: &mut Vec<usize>) -> Option<(usize, u8)> {
         }
     }
     let done = rest.len() - blocks.remainder().len();
-    scan_words(blocks.remainder(), done, ends)
+    scan_words(blocks.remainder(), done, ends, delimiter)
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn scan_line(rest: &[u8], ends: &mut Vec<usize>) -> Option<(usize, u8)> {
-    scan_words(rest, 0, ends)
+fn scan_line(rest: &[u8], ends: &mut Vec<usize>, delimiter: u8) -> Option<(usize, u8)> {
+    scan_words(rest, 0, ends, delimiter)
 }
 
 /// [`scan_line`] eight bytes at a time, of `rest` starting `from` bytes
 /// into the line (where it finds things are counted from the line's start).
-fn scan_words(rest: &[u8], from: usize, ends: &mut Vec<usize>) -> Option<(usize, u8)> {
+fn scan_words(
+    rest: &[u8],
+    from: usize,
+    ends: &mut Vec<usize>,
+    delimiter: u8,
+) -> Option<(usize, u8)> {
     let mut words = rest.chunks_exact(8);
     for (k, word) in words.by_ref().enumerate() {
         let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let mut commas = bytes_equal(word, b',');
+        let mut commas = bytes_equal(word, delimiter);
         // The three are the only bytes below `#` but for other control
         // characters, space and `!`: a cheaper test rules most words out.
         let stops = if bytes_below(word, b'#') == 0 {
@@ -584,8 +591,8 @@ fn scan_words(rest: &[u8], from: usize, ends: &mut Vec<usize>) -> Option<(usize,
     let done = from + rest.len() - words.remainder().len();
     for (i, byte) in words.remainder().iter().enumerate() {
         match byte {
-            b',' => ends.push(done + i),
             b'\n' | b'\r' | b'"' => return Some((done + i, *byte)),
+            b if *b == delimiter => ends.push(done + i),
             _ => {}
         }
     }
@@ -614,7 +621,11 @@ mod tests {
 
     /// Every record's cells, offset and line, read `chunk` bytes at a time.
     fn records(data: &[u8], chunk: usize) -> Vec<(Vec<Vec<u8>>, u64, u64)> {
-        let mut reader = CsvReader::new(Chunked(data, chunk));
+        records_by(data, chunk, b',')
+    }
+
+    fn records_by(data: &[u8], chunk: usize, delimiter: u8) -> Vec<(Vec<Vec<u8>>, u64, u64)> {
+        let mut reader = CsvReader::new(Chunked(data, chunk)).with_delimiter(delimiter);
         let mut out = Vec::new();
         while let Some(record) = reader.next_record().unwrap() {
             let cells = (0..record.len())
@@ -787,7 +798,12 @@ mod tests {
     /// What the `csv` crate reads, with each record's offset past the line
     /// breaks before it and the line of that offset.
     fn csv_crate(data: &[u8]) -> Vec<(Vec<Vec<u8>>, u64, u64)> {
+        csv_crate_by(data, b',')
+    }
+
+    fn csv_crate_by(data: &[u8], delimiter: u8) -> Vec<(Vec<Vec<u8>>, u64, u64)> {
         let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
             .has_headers(false)
             .flexible(true)
             .from_reader(data);
@@ -812,20 +828,40 @@ mod tests {
         }
 
         #[test]
-        fn a_line_is_scanned_a_word_at_a_time(line in "[a,+\\-\"\r\né\\x7f\\x80-\\xffĬ]{0,40}") {
+        fn a_line_is_scanned_a_word_at_a_time(
+            line in "[a,;|\t+\\-\"\r\né\\x7f\\x80-\\xffĬ]{0,40}",
+            delimiter in prop_oneof![Just(b','), Just(b';'), Just(b'\t'), Just(b'|')],
+        ) {
             let bytes = line.as_bytes();
             let mut ends = Vec::new();
-            let found = super::scan_line(bytes, &mut ends);
+            let found = super::scan_line(bytes, &mut ends, delimiter);
             let stop = bytes.iter().position(|b| matches!(b, b'\n' | b'\r' | b'"'));
             let before = &bytes[..stop.unwrap_or(bytes.len())];
             let commas: Vec<usize> = before.iter().enumerate()
-                .filter(|(_, b)| **b == b',').map(|(i, _)| i).collect();
+                .filter(|(_, b)| **b == delimiter).map(|(i, _)| i).collect();
             let expected = (commas, stop.map(|at| (at, bytes[at])));
             prop_assert_eq!((ends, found), expected.clone());
             // The eight-byte scan too, which other processors use.
             let mut ends = Vec::new();
-            let found = super::scan_words(bytes, 0, &mut ends);
+            let found = super::scan_words(bytes, 0, &mut ends, delimiter);
             prop_assert_eq!((ends, found), expected);
+        }
+
+        #[test]
+        fn reads_what_the_csv_crate_reads_with_other_delimiters(
+            bytes in proptest::collection::vec(
+                prop_oneof![
+                    Just(b'a'), Just(b','), Just(b';'), Just(b'\t'), Just(b'|'), Just(b'"'),
+                    Just(b'\r'), Just(b'\n'), Just(b' '), Just(0xc3), Just(0xa9),
+                ],
+                0..80,
+            ),
+            chunk in 1usize..9,
+            delimiter in prop_oneof![Just(b';'), Just(b'\t'), Just(b'|')],
+        ) {
+            let mut data = b"h\n".to_vec();
+            data.extend(bytes);
+            prop_assert_eq!(records_by(&data, chunk, delimiter), csv_crate_by(&data, delimiter));
         }
 
         #[test]

@@ -138,6 +138,34 @@ impl DataError {
     }
 }
 
+impl DataError {
+    /// Fields of the agreement that none of several activities files has
+    /// (`files` quoted for the message); each file may lack some, not all.
+    pub(crate) fn missing_everywhere(files: &[String], missing: Vec<Missing>) -> Self {
+        let names: Vec<String> = missing
+            .iter()
+            .map(|m| match &m.rule {
+                Some(rule) => format!("`{}` (used by rule `{rule}`)", m.field),
+                None => format!("`{}`", m.field),
+            })
+            .collect();
+        let first = missing.first();
+        DataError::MissingField {
+            file: files.join(", "),
+            field: first.map_or_else(String::new, |m| m.field.clone()),
+            rule: first.and_then(|m| m.rule.clone()).unwrap_or_default(),
+            message: format!(
+                "none of the activities files ({}) has a column for {}",
+                files.join(", "),
+                names.join(", ")
+            ),
+            help: "one file with the column is enough: the other files' rows hold it blank; \
+                   map it in that file's [[activities]] table: columns = { FIELD = \"Name in the export\" }"
+                .to_owned(),
+        }
+    }
+}
+
 /// A field a file's header lacks.
 #[derive(Debug, Clone)]
 pub(crate) struct Missing {

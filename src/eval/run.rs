@@ -16,7 +16,9 @@ use super::warnings::{self, Hits};
 use super::{Evaluator, Spent};
 use crate::agreement::{check_file, Checked};
 use crate::check::Options as CheckOptions;
+use crate::data::activities::columns_present;
 use crate::data::config::Ids;
+use crate::data::issue::Missing;
 use crate::data::profile::{profile, Asked};
 use crate::data::{
     load_leads, parse_timestamp, relabel, stream_activities, Activity, ActivitySource, DataError,
@@ -399,6 +401,7 @@ impl DataSettings {
         let mut states = Vec::new();
         let mut counts = RowCounts::default();
         let mut seq_base = 0;
+        let lacking = self.lacking(project)?;
         for (i, path) in project.activities.iter().enumerate() {
             let source = ActivitySource {
                 path,
@@ -407,6 +410,7 @@ impl DataSettings {
                 ids: self.ids,
                 duration_rule: self.duration_rule.as_deref(),
                 seq_base,
+                may_lack: lacking.get(i).map_or(&[][..], Vec::as_slice),
                 needed: &self.activity_fields,
                 leads,
             };
@@ -435,6 +439,70 @@ impl DataSettings {
 }
 
 impl DataSettings {
+    /// Per activities file, the fields of the agreement it may lack because
+    /// another file has them (HubSpot's e-mails have no call outcome).
+    /// One file must have each: a field no file has is E112, naming them
+    /// all. With one file, nothing may be lacking (its reader says so).
+    fn lacking(&self, project: &Project) -> Result<Vec<Vec<String>>, RunError> {
+        if project.activities.len() < 2 {
+            return Ok(Vec::new());
+        }
+        let mut fields: Vec<String> = self
+            .activity_fields
+            .iter()
+            .map(|w| w.field.clone())
+            .collect();
+        if self.duration_rule.is_some() {
+            fields.push("duration".to_owned());
+        }
+        let mut present = Vec::with_capacity(project.activities.len());
+        for (i, path) in project.activities.iter().enumerate() {
+            present.push(columns_present(path, project.activity_table(i), &fields)?);
+        }
+        let nowhere: Vec<Missing> = fields
+            .iter()
+            .enumerate()
+            .filter(|(f, _)| present.iter().all(|p| p.get(*f) == Some(&Some(false))))
+            .map(|(_, field)| Missing {
+                field: field.clone(),
+                column: field.clone(),
+                rule: Some(self.rule_of(field)),
+            })
+            .collect();
+        if !nowhere.is_empty() {
+            let files: Vec<String> = project
+                .activities
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+                .collect();
+            return Err(DataError::missing_everywhere(&files, nowhere).into());
+        }
+        Ok(present
+            .iter()
+            .map(|p| {
+                fields
+                    .iter()
+                    .zip(p)
+                    .filter(|(_, has)| **has == Some(false))
+                    .map(|(f, _)| f.clone())
+                    .collect()
+            })
+            .collect())
+    }
+
+    /// A rule that uses an activity field, for messages.
+    fn rule_of(&self, field: &str) -> String {
+        if field == "duration" {
+            if let Some(rule) = &self.duration_rule {
+                return rule.clone();
+            }
+        }
+        self.activity_fields
+            .iter()
+            .find(|w| w.field == field)
+            .map_or_else(String::new, |w| w.rule.clone())
+    }
+
     /// Every value of the activity field `field` and its rows, over all
     /// the activities files, after `[people]` and `[values]`; empty when a
     /// file cannot be read again (it was read once already).
