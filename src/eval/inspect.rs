@@ -136,6 +136,23 @@ pub fn inspect(project: &Project, as_of: Option<String>) -> Result<DataReport, R
         )?;
         files.push(report(&c, "activities", &p, &wanted, table, path));
     }
+    // One activities file with an agreement's field is enough (see
+    // `run`): the others need not have it.
+    let per_file = ["lead", "at", "kind"];
+    let somewhere: Vec<String> = files
+        .iter()
+        .filter(|f| f.table == "activities")
+        .flat_map(|f| f.fields.iter())
+        .filter(|x| x.column.is_some() || x.constant)
+        .map(|x| x.field.clone())
+        .collect();
+    for f in files.iter_mut().filter(|f| f.table == "activities") {
+        for x in &mut f.fields {
+            if !per_file.contains(&x.field.as_str()) && somewhere.contains(&x.field) {
+                x.needed = false;
+            }
+        }
+    }
     let missing: Vec<String> = files
         .iter()
         .flat_map(|f| {

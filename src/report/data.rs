@@ -96,7 +96,9 @@ fn file(out: &mut String, f: &FileReport) {
             if values.is_empty() { "" } else { "; " },
             values.join(", "),
         );
-        for w in &x.words {
+        // A file of one kind holds one of the kinds; the others are the
+        // other files'.
+        for w in x.words.iter().filter(|w| !x.constant || w.rows > 0) {
             let mark = if w.rows == 0 { "✗" } else { "✓" };
             let _ = writeln!(
                 out,
