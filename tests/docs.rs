@@ -9,6 +9,13 @@
 //!   repository root and its standard output must equal the lines below it,
 //!   up to the next `$` line; a last line `[exit N]` gives the exit code
 //!   (default 0).
+//! - ```` ```toml ```` blocks: a whole `accord.toml`, which must load with
+//!   `accord::data::load_config`. ```` ```toml E100 ```` (a code after the
+//!   language): loading must fail with that code. ```` ```toml test-file ````:
+//!   a whole `*.test.toml`, which must load with `accord::testing::file::load`.
+//!   ```` ```toml fragment ````: a part of a file, not checked.
+//! - Every preset's text (`accord::data::presets::text`) is shown verbatim
+//!   in a ```` ```toml ```` block of `docs/data.md`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -20,6 +27,8 @@ use accord::agreement::check_source;
 use accord::check::Options;
 use accord::source::Source;
 use miette::Diagnostic;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 struct Block {
     file: String,
@@ -178,4 +187,73 @@ fn shell_words(line: &str) -> Vec<String> {
         words.push(word);
     }
     words
+}
+
+/// `text` written to `name` in a fresh folder of its own (paths in it are
+/// resolved against that folder, never opened by the loaders checked here).
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("accord-docs-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn code_of(err: &dyn Diagnostic) -> String {
+    err.code().map(|c| c.to_string()).unwrap_or_default()
+}
+
+#[test]
+fn toml_examples_load_as_documented() {
+    let mut count = 0;
+    for block in blocks() {
+        let mut words = block.info.split_whitespace();
+        if words.next() != Some("toml") {
+            continue;
+        }
+        let at = format!("{}:{}", block.file, block.line);
+        match words.next() {
+            Some("fragment") => continue,
+            Some("test-file") => {
+                let path = temp_file("example.test.toml", &block.text);
+                if let Err(e) = accord::testing::file::load(&path) {
+                    panic!("{at}: the test file does not load: {e} ({})", code_of(&e));
+                }
+            }
+            None => {
+                let path = temp_file("accord.toml", &block.text);
+                if let Err(e) = accord::data::load_config(&path) {
+                    panic!("{at}: accord.toml does not load: {e} ({})", code_of(&e));
+                }
+            }
+            Some(code) => {
+                let path = temp_file("accord.toml", &block.text);
+                match accord::data::load_config(&path) {
+                    Ok(_) => panic!("{at}: expected {code}, but accord.toml loads"),
+                    Err(e) => assert_eq!(code_of(&e), format!("accord::{code}"), "{at}: {e}"),
+                }
+            }
+        }
+        count += 1;
+    }
+    assert!(count > 0, "no toml examples found in docs/");
+}
+
+#[test]
+fn every_preset_is_shown_verbatim_in_data_md() {
+    let shown: Vec<String> = blocks()
+        .into_iter()
+        .filter(|b| b.file.ends_with("data.md"))
+        .filter(|b| b.info.split_whitespace().next() == Some("toml"))
+        .map(|b| b.text)
+        .collect();
+    for name in accord::data::presets::NAMES {
+        let text = accord::data::presets::text(name).unwrap();
+        assert!(
+            shown.iter().any(|block| block.contains(text)),
+            "docs/data.md shows no ```toml block with the preset `{name}` verbatim:\n{text}"
+        );
+    }
 }

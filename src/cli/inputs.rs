@@ -23,7 +23,7 @@ pub struct DataArgs {
     /// The project file (default: ./accord.toml when present)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// "Now": RFC 3339, or a local time in the agreement's zone (default: the current time)
+    /// "Now": RFC 3339, or a local time in the agreement's zone (default: `[data] as_of` in accord.toml, else the current time)
     #[arg(long, value_name = "INSTANT")]
     pub as_of: Option<String>,
     /// Make any data issue fatal (exit 2)

@@ -384,6 +384,9 @@ impl<'s> Reader<'s> {
                 Lookup::Later => id = Some(text),
                 Lookup::Now => {
                     for piece in pieces(self.split, text) {
+                        // Quoted as the flush quotes it: the canonical form.
+                        let mut canonical = [0; 18];
+                        let piece = ids::canonical(source.ids, piece, &mut canonical);
                         if source.leads.index_of(piece).is_some() {
                             id = Some(text);
                         } else {

@@ -46,7 +46,7 @@ pub struct Config {
     /// Per field: a word of the agreement → the export's label or labels
     /// for it.
     #[serde(default)]
-    pub values: BTreeMap<String, Spanned<BTreeMap<String, OneOrMany>>>,
+    pub values: BTreeMap<String, BTreeMap<String, Spanned<OneOrMany>>>,
 }
 
 /// `[data]`
@@ -321,15 +321,18 @@ fn misplaced(config: &Config) -> Option<Misplaced> {
     }
     for (field, words) in &config.values {
         let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-        for (word, labels) in words.get_ref() {
-            for label in labels.as_slice() {
+        // In the file's order, so that the second listing is the one shown.
+        let mut in_order: Vec<(&String, &Spanned<OneOrMany>)> = words.iter().collect();
+        in_order.sort_by_key(|(_, labels)| labels.span().start);
+        for (word, labels) in in_order {
+            for label in labels.get_ref().as_slice() {
                 if let Some(first) = seen.insert(label, word) {
                     if first != word {
                         return Some(Misplaced {
                             message: format!(
                                 "`{label}` is listed under both `{first}` and `{word}` in [values.{field}]"
                             ),
-                            span: words.span(),
+                            span: labels.span(),
                             label: "one export label, two words",
                             help: "each label of the export stands for one word of the agreement"
                                 .to_owned(),

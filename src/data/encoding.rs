@@ -50,10 +50,15 @@ impl TextEncoding {
     }
 
     /// The file decoded into a temporary UTF-8 file, or None when it is
-    /// UTF-8 already and is read as it is.
-    pub fn decode(&self, path: &Path, file: &str) -> Result<Option<TempPath>, DataError> {
+    /// UTF-8 already and is read as it is; and the encoding it was read
+    /// in: a byte-order mark decides over the configured one.
+    pub fn decode(
+        &self,
+        path: &Path,
+        file: &str,
+    ) -> Result<(Option<TempPath>, TextEncoding), DataError> {
         if self.is_utf8() {
-            return Ok(None);
+            return Ok((None, *self));
         }
         let unreadable = |e: std::io::Error| DataError::unreadable(file, &e);
         let mut input = File::open(path).map_err(unreadable)?;
@@ -113,6 +118,10 @@ impl TextEncoding {
             }
         }
         out.flush().map_err(unreadable)?;
-        Ok(Some(temp_path))
+        let used = TextEncoding {
+            encoding,
+            sniff_utf16: false,
+        };
+        Ok((Some(temp_path), used))
     }
 }

@@ -102,6 +102,7 @@ impl DataError {
         section: &str,
         missing: Vec<Missing>,
         header: &[String],
+        matching: Matching,
     ) -> Self {
         let Some(first) = missing.first() else {
             return DataError::Malformed {
@@ -111,7 +112,7 @@ impl DataError {
             };
         };
         let field = first.field.clone();
-        let help = column_help(section, &missing, header);
+        let help = column_help(section, &missing, header, matching);
         let message = match missing.as_slice() {
             [one] => one.sentence(file),
             many => {
@@ -166,6 +167,14 @@ impl DataError {
     }
 }
 
+/// How a file's column names are matched: a CSV header's exactly, then
+/// ignoring case and surrounding spaces; JSON Lines keys exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Matching {
+    Loose,
+    Exact,
+}
+
 /// A field a file's header lacks.
 #[derive(Debug, Clone)]
 pub(crate) struct Missing {
@@ -210,7 +219,12 @@ impl Missing {
 /// CRM exports can have hundreds of columns.
 const LISTED_COLUMNS: usize = 20;
 
-fn column_help(section: &str, missing: &[Missing], header: &[String]) -> String {
+fn column_help(
+    section: &str,
+    missing: &[Missing],
+    header: &[String],
+    matching: Matching,
+) -> String {
     let mut help = String::new();
     let mut mapping = Vec::new();
     for m in missing {
@@ -241,9 +255,12 @@ fn column_help(section: &str, missing: &[Missing], header: &[String]) -> String 
             );
         }
     }
+    help.push_str(match matching {
+        Matching::Loose => "names are matched exactly, then ignoring case and surrounding spaces; ",
+        Matching::Exact => "keys are matched exactly; ",
+    });
     help.push_str(&format!(
-        "names are matched exactly, then ignoring case and surrounding spaces; \
-         if the export names them differently, map them in accord.toml: \
+        "if the export names them differently, map them in accord.toml: \
          [{section}] columns = {{ {} }}",
         mapping.join(", ")
     ));
@@ -402,6 +419,7 @@ mod tests {
             "leads",
             vec![missing("id", "id", None)],
             &header,
+            Matching::Loose,
         );
         assert_eq!(err.to_string(), "`leads.csv` has no `id` column");
         let DataError::MissingColumn { help, .. } = &err else {
@@ -420,6 +438,7 @@ mod tests {
             "leads",
             vec![missing("id", "Recrd ID", None)],
             &header,
+            Matching::Loose,
         );
         assert_eq!(
             err.to_string(),
@@ -447,6 +466,7 @@ mod tests {
                 missing("persona", "Job Title", Some("Speed to lead")),
             ],
             &header,
+            Matching::Loose,
         );
         assert_eq!(
             err.to_string(),
@@ -477,6 +497,7 @@ mod tests {
                 missing("actor", "actor", Some("Depth")),
             ],
             &header,
+            Matching::Loose,
         );
         assert_eq!(
             miette::Diagnostic::code(&err).unwrap().to_string(),
@@ -492,6 +513,7 @@ mod tests {
             "activities",
             vec![missing("x", "x", Some("R"))],
             &header,
+            Matching::Loose,
         );
         let DataError::MissingField { help, .. } = &err else {
             unreachable!()

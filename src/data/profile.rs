@@ -39,6 +39,8 @@ pub struct FileProfile {
     /// The CSV delimiter (None for JSON Lines).
     pub delimiter: Option<u8>,
     pub encoding: &'static str,
+    /// Data rows, a row whose cells do not line up with the header's
+    /// among them (its fields are not counted).
     pub rows: u64,
     pub columns: Vec<ColumnProfile>,
     /// The earliest and latest instant of the time field, if asked.
@@ -87,10 +89,10 @@ pub fn profile(
     let mut span: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
     while t.advance()? {
         let row = t.row();
+        rows += 1;
         if row.broken().is_some() {
             continue;
         }
-        rows += 1;
         for (i, (a, slot)) in asked.iter().zip(&slots).enumerate() {
             let text = match (constant_kind, a.field.as_str()) {
                 (Some(kind), "kind") => kind,

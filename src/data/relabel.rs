@@ -48,8 +48,8 @@ pub fn relabel_of(config: &Config, field: &str, people_field: bool) -> Option<Re
         }
     }
     if let Some(words) = config.values.get(field) {
-        for (word, labels) in words.get_ref() {
-            for label in labels.as_slice() {
+        for (word, labels) in words {
+            for label in labels.get_ref().as_slice() {
                 map.insert(label.clone(), word.clone());
             }
         }

@@ -42,7 +42,7 @@ use tempfile::TempPath;
 use super::config::TableConfig;
 use super::csv_reader::{CsvReader, CsvRecord, Decoded};
 use super::encoding::TextEncoding;
-use super::issue::{lower_first, DataError, Missing};
+use super::issue::{lower_first, DataError, Matching, Missing};
 use super::{Format, Wanted};
 
 /// How much a loader needs a field.
@@ -307,8 +307,9 @@ impl Table {
                 index: None,
             });
         }
-        let encoding = TextEncoding::from_label(config.encoding.as_deref());
-        let decoded = encoding.decode(path, &file)?.map(Arc::new);
+        let configured = TextEncoding::from_label(config.encoding.as_deref());
+        let (decoded, encoding) = configured.decode(path, &file)?;
+        let decoded = decoded.map(Arc::new);
         let read = decoded.as_deref().map_or(path, |temp| temp.as_ref());
         let handle = File::open(read).map_err(|e| DataError::unreadable(&file, &e))?;
         let (source, header) = match format {
@@ -547,14 +548,19 @@ impl Table {
         match &self.source {
             Source::Csv { .. } => Ok(()),
             Source::Jsonl(json) if !json.any_object => Ok(()),
-            Source::Jsonl(json) => {
-                check_present(&self.file, self.section, &self.fields, &self.header, |f| {
+            Source::Jsonl(json) => check_present(
+                &self.file,
+                self.section,
+                &self.fields,
+                &self.header,
+                Matching::Exact,
+                |f| {
                     f.index
                         .and_then(|i| json.seen.get(i))
                         .copied()
                         .unwrap_or(false)
-                })
-            }
+                },
+            ),
         }
     }
 }
@@ -599,7 +605,9 @@ fn open_csv(
     for field in fields.iter_mut() {
         field.index = find_column(&header, &field.column);
     }
-    check_present(file, section, fields, &header, |f| f.index.is_some())?;
+    check_present(file, section, fields, &header, Matching::Loose, |f| {
+        f.index.is_some()
+    })?;
     let width = header.len();
     Ok((
         Source::Csv {
@@ -757,6 +765,7 @@ fn check_present(
     section: &str,
     fields: &[Field],
     header: &[String],
+    matching: Matching,
     present: impl Fn(&Field) -> bool,
 ) -> Result<(), DataError> {
     let mut absent: Vec<&Field> = fields
@@ -778,7 +787,7 @@ fn check_present(
             },
         })
         .collect();
-    Err(DataError::missing(file, section, missing, header))
+    Err(DataError::missing(file, section, missing, header, matching))
 }
 
 /// Where `column` is in the header: the name exactly, or else the one name

@@ -179,15 +179,18 @@ pub fn inspect(project: &Project, as_of: Option<String>) -> Result<DataReport, R
     match evaluate(project, options) {
         Ok(evaluation) => {
             let v = evaluation.verdict;
-            for f in &mut out.files {
+            for (f, (_, counts)) in out.files.iter_mut().zip(&evaluation.files) {
                 let own: Vec<DataIssue> = v
                     .issues
                     .iter()
                     .filter(|i| i.file == f.file)
                     .cloned()
                     .collect();
-                f.issues = Some(own.len() as u64);
-                f.used = Some(f.rows.saturating_sub(own.len() as u64));
+                // As the evaluation counted them: each lead of a split
+                // cell is a row, and a row is used or one issue.
+                f.rows = counts.read;
+                f.used = Some(counts.used);
+                f.issues = Some(counts.issues);
                 f.issue_groups = issues::group(&own)
                     .into_iter()
                     .map(|g| IssueGroup {

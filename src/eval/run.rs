@@ -81,10 +81,10 @@ pub enum RunError {
     },
 
     /// So much of one file was rejected that it was misread, not dirty.
-    #[error("{rejected} of {read} rows of `{file}` were rejected, more than the {limit} accord.toml allows")]
+    #[error("{rejected} of {read} rows of `{file}` were rejected, more than the {limit} allowed")]
     #[diagnostic(
         code(accord::E125),
-        help("the export is read the wrong way; the issues below say which setting likely fixes it (`[data] max_rejected` raises the limit)")
+        help("the export is read the wrong way; the issues above say which setting likely fixes it (`[data] max_rejected` in accord.toml sets the limit, 10% unless set)")
     )]
     Rejected {
         file: String,
@@ -118,9 +118,18 @@ impl From<DataError> for RunError {
     }
 }
 
+/// A file as named, with what became of its rows.
+pub type FileCounts = (String, RowCounts);
+
+/// The activities streamed: each part's state with its lines' base, and
+/// each file's rows.
+type Streamed<S> = (Vec<(S, u64)>, Vec<FileCounts>);
+
 /// A finished evaluation.
 pub struct Evaluation {
     pub verdict: Verdict,
+    /// Each file read, with what became of its rows (the leads first).
+    pub files: Vec<FileCounts>,
     pub program: Program,
     pub as_of: DateTime<Utc>,
     /// Freed with the evaluation (see [`Spent`]).
@@ -141,7 +150,7 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
     } = prepare(project, &options)?;
     let ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, None);
     let no_hits = Hits::new(&program.activity_fields);
-    let (parts, activity_counts) = data.stream(
+    let (parts, activity_files) = data.stream(
         project,
         &leads,
         options.split,
@@ -183,15 +192,18 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
         status: rollup(rules.iter().map(|r| r.status)),
         data: DataSummary {
             leads: lead_counts.used,
-            activities: activity_counts.used,
+            activities: activity_files.iter().map(|(_, c)| c.used).sum(),
             issues: issues.len() as u64,
         },
         rules,
         issues,
         warnings,
     };
+    let mut files = vec![(leads_file, lead_counts)];
+    files.extend(activity_files);
     Ok(Evaluation {
         verdict,
+        files,
         program,
         as_of,
         states,
@@ -397,9 +409,9 @@ impl DataSettings {
         visit: impl Fn(&mut S, &Activity<'_>) + Sync,
         issues: &mut Vec<DataIssue>,
         mut progress: Option<&mut dyn FnMut(u64)>,
-    ) -> Result<(Vec<(S, u64)>, RowCounts), RunError> {
+    ) -> Result<Streamed<S>, RunError> {
         let mut states = Vec::new();
-        let mut counts = RowCounts::default();
+        let mut counts = Vec::with_capacity(project.activities.len());
         let mut seq_base = 0;
         let lacking = self.lacking(project)?;
         for (i, path) in project.activities.iter().enumerate() {
@@ -427,9 +439,7 @@ impl DataSettings {
             let own = issues.get(first_issue..).unwrap_or_default();
             check_rejected(&file, file_counts, own, self.max_rejected)?;
             states.extend(parts);
-            counts.read += file_counts.read;
-            counts.used += file_counts.used;
-            counts.issues += file_counts.issues;
+            counts.push((file, file_counts));
             // Offsets of the next file come after this one's, so that rows
             // at one instant keep the order of the files.
             seq_base += std::fs::metadata(path).map_or(0, |m| m.len()) + 1;

@@ -146,13 +146,21 @@ pub fn unjudged_rules(program: &Program, judged: &[usize], leads: usize) -> Vec<
                 Spec::Quota { .. } => "counted",
                 _ => "judged",
             };
-            Warning {
-                code: "W302",
-                message: format!(
+            let message = if rule.leads_text.trim().is_empty() {
+                format!(
+                    "rule `{}` {what} no lead: none of the {leads} leads was handed off in its windows",
+                    rule.name
+                )
+            } else {
+                format!(
                     "rule `{}` {what} no lead: of the {leads} leads, none handed off in its \
                      windows matches `leads {}`",
                     rule.name, rule.leads_text
-                ),
+                )
+            };
+            Warning {
+                code: "W302",
+                message,
                 line: Some(rule.line),
                 field: None,
                 literal: None,
