@@ -47,21 +47,11 @@ pub struct FileReport {
     /// Rows used and data issues, when the data could be evaluated.
     pub used: Option<u64>,
     pub issues: Option<u64>,
-    pub issue_groups: Vec<IssueGroup>,
+    pub issue_groups: Vec<issues::Group>,
     /// The first and last handoff (leads) or activity time.
     pub from: Option<String>,
     pub to: Option<String>,
     pub fields: Vec<FieldReport>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct IssueGroup {
-    pub column: Option<String>,
-    pub reason: String,
-    pub rows: usize,
-    pub values: Vec<String>,
-    pub lines: Vec<u64>,
-    pub fix: Option<String>,
 }
 
 /// One field of one file.
@@ -191,17 +181,7 @@ pub fn inspect(project: &Project, as_of: Option<String>) -> Result<DataReport, R
                 f.rows = counts.read;
                 f.used = Some(counts.used);
                 f.issues = Some(counts.issues);
-                f.issue_groups = issues::group(&own)
-                    .into_iter()
-                    .map(|g| IssueGroup {
-                        column: g.column,
-                        reason: g.reason,
-                        rows: g.count,
-                        values: g.values,
-                        lines: g.lines,
-                        fix: g.fix,
-                    })
-                    .collect();
+                f.issue_groups = issues::group(&own);
             }
             out.warnings = v.warnings;
         }

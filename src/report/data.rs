@@ -44,16 +44,7 @@ fn file(out: &mut String, f: &FileReport) {
     }
     out.push('\n');
     for g in &f.issue_groups {
-        let group = crate::report::issues::Group {
-            file: f.file.clone(),
-            column: g.column.clone(),
-            reason: g.reason.clone(),
-            count: g.rows,
-            values: g.values.clone(),
-            lines: g.lines.clone(),
-            fix: g.fix.clone(),
-        };
-        let _ = writeln!(out, "    {}", crate::report::issues::line(&group));
+        let _ = writeln!(out, "    {}", crate::report::issues::line(g));
     }
     if let (Some(from), Some(to)) = (&f.from, &f.to) {
         let what = if f.table == "leads" {

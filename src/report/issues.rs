@@ -6,18 +6,23 @@
 
 use std::fmt::Write as _;
 
+use serde::Serialize;
+
 use crate::data::DataIssue;
 
 /// How many values and lines a group shows.
 const SHOWN: usize = 3;
 
 /// Issues of one file, column and reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Group {
+    /// Named by the file's own entry where groups are listed per file.
+    #[serde(skip)]
     pub file: String,
     pub column: Option<String>,
     /// The reason without the value (`invalid time`).
     pub reason: String,
+    #[serde(rename = "rows")]
     pub count: usize,
     /// The first few values quoted in the messages, as quoted there.
     pub values: Vec<String>,
