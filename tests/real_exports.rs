@@ -2107,3 +2107,48 @@ fn an_unknown_salesforce_id_is_quoted_in_its_18_character_form_with_or_without_o
         ]
     );
 }
+
+#[test]
+fn values_that_map_nothing_the_agreement_reads_warn_w303() {
+    let leads = "id,handed_off_at,source\nA,2027-01-04 09:00,Organic Search\n";
+    let acts = "lead,at,kind\nA,2027-01-04 09:30,call\n";
+    // A field no rule uses (a typo of `source`), and a word no condition
+    // names (a typo of `marketing`) beside the one that works.
+    let config = format!(
+        "{}\n[values.sorce]\nmarketing = \"Organic Search\"\n\
+         [values.source]\nmarketing = \"Organic Search\"\nmarketting = \"Paid Search\"\n",
+        tables("", "")
+    );
+    let v = run(&simple("w303", MARKETING_SPEED, &config, leads, acts));
+    let w303: Vec<(&str, Option<&str>, &str)> = v
+        .warnings
+        .iter()
+        .filter(|w| w.code == "W303")
+        .map(|w| {
+            (
+                w.field.as_deref().unwrap(),
+                w.literal.as_deref(),
+                w.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        w303,
+        [
+            (
+                "sorce",
+                None,
+                "[values.sorce] in accord.toml maps a field the agreement does not use"
+            ),
+            (
+                "source",
+                Some("marketting"),
+                "[values.source] in accord.toml maps labels to \"marketting\", a word no \
+                 condition of the agreement compares `source` with; did you mean \"marketing\"?"
+            ),
+        ]
+    );
+    // The map that works works, and nothing else warns.
+    assert_eq!(met_missed(&v, "speed", "2027-01"), (1, 0));
+    assert_eq!(v.warnings.len(), 2, "{:?}", v.warnings);
+}

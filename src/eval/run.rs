@@ -177,6 +177,7 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
         data.values_of(project, field)
     }));
     warnings.extend(warnings::unjudged_rules(&program, &judged, leads.len()));
+    warnings.extend(warnings::unused_values(&project.config, &program));
     issues.extend(more);
     if options.strict && !issues.is_empty() {
         return Err(RunError::Strict {

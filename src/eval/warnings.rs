@@ -2,7 +2,9 @@
 //! outcomes of an agreement read against an export that words things its
 //! own way. A literal of the agreement that no row holds is W301 (with the
 //! values the field does hold, and a near one); a rule whose leads matched
-//! none is W302. Warnings never change a verdict or the exit code.
+//! none is W302; a `[values.FIELD]` of `accord.toml` that maps nothing
+//! the agreement reads is W303. Warnings never change a verdict or the
+//! exit code.
 
 use std::collections::HashMap;
 
@@ -12,7 +14,7 @@ use super::condition::{Fields, Word};
 use super::model::{Program, Spec};
 use crate::check::did_you_mean;
 use crate::data::intern::{PRESENT, UNSEEN};
-use crate::data::{Interner, Leads};
+use crate::data::{Config, Interner, Leads};
 
 /// How many of a field's values a warning lists.
 const SHOWN: usize = 5;
@@ -168,6 +170,64 @@ pub fn unjudged_rules(program: &Program, judged: &[usize], leads: usize) -> Vec<
             }
         })
         .collect()
+}
+
+/// W303 for each `[values.FIELD]` that maps nothing the agreement reads: a
+/// field no rule uses, or a word no condition or weights table of the
+/// field names (a typo in `accord.toml` would otherwise do nothing).
+pub fn unused_values(config: &Config, program: &Program) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for (field, words) in &config.values {
+        let words_of = |fields: &Fields| -> Option<Vec<String>> {
+            let slot = fields.get(field)?;
+            Some(
+                fields
+                    .words
+                    .iter()
+                    .filter(|w| w.slot == slot)
+                    .map(|w| w.text.clone())
+                    .collect(),
+            )
+        };
+        let used = match (
+            words_of(&program.lead_fields),
+            words_of(&program.activity_fields),
+        ) {
+            (None, None) => {
+                out.push(w303(
+                    format!(
+                        "[values.{field}] in accord.toml maps a field the agreement does not use"
+                    ),
+                    field,
+                    None,
+                ));
+                continue;
+            }
+            (lead, activity) => [lead.unwrap_or_default(), activity.unwrap_or_default()].concat(),
+        };
+        for word in words.keys().filter(|w| !used.contains(w)) {
+            let mut message = format!(
+                "[values.{field}] in accord.toml maps labels to {word:?}, a word no condition \
+                 of the agreement compares `{field}` with"
+            );
+            if let Some(near) = did_you_mean(word, used.iter().map(String::as_str)) {
+                message.push_str(&format!("; did you mean {near:?}?"));
+            }
+            out.push(w303(message, field, Some(word)));
+        }
+    }
+    out
+}
+
+fn w303(message: String, field: &str, word: Option<&str>) -> Warning {
+    Warning {
+        code: "W303",
+        message,
+        line: None,
+        field: Some(field.to_owned()),
+        literal: word.map(str::to_owned),
+        seen: Vec::new(),
+    }
 }
 
 fn field_name(fields: &Fields, slot: usize) -> &str {
