@@ -151,7 +151,7 @@ impl Cond {
     }
 
     /// How many nodes the condition has, each term counted once.
-    pub fn len(&self) -> usize {
+    pub fn nodes(&self) -> usize {
         self.nodes.len()
     }
 
@@ -624,7 +624,107 @@ impl<'a> Compiler<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::Fields;
+    use super::{Fields, Syms};
+    use crate::data::{Interned, Interner};
+    use crate::eval::model::{compile, Program};
+    use crate::syntax::parse;
+    use proptest::prelude::*;
+
+    /// The program of an agreement with `terms` whose one rule's leads are `leads`.
+    fn program(terms: &str, leads: &str) -> (Program, Interner) {
+        let text = format!(
+            "agreement \"t\" {{ effective 2027-01-01 to 2027-12-31 timezone \"UTC\" \
+             team m {{ lead \"a\" }} {terms} quota \"q\" {{ owner m leads {leads} count >= 1 per month }} }}"
+        );
+        let agreement = parse(&text).unwrap();
+        assert!(crate::check::check(&agreement, &Default::default()).is_empty());
+        let mut interner = Interner::new();
+        (compile(&agreement, &text, &mut interner), interner)
+    }
+
+    #[test]
+    fn a_long_chain_of_terms_evaluates_on_a_small_stack() {
+        // Inlined, each term was one more level of recursion: 2,000 terms
+        // of 64 `not`s each overflowed any stack.
+        let mut terms = String::from("term t0 means source is \"m\"\n");
+        for i in 1..2000 {
+            terms.push_str(&format!(
+                "term t{i} means {}t{}\n",
+                "not ".repeat(64),
+                i - 1
+            ));
+        }
+        let (program, mut interner) = program(&terms, "t1999");
+        let m = interner.intern("m");
+        let small = std::thread::Builder::new().stack_size(2 << 20);
+        let held = small
+            .spawn(move || {
+                let leads = &program.rules[0].leads;
+                let (set, blank) = ([m], [0]);
+                let record = |symbols| Interned {
+                    symbols,
+                    interner: &interner,
+                };
+                (
+                    leads.nodes(),
+                    leads.holds(&record(&set)),
+                    leads.holds(&record(&blank)),
+                    leads.failing(&record(&blank)).is_some(),
+                )
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(held, (1 + 1999 * 64, true, false, false));
+    }
+
+    #[test]
+    fn a_term_used_twice_is_compiled_once() {
+        // Inlined, the 26th term was 2^26 comparisons (3 GB).
+        let mut terms = String::from("term t0 means source is \"m\"\n");
+        for i in 1..=26 {
+            terms.push_str(&format!("term t{i} means t{} and t{}\n", i - 1, i - 1));
+        }
+        let (program, mut interner) = program(&terms, "t26 and t3");
+        let leads = &program.rules[0].leads;
+        assert_eq!(leads.nodes(), 28);
+        let m = interner.intern("m");
+        let record = Interned {
+            symbols: &[m],
+            interner: &interner,
+        };
+        assert!(leads.holds(&record));
+    }
+
+    #[test]
+    fn an_in_list_of_many_values_is_read_once_each() {
+        // Each value was searched for among those before it: 100,000
+        // values took 13 s.
+        let values: Vec<String> = (0..100_000).map(|i| format!("\"v{i}\"")).collect();
+        let leads = format!("persona in ({}, \"v7\")", values.join(", "));
+        let (program, mut interner) = program("", &leads);
+        assert_eq!(program.lead_fields.wanted[0].literals.len(), 100_000);
+        assert_eq!(program.lead_fields.words.len(), 100_000);
+        let (v99, other) = (interner.intern("v99999"), interner.intern("w"));
+        let (v99, other) = ([v99], [other]);
+        let record = |symbols| Interned {
+            symbols,
+            interner: &interner,
+        };
+        let leads = &program.rules[0].leads;
+        assert!(leads.holds(&record(&v99)) && !leads.holds(&record(&other)));
+    }
+
+    proptest! {
+        #[test]
+        fn a_set_of_values_holds_what_a_scan_does(
+            written in proptest::collection::vec(0u32..64, 0..40),
+            sym in 0u32..64,
+        ) {
+            let syms = Syms::new(written.clone());
+            prop_assert_eq!(syms.contains(sym), written.contains(&sym));
+        }
+    }
 
     #[test]
     fn a_field_is_compared_once_any_use_compares_it() {
