@@ -34,10 +34,9 @@ use std::sync::Arc;
 use accord::data::intern::Interner;
 use accord::data::{parse_timestamp, Interned, Values};
 use accord::eval::clock::Clock;
-use accord::eval::condition::Cond;
+use accord::eval::condition::{Compiler, Cond, Fields, Graph};
 use accord::eval::rules::attempts::{self, Band, Counted, Kept};
 use accord::eval::rules::response;
-use accord::syntax::ast::CompareOp;
 use accord::time::calendar::{add_calendar, BusinessCalendar, Interval};
 use accord::time::period::Period;
 use accord::time::rate;
@@ -147,62 +146,62 @@ impl Fixtures {
             fortnight_start: at("2027-03-20T12:00:00+01:00")?,
             dst_midday: at("2027-03-28T12:00:00+02:00")?,
             march: (date("2027-03-01")?, date("2027-04-01")?),
-            activity: activity(),
+            activity: activity()?,
             lead: lead()?,
         })
     }
 }
 
-fn activity() -> Activity {
+fn activity() -> Result<Activity, String> {
     let mut interner = Interner::new();
-    let [call, email, meeting, connected, voicemail] =
-        ["call", "email", "meeting", "connected", "voicemail"].map(|v| interner.intern(v));
-    let when = |kinds: Vec<u32>, outcome: u32| {
-        Cond::All(vec![
-            Cond::In {
-                slot: 0,
-                syms: kinds,
-                negated: false,
-            },
-            Cond::Is {
-                slot: 1,
-                sym: outcome,
-                negated: false,
-            },
-            Cond::Not(Box::new(Cond::Present { slot: 2, set: true })),
-        ])
+    let [meeting, connected] = ["meeting", "connected"].map(|v| interner.intern(v));
+    let mut when = |outcome: &str| {
+        compiled(
+            &format!(
+                "kind in (\"call\", \"email\", \"meeting\") and outcome is \"{outcome}\" \
+                 and not status is set"
+            ),
+            &mut interner,
+        )
     };
-    Activity {
+    let (matching, rejected) = (when("connected")?, when("voicemail")?);
+    Ok(Activity {
         symbols: vec![meeting, connected, accord::data::intern::BLANK],
         numbers: vec![None; 3],
-        matching: when(vec![call, email, meeting], connected),
-        rejected: when(vec![call, email, meeting], voicemail),
-    }
+        matching,
+        rejected,
+    })
+}
+
+/// `condition` compiled as the evaluator does, its fields given slots in
+/// the order they are met.
+fn compiled(condition: &str, interner: &mut Interner) -> Result<Cond, String> {
+    let text = format!(
+        "agreement \"b\" {{ effective 2027-01-01 to 2027-12-31 timezone \"UTC\" \
+         term x means {condition} }}"
+    );
+    let agreement = accord::syntax::parse(&text).map_err(|e| format!("{e:?}"))?;
+    let term = agreement.terms().next().ok_or("no term")?;
+    let terms = Default::default();
+    let mut compiler = Compiler {
+        terms: &terms,
+        interner,
+    };
+    Ok(compiler.compile(
+        &term.condition,
+        &mut Fields::default(),
+        &mut Graph::default(),
+        "bench",
+    ))
 }
 
 fn lead() -> Result<Lead, String> {
     let mut interner = Interner::new();
-    let [s1, ceo, director, manager, score] =
-        ["s1", "CEO", "Director", "Manager", "72"].map(|v| interner.intern(v));
-    let term = Cond::All(vec![
-        Cond::Is {
-            slot: 0,
-            sym: s1,
-            negated: false,
-        },
-        Cond::Any(vec![
-            Cond::In {
-                slot: 1,
-                syms: vec![ceo, director],
-                negated: false,
-            },
-            Cond::Compare {
-                slot: 2,
-                op: CompareOp::Ge,
-                value: 50.0,
-            },
-        ]),
-    ]);
+    let [s1, manager, score] = ["s1", "Manager", "72"].map(|v| interner.intern(v));
+    let term = compiled(
+        "source is \"s1\" and (persona in (\"CEO\", \"Director\") or score >= 50)",
+        &mut interner,
+    )?;
     let handoff = at("2027-01-04T09:00:00+01:00")?;
     let fortnight = Clock::Wall {
         zone: Zone::new(TZ, handoff.date_naive(), handoff.date_naive()),

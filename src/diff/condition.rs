@@ -5,7 +5,8 @@
 //! new ones; [`Meaning`] also inlines every term, so a rule that
 //! spells out what a term means is the same rule.
 
-use std::collections::HashMap;
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
 
 use crate::syntax::ast::{Condition, ConditionKind, Term};
 
@@ -37,11 +38,24 @@ pub enum Norm {
 /// term twice; past this many nodes the comparison keeps term names.
 const INLINE_BUDGET: usize = 100_000;
 
+/// Nodes inlined over all comparisons of one side: past them, every
+/// comparison keeps term names, so a long chain of terms that all changed
+/// costs no more than this.
+const TOTAL_BUDGET: usize = 10_000_000;
+
+/// Terms inlined one in another: inlining recurses, and a chain of terms
+/// may be as long as the agreement; past this, names are compared.
+const INLINE_DEPTH: usize = 32;
+
 /// One side's glossary and how to read its term references.
 pub struct Glossary<'a> {
     pub terms: HashMap<&'a str, &'a Term>,
     /// Old term name → new name, for the old side; empty for the new side.
     pub renames: &'a HashMap<String, String>,
+    /// What is left of [`TOTAL_BUDGET`].
+    left: Cell<usize>,
+    /// Terms being inlined, one in another, now.
+    depth: Cell<usize>,
 }
 
 impl<'a> Glossary<'a> {
@@ -52,6 +66,8 @@ impl<'a> Glossary<'a> {
         Glossary {
             terms: terms.map(|t| (t.name.as_str(), t)).collect(),
             renames,
+            left: Cell::new(TOTAL_BUDGET),
+            depth: Cell::new(0),
         }
     }
 
@@ -64,8 +80,11 @@ impl<'a> Glossary<'a> {
 
     /// The normal form with every term inlined; `None` past the budget.
     pub fn meaning(&self, c: &Condition) -> Option<Norm> {
-        let mut budget = INLINE_BUDGET;
-        self.norm(c, true, &mut budget)
+        let left = self.left.get();
+        let mut budget = INLINE_BUDGET.min(left);
+        let norm = self.norm(c, true, &mut budget);
+        self.left.set(left - (INLINE_BUDGET.min(left) - budget));
+        norm
     }
 
     fn norm(&self, c: &Condition, inline: bool, budget: &mut usize) -> Option<Norm> {
@@ -94,7 +113,7 @@ impl<'a> Glossary<'a> {
                         negated: *negated,
                     })
                     .collect();
-                junction(tests, *negated)
+                junction(tests, *negated, budget)?
             }
             ConditionKind::Presence { field, set } => Norm::Presence {
                 field: field.node.clone(),
@@ -109,13 +128,26 @@ impl<'a> Glossary<'a> {
             ConditionKind::Term(name) => {
                 let renamed = self.renames.get(name.as_str()).unwrap_or(&name.node);
                 match self.terms.get(name.as_str()) {
-                    Some(term) if inline => self.norm(&term.condition, inline, budget)?,
+                    Some(term) if inline => {
+                        let depth = self.depth.get();
+                        if depth >= INLINE_DEPTH {
+                            return None;
+                        }
+                        self.depth.set(depth + 1);
+                        let norm = self.norm(&term.condition, inline, budget);
+                        self.depth.set(depth);
+                        norm?
+                    }
                     _ => Norm::Term(renamed.clone()),
                 }
             }
-            ConditionKind::Not(inner) => negate(self.norm(inner, inline, budget)?),
-            ConditionKind::All(parts) => junction(self.parts(parts, inline, budget)?, true),
-            ConditionKind::Any(parts) => junction(self.parts(parts, inline, budget)?, false),
+            ConditionKind::Not(inner) => negate(self.norm(inner, inline, budget)?, budget)?,
+            ConditionKind::All(parts) => {
+                junction(self.parts(parts, inline, budget)?, true, budget)?
+            }
+            ConditionKind::Any(parts) => {
+                junction(self.parts(parts, inline, budget)?, false, budget)?
+            }
             ConditionKind::Group(inner) => self.norm(inner, inline, budget)?,
         })
     }
@@ -128,9 +160,10 @@ impl<'a> Glossary<'a> {
 /// `not` pushed down to the tests (De Morgan), folded into those that
 /// have a negated form. A numeric comparison keeps its `not`: on a value
 /// that is not a number both `x < 5` and `x >= 5` are false, so neither is
-/// the other's negation.
-fn negate(n: Norm) -> Norm {
-    match n {
+/// the other's negation. Each node rebuilt is paid from `budget`.
+fn negate(n: Norm, budget: &mut usize) -> Option<Norm> {
+    *budget = budget.checked_sub(1)?;
+    Some(match n {
         Norm::Is {
             field,
             value,
@@ -142,15 +175,21 @@ fn negate(n: Norm) -> Norm {
         },
         Norm::Presence { field, set } => Norm::Presence { field, set: !set },
         Norm::Not(inner) => *inner,
-        Norm::All(parts) => junction(parts.into_iter().map(negate).collect(), false),
-        Norm::Any(parts) => junction(parts.into_iter().map(negate).collect(), true),
+        Norm::All(parts) => junction(negate_all(parts, budget)?, false, budget)?,
+        Norm::Any(parts) => junction(negate_all(parts, budget)?, true, budget)?,
         other => Norm::Not(Box::new(other)),
-    }
+    })
+}
+
+fn negate_all(parts: Vec<Norm>, budget: &mut usize) -> Option<Vec<Norm>> {
+    parts.into_iter().map(|p| negate(p, budget)).collect()
 }
 
 /// `and` (`all`) or `or` of parts: nested ones of the same kind flattened,
-/// operands sorted and deduplicated, a single operand standing alone.
-fn junction(parts: Vec<Norm>, all: bool) -> Norm {
+/// operands sorted and deduplicated, a single operand standing alone. The
+/// operands flattened in are paid from `budget`: a chain of terms each
+/// adding one operand would otherwise sort the whole chain at every link.
+fn junction(parts: Vec<Norm>, all: bool, budget: &mut usize) -> Option<Norm> {
     let mut flat = Vec::with_capacity(parts.len());
     for part in parts {
         match part {
@@ -159,18 +198,19 @@ fn junction(parts: Vec<Norm>, all: bool) -> Norm {
             other => flat.push(other),
         }
     }
+    *budget = budget.checked_sub(flat.len())?;
     flat.sort();
     flat.dedup();
     if flat.len() == 1 {
         if let Some(one) = flat.pop() {
-            return one;
+            return Some(one);
         }
     }
-    if all {
+    Some(if all {
         Norm::All(flat)
     } else {
         Norm::Any(flat)
-    }
+    })
 }
 
 /// Whether `old` (read with the old glossary) means what `new` does.
@@ -189,25 +229,34 @@ pub fn same(
     }
 }
 
-/// The terms a condition uses, directly or through other terms.
+/// The terms the conditions use, directly or through other terms.
+/// Iterative over terms, because a generated agreement may chain thousands.
 pub fn terms_used<'a>(
-    c: &'a Condition,
+    conditions: impl IntoIterator<Item = &'a Condition>,
     terms: &HashMap<&'a str, &'a Term>,
-    out: &mut Vec<&'a str>,
-) {
-    match &c.kind {
-        ConditionKind::Term(name) => {
-            if !out.contains(&name.as_str()) {
-                out.push(name.as_str());
-                if let Some(term) = terms.get(name.as_str()) {
-                    terms_used(&term.condition, terms, out);
-                }
+) -> HashSet<&'a str> {
+    let mut todo: Vec<&'a Condition> = conditions.into_iter().collect();
+    let mut used = HashSet::new();
+    let mut refs = Vec::new();
+    while let Some(c) = todo.pop() {
+        term_refs(c, &mut refs);
+        for name in refs.drain(..) {
+            if used.insert(name) {
+                todo.extend(terms.get(name).map(|t| &t.condition));
             }
         }
-        ConditionKind::Not(inner) | ConditionKind::Group(inner) => terms_used(inner, terms, out),
+    }
+    used
+}
+
+/// The terms a condition names itself (its nesting is bounded, see E006).
+fn term_refs<'a>(c: &'a Condition, out: &mut Vec<&'a str>) {
+    match &c.kind {
+        ConditionKind::Term(name) => out.push(name.as_str()),
+        ConditionKind::Not(inner) | ConditionKind::Group(inner) => term_refs(inner, out),
         ConditionKind::All(parts) | ConditionKind::Any(parts) => {
             for p in parts {
-                terms_used(p, terms, out);
+                term_refs(p, out);
             }
         }
         ConditionKind::Is { .. }

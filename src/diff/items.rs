@@ -4,12 +4,12 @@
 //! it, weights through value quotas, the funnel through `funnel.*` quotas),
 //! judged per team.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use chrono::NaiveDate;
 
 use super::clause::{calendar_uses, move_of, owner, quota_of, Move};
-use super::condition::{same, terms_used, Glossary};
+use super::condition::{same, terms_used, Glossary, Norm};
 use super::{Change, Direction, Sides, Subject};
 use crate::format;
 use crate::report::verdict::number;
@@ -59,10 +59,19 @@ pub(super) fn term_renames(old: &Agreement, new: &Agreement) -> HashMap<String, 
         Glossary::new(old.terms(), &none),
         Glossary::new(new.terms(), &none),
     );
-    let removed: Vec<_> = old
+    // Each removed term's meaning once, by meaning in the order written.
+    let mut removed: BTreeMap<Norm, VecDeque<&str>> = BTreeMap::new();
+    for t in old
         .terms()
         .filter(|t| !g1.terms.contains_key(t.name.as_str()))
-        .collect();
+    {
+        if let Some(meaning) = g0.meaning(&t.condition) {
+            removed
+                .entry(meaning)
+                .or_default()
+                .push_back(t.name.as_str());
+        }
+    }
     let mut renames = HashMap::new();
     for added in new
         .terms()
@@ -71,12 +80,16 @@ pub(super) fn term_renames(old: &Agreement, new: &Agreement) -> HashMap<String, 
         let Some(meaning) = g1.meaning(&added.condition) else {
             continue;
         };
-        let found = removed.iter().find(|t| {
-            !renames.contains_key(t.name.as_str())
-                && g0.meaning(&t.condition).as_ref() == Some(&meaning)
+        let found = removed.get_mut(&meaning).and_then(|names| {
+            while let Some(name) = names.pop_front() {
+                if !renames.contains_key(name) {
+                    return Some(name);
+                }
+            }
+            None
         });
-        if let Some(t) = found {
-            renames.insert(t.name.node.clone(), added.name.node.clone());
+        if let Some(name) = found {
+            renames.insert(name.to_owned(), added.name.node.clone());
         }
     }
     renames
@@ -363,23 +376,21 @@ pub(super) fn teams(sides: &Sides<'_>, out: &mut Vec<Change>) {
 /// they count is not judged.
 pub(super) fn terms(sides: &Sides<'_>, out: &mut Vec<Change>) {
     let (g0, g1) = (&sides.old.glossary, &sides.new.glossary);
+    // The rules using each term, worked out once rather than per term.
+    let mut users: HashMap<&str, Vec<&str>> = HashMap::new();
+    for r in sides.new.agreement.rules() {
+        let used: HashSet<&str> = terms_used(
+            r.clauses.iter().flat_map(|c| clause_conditions(&c.kind)),
+            &g1.terms,
+        );
+        for name in used {
+            users.entry(name).or_default().push(r.name.as_str());
+        }
+    }
     let used_by = |name: &str| {
-        let rules: Vec<String> = sides
-            .new
-            .agreement
-            .rules()
-            .filter(|r| {
-                r.clauses.iter().any(|c| {
-                    let mut used = Vec::new();
-                    for cond in clause_conditions(&c.kind) {
-                        terms_used(cond, &g1.terms, &mut used);
-                    }
-                    used.contains(&name)
-                })
-            })
-            .map(|r| r.name.node.clone())
-            .collect();
-        (!rules.is_empty()).then(|| format!("used by {}", rules.join(", ")))
+        users
+            .get(name)
+            .map(|rules| format!("used by {}", rules.join(", ")))
     };
     let renamed_to: BTreeSet<&str> = g0.renames.values().map(String::as_str).collect();
     for new in sides.new.agreement.terms() {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::clock::human;
-use super::condition::Cond;
+use super::condition::Leaf;
 use super::model::Spec;
 use super::outcome::Outcome;
 use super::rules::aging;
@@ -198,7 +198,7 @@ impl Evaluator<'_> {
 
     /// What the lead holds where `failing` expected something else:
     /// `source is "Organic Search", not "marketing"`.
-    fn mismatch(&self, failing: &Cond, record: &Interned<'_>) -> String {
+    fn mismatch(&self, failing: Leaf<'_>, record: &Interned<'_>) -> String {
         let Some(slot) = failing.slot() else {
             return String::new();
         };
@@ -216,13 +216,13 @@ impl Evaluator<'_> {
         };
         let quote = |sym: &u32| format!("{:?}", self.interner.resolve(*sym));
         let wanted = match failing {
-            Cond::Is {
+            Leaf::Is {
                 sym,
                 negated: false,
                 ..
-            } => quote(sym),
-            Cond::Is { sym, .. } => format!("anything but {}", quote(sym)),
-            Cond::In {
+            } => quote(&sym),
+            Leaf::Is { sym, .. } => format!("anything but {}", quote(&sym)),
+            Leaf::In {
                 syms,
                 negated: false,
                 ..
@@ -230,14 +230,14 @@ impl Evaluator<'_> {
                 "one of {}",
                 syms.iter().map(quote).collect::<Vec<_>>().join(", ")
             ),
-            Cond::In { syms, .. } => format!(
+            Leaf::In { syms, .. } => format!(
                 "none of {}",
                 syms.iter().map(quote).collect::<Vec<_>>().join(", ")
             ),
-            Cond::Present { set: true, .. } => "set".to_owned(),
-            Cond::Present { .. } => "blank".to_owned(),
-            Cond::Compare { op, value, .. } => format!("{} {value}", op.symbol()),
-            _ => "otherwise".to_owned(),
+            Leaf::Present { set: true, .. } => "set".to_owned(),
+            Leaf::Present { .. } => "blank".to_owned(),
+            Leaf::Compare { op, value, .. } => format!("{} {value}", op.symbol()),
+            Leaf::Not { .. } => "otherwise".to_owned(),
         };
         format!("{field} is {value}, not {wanted}")
     }

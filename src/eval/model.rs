@@ -1,5 +1,5 @@
 //! The agreement as the evaluator runs it, built from a tree that checked
-//! clean: names resolved, terms inlined, conditions compiled against the
+//! clean: names resolved, terms compiled once, conditions compiled against the
 //! fields the data must carry, windows and clocks made concrete.
 
 use std::collections::HashMap;
@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use super::clock::Clock;
-use super::condition::{Compiler, Cond, Fields};
+use super::condition::{Compiler, Cond, Fields, Graph};
 use crate::data::Interner;
 use crate::format;
 use crate::funnel::FunnelNumbers;
@@ -172,6 +172,8 @@ pub fn compile(agreement: &Agreement, source: &str, interner: &mut Interner) -> 
         },
         lead_fields: Fields::default(),
         activity_fields: Fields::default(),
+        lead_graph: Graph::default(),
+        activity_graph: Graph::default(),
         calendars: &calendars,
         zone: Zone::new(tz, settings.effective.0, settings.effective.1),
     };
@@ -281,6 +283,8 @@ struct Builder<'a> {
     compiler: Compiler<'a>,
     lead_fields: Fields,
     activity_fields: Fields,
+    lead_graph: Graph,
+    activity_graph: Graph,
     calendars: &'a HashMap<&'a str, Arc<BusinessCalendar>>,
     /// Calendar-day clocks' zone, over the agreement's dates.
     zone: Zone,
@@ -288,11 +292,13 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn lead_cond(&mut self, c: &Condition, rule: &str) -> Cond {
-        self.compiler.compile(c, &mut self.lead_fields, rule)
+        self.compiler
+            .compile(c, &mut self.lead_fields, &mut self.lead_graph, rule)
     }
 
     fn activity_cond(&mut self, c: &Condition, rule: &str) -> Cond {
-        self.compiler.compile(c, &mut self.activity_fields, rule)
+        self.compiler
+            .compile(c, &mut self.activity_fields, &mut self.activity_graph, rule)
     }
 
     fn clock(&self, w: &Window) -> Clock {
@@ -324,14 +330,14 @@ impl Builder<'_> {
     fn rule(&mut self, r: &Rule, source: &str, funnel: Option<&FunnelNumbers>) -> RuleProgram {
         let name = r.name.node.clone();
         let mut owner = String::new();
-        let mut leads = Cond::True;
+        let mut leads = Cond::always();
         let mut leads_text = String::new();
         let mut each = None;
         let mut per_field: Option<&Ident> = None;
         let mut target = 1.0;
         let mut quota = None;
-        let mut first = Cond::True;
-        let mut count = Cond::True;
+        let mut first = Cond::always();
+        let mut count = Cond::always();
         let mut until = None;
         let mut max_duration_s = None;
         let mut response_alts = Vec::new();
@@ -339,7 +345,7 @@ impl Builder<'_> {
         let mut at_handoff = false;
         let mut within = None;
         let mut provide: (&[Ident], Option<&Condition>) = (&[], None);
-        let mut contact = Cond::True;
+        let mut contact = Cond::always();
         let mut buckets = Vec::new();
         let mut breach = (0, 0, String::new());
         for clause in &r.clauses {
@@ -501,7 +507,7 @@ impl Builder<'_> {
                         .collect(),
                     by: provide
                         .1
-                        .map_or(Cond::True, |c| self.activity_cond(c, &name)),
+                        .map_or(Cond::always(), |c| self.activity_cond(c, &name)),
                     target,
                 },
             },
