@@ -94,19 +94,21 @@ pub fn unheld_lead_words(program: &Program, leads: &Leads, interner: &Interner) 
         for lead in 0..u32::try_from(leads.len()).unwrap_or(u32::MAX) {
             *held.entry(leads.value(lead, slot)).or_default() += 1;
         }
-        let field = field_name(&program.lead_fields, slot);
-        let seen = || {
-            let values = held
-                .iter()
-                .filter(|(sym, _)| !matches!(**sym, PRESENT | UNSEEN))
-                .map(|(sym, rows)| (interner.resolve(*sym).to_owned(), *rows));
-            top(values)
-        };
-        for word in program.lead_fields.words.iter().filter(|w| w.slot == slot) {
-            if held.get(&word.sym).copied().unwrap_or(0) == 0 {
-                out.push(unheld(word, field, "lead", seen()));
-            }
+        let unheld_words: Vec<&Word> = program
+            .lead_fields
+            .words
+            .iter()
+            .filter(|w| w.slot == slot && held.get(&w.sym).copied().unwrap_or(0) == 0)
+            .collect();
+        if unheld_words.is_empty() {
+            continue;
         }
+        let values = held
+            .iter()
+            .filter(|(sym, _)| !matches!(**sym, PRESENT | UNSEEN))
+            .map(|(sym, rows)| (interner.resolve(*sym).to_owned(), *rows));
+        let field = field_name(&program.lead_fields, slot);
+        out.extend(unheld_of_field(&unheld_words, field, "lead", &top(values)));
     }
     out
 }
@@ -120,17 +122,55 @@ pub fn unheld_activity_words(
     mut values: impl FnMut(&str) -> Vec<(String, u64)>,
 ) -> Vec<Warning> {
     let mut out = Vec::new();
-    let mut cache: HashMap<usize, Vec<SeenValue>> = HashMap::new();
-    for word in &program.activity_fields.words {
-        if hits.rows(word.slot, word.sym) > 0 {
+    let mut slots: Vec<usize> = program
+        .activity_fields
+        .words
+        .iter()
+        .map(|w| w.slot)
+        .collect();
+    slots.sort_unstable();
+    slots.dedup();
+    for slot in slots {
+        let unheld_words: Vec<&Word> = program
+            .activity_fields
+            .words
+            .iter()
+            .filter(|w| w.slot == slot && hits.rows(w.slot, w.sym) == 0)
+            .collect();
+        if unheld_words.is_empty() {
             continue;
         }
-        let field = field_name(&program.activity_fields, word.slot);
-        let seen = cache
-            .entry(word.slot)
-            .or_insert_with(|| top(values(field).into_iter()))
-            .clone();
-        out.push(unheld(word, field, "activity", seen));
+        let field = field_name(&program.activity_fields, slot);
+        let seen = top(values(field).into_iter());
+        out.extend(unheld_of_field(&unheld_words, field, "activity", &seen));
+    }
+    out
+}
+
+/// How many literals of one field get a warning each: an `in` list of
+/// thousands of values no row holds says what it has to in a few, and one
+/// more warning counts the rest.
+const PER_FIELD: usize = 10;
+
+fn unheld_of_field(words: &[&Word], field: &str, table: &str, seen: &[SeenValue]) -> Vec<Warning> {
+    let mut out: Vec<Warning> = words
+        .iter()
+        .take(PER_FIELD)
+        .map(|w| unheld(w, field, table, seen.to_vec()))
+        .collect();
+    if let Some(first) = words.get(PER_FIELD) {
+        let more = words.len() - PER_FIELD;
+        out.push(Warning {
+            code: "W301",
+            message: format!(
+                "and {more} more literals of `{field}` that no {table} has, the first {:?} (line {})",
+                first.text, first.line
+            ),
+            line: Some(first.line),
+            field: Some(field.to_owned()),
+            literal: None,
+            seen: seen.to_vec(),
+        });
     }
     out
 }
@@ -365,6 +405,29 @@ mod tests {
             "{}",
             w.message
         );
+    }
+
+    #[test]
+    fn a_long_list_of_unheld_literals_is_ten_warnings_and_a_count() {
+        let words: Vec<Word> = (0..25)
+            .map(|i| Word {
+                slot: 0,
+                text: format!("v{i}"),
+                sym: i,
+                line: 7,
+            })
+            .collect();
+        let refs: Vec<&Word> = words.iter().collect();
+        let out = unheld_of_field(&refs, "persona", "lead", &seen(&[("CEO", 3)]));
+        assert_eq!(out.len(), PER_FIELD + 1);
+        assert_eq!(out[9].literal.as_deref(), Some("v9"));
+        assert_eq!(out[10].literal, None);
+        assert_eq!(
+            out[10].message,
+            "and 15 more literals of `persona` that no lead has, the first \"v10\" (line 7)"
+        );
+        let few = unheld_of_field(&refs[..3], "persona", "lead", &[]);
+        assert_eq!(few.len(), 3);
     }
 
     #[test]
