@@ -269,8 +269,14 @@ mod tests {
         assert_eq!(
             skipped,
             [
-                format!("skipped `{}`: not a regular file", dir.join("pipe.sla").display()),
-                format!("skipped `{}`: not a regular file", dir.join("socket.sla").display()),
+                format!(
+                    "skipped `{}`: not a regular file",
+                    dir.join("pipe.sla").display()
+                ),
+                format!(
+                    "skipped `{}`: not a regular file",
+                    dir.join("socket.sla").display()
+                ),
             ]
         );
         assert!(found.skipped.iter().all(LoadError::is_warning));
@@ -278,6 +284,9 @@ mod tests {
         // pipe, which reading would have blocked on.
         let all = agreement_files(&[dir.to_path_buf()]);
         assert_eq!(all.len(), 3);
-        assert!(all.iter().filter_map(|r| r.as_ref().err()).all(LoadError::is_warning));
+        assert!(all
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .all(LoadError::is_warning));
     }
 }

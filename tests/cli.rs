@@ -332,5 +332,7 @@ fn a_named_pipe_in_a_folder_is_skipped_with_a_warning() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("accord::W008"))
-        .stdout(predicate::str::contains("checked 2 files: 0 errors, 1 warning"));
+        .stdout(predicate::str::contains(
+            "checked 2 files: 0 errors, 1 warning",
+        ));
 }

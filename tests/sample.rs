@@ -129,7 +129,11 @@ fn the_same_rows_in_another_order_give_the_same_verdicts_in_every_format() {
         lines
     };
     let dir = common::temp_dir("sample", "shuffled");
-    for (name, seed) in [("as-exported", None), ("shuffled-1", Some(1)), ("shuffled-7", Some(7))] {
+    for (name, seed) in [
+        ("as-exported", None),
+        ("shuffled-1", Some(1)),
+        ("shuffled-7", Some(7)),
+    ] {
         let into = dir.join(name);
         std::fs::create_dir_all(&into).unwrap();
         for file in ["leads.csv", "activities.csv"] {

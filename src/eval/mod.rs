@@ -830,7 +830,7 @@ impl<'a> Evaluator<'a> {
             spent: Vec<f64>,
             missing: BTreeMap<String, u64>,
             late: u64,
-            breaches: Vec<(DateTime<Utc>, Breach)>,
+            breaches: Vec<Dated>,
         }
         let (mut cells, groups) = self.cells::<Cell>(rule, run);
         // Leads are judged on every core, a slice at a time so that few
@@ -1009,7 +1009,7 @@ impl<'a> Evaluator<'a> {
         } else {
             1
         };
-        let mut cells: Vec<(u64, Vec<u64>, Vec<(DateTime<Utc>, Breach)>)> =
+        let mut cells: Vec<(u64, Vec<u64>, Vec<Dated>)> =
             vec![(0, vec![0; labels.len()], Vec::new()); groups];
         let mut seen = vec![false; groups];
         let States::Aging(contacted) = states else {
@@ -1104,14 +1104,16 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// A breach and the instant it is ordered by.
+type Dated = (DateTime<Utc>, Breach);
+
 /// Breaches by their deadline (the handoff when there is none), then lead
 /// id, then reason: an order of the data, not of the rows, so that the same
 /// rows in another order give the same verdict, and the first few a
 /// person is shown are the earliest.
-fn in_data_order(mut breaches: Vec<(DateTime<Utc>, Breach)>) -> Vec<Breach> {
-    breaches.sort_unstable_by(|(a, x), (b, y)| {
-        (a, &x.lead, &x.reason).cmp(&(b, &y.lead, &y.reason))
-    });
+fn in_data_order(mut breaches: Vec<Dated>) -> Vec<Breach> {
+    breaches
+        .sort_unstable_by(|(a, x), (b, y)| (a, &x.lead, &x.reason).cmp(&(b, &y.lead, &y.reason)));
     breaches.into_iter().map(|(_, breach)| breach).collect()
 }
 
