@@ -23,7 +23,11 @@ pub enum Problem {
 
 impl Problem {
     pub fn is_warning(&self) -> bool {
-        matches!(self, Problem::Check(c) if c.is_warning())
+        match self {
+            Problem::Load(l) => l.is_warning(),
+            Problem::Parse(_) => false,
+            Problem::Check(c) => c.is_warning(),
+        }
     }
 }
 

@@ -309,3 +309,30 @@ fn a_reader_that_stops_early_leaves_the_exit_code_alone() {
     assert_eq!(out.status.code(), Some(1), "the sample breaches; {stderr}");
     assert!(!stderr.contains("unexpectedly"), "{stderr}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_a_folder_is_skipped_with_a_warning() {
+    let dir = temp_dir("pipe");
+    std::fs::write(
+        dir.join("ok.sla"),
+        std::fs::read_to_string("rules/minimal.sla").unwrap(),
+    )
+    .unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("x.sla"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink(".", dir.join("self")).unwrap();
+    // Before W008 this blocked on the pipe for ever, and `self` read `ok.sla` again.
+    accord()
+        .args(["check", dir.to_str().unwrap(), "--today", "2027-01-06"])
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("accord::W008"))
+        .stdout(predicate::str::contains(
+            "checked 2 files: 0 errors, 1 warning",
+        ));
+}

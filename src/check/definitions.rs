@@ -114,6 +114,7 @@ impl<'a> Checker<'a> {
         for table in self.agreement.weights() {
             let mut seen: HashMap<Option<&str>, Span> = HashMap::new();
             for row in &table.rows {
+                self.in_range(&row.weight, "a weight");
                 let key = row.key.as_ref().map(|k| k.as_str());
                 match seen.get(&key) {
                     Some(first) => self.out.push(CheckError::DuplicateWeight {
@@ -168,6 +169,22 @@ impl<'a> Checker<'a> {
             }
         }
         let head = Span::new(funnel.span.start, funnel.span.start + "funnel".len());
+        // Each number in range can still derive one out of it: a tiny deal
+        // size or conversion multiplies the revenue.
+        if let Some(numbers) = crate::funnel::derive(funnel) {
+            // Leads are at least the customers: name only the first too large.
+            let too_large = [("customers", numbers.customers), ("leads", numbers.leads)]
+                .into_iter()
+                .find(|(_, value)| !(value.is_finite() && *value <= super::values::MAX_AMOUNT));
+            if let Some((what, _)) = too_large {
+                self.out.push(CheckError::OutOfRange {
+                        what: format!("the funnel's number of {what}"),
+                        help: "the funnel divides the revenue by the deal size and the conversion; check their units",
+                        span: head.into(),
+                    label: "derives more than 10^15",
+                });
+            }
+        }
         for (keyword, help) in [
             ("revenue", "`revenue EUR 1_200_000 per quarter`"),
             ("marketing share", "`marketing share 60%`"),

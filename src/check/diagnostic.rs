@@ -101,6 +101,30 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    #[error("`{text}` is longer than 10 years")]
+    #[diagnostic(
+        code(accord::E037),
+        help("a window, bucket or duration is at most 10 years (`3650d`, `520w` or `87600h`); no lead waits longer")
+    )]
+    DurationTooLong {
+        text: String,
+        #[label("more than 10 years")]
+        span: SourceSpan,
+    },
+
+    #[error("{what} is out of range")]
+    #[diagnostic(
+        code(accord::E038),
+        help("amounts, weights and what the funnel derives from them are at most 10^15 (`1_000_000_000_000_000`); {help}")
+    )]
+    OutOfRange {
+        what: String,
+        help: &'static str,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: &'static str,
+    },
+
     #[error("`{value}%` is not a percentage between 0% and 100%")]
     #[diagnostic(
         code(accord::E018),

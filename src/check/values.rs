@@ -1,10 +1,20 @@
 //! Checks on single values wherever they appear: money, percentages, durations.
 
 use super::{CheckError, Checker};
-use crate::syntax::ast::{Duration, Money, Percent, Window};
+use crate::syntax::ast::{Duration, Money, Number, Percent, Window};
+
+/// The largest amount, weight or funnel number: sums of them over every lead
+/// and table, and rates stretched over a window, stay far from overflowing
+/// (a verdict of `inf`), and no revenue or lead count comes near it.
+pub(super) const MAX_AMOUNT: f64 = 1e15;
+
+/// The longest duration: open-time arithmetic and windows stay within
+/// years the time zone data describes.
+const MAX_DURATION_SECS: u64 = 3650 * 86_400;
 
 impl<'a> Checker<'a> {
     pub(super) fn money(&mut self, money: &Money) {
+        self.in_range(&money.amount, "an amount");
         let Some(code) = &money.currency else {
             return;
         };
@@ -24,6 +34,21 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A number that is summed or multiplied: at most [`MAX_AMOUNT`].
+    pub(super) fn in_range(&mut self, number: &Number, what: &'static str) {
+        if !(number.value.is_finite() && number.value.abs() <= MAX_AMOUNT) {
+            self.out.push(CheckError::OutOfRange {
+                what: format!("`{}`", number.text),
+                help: match what {
+                    "a weight" => "weights are added up over every table and lead",
+                    _ => "amounts are added up and spread over windows",
+                },
+                span: number.span.into(),
+                label: "larger than 10^15",
+            });
+        }
+    }
+
     pub(super) fn percent(&mut self, percent: &Percent) {
         if !(0.0..=100.0).contains(&percent.value) {
             self.out.push(CheckError::PercentOutOfRange {
@@ -34,8 +59,18 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn duration(&mut self, duration: &Duration) {
-        if duration.total_seconds() == 0 {
+        let secs = duration.total_seconds();
+        if secs == 0 {
             self.out.push(CheckError::ZeroDuration {
+                span: duration.span.into(),
+            });
+        } else if secs > MAX_DURATION_SECS {
+            self.out.push(CheckError::DurationTooLong {
+                text: duration
+                    .parts
+                    .iter()
+                    .map(|(n, unit)| format!("{n}{}", unit.suffix()))
+                    .collect(),
                 span: duration.span.into(),
             });
         }

@@ -74,7 +74,11 @@ pub fn run(args: &Args) -> Exit {
 }
 
 fn exit_of(file: &Checked, deny_warnings: bool) -> Exit {
-    if file.problems.iter().any(|p| matches!(p, Problem::Load(_))) {
+    if file
+        .problems
+        .iter()
+        .any(|p| matches!(p, Problem::Load(l) if !l.is_warning()))
+    {
         Exit::Trouble
     } else if file.errors() > 0 || (deny_warnings && file.warnings() > 0) {
         Exit::Failed

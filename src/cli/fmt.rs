@@ -31,8 +31,13 @@ pub fn run(args: &Args) -> Exit {
         let outcome = match result {
             Ok((path, source)) => one(&path, source, args.check),
             Err(e) => {
+                let warning = e.is_warning();
                 report(None, Problem::Load(e));
-                Exit::Trouble
+                if warning {
+                    Exit::Ok
+                } else {
+                    Exit::Trouble
+                }
             }
         };
         exit = exit.max(outcome);

@@ -37,14 +37,25 @@ pub fn run(args: &Args) -> Exit {
     };
     for root in roots {
         let found = if root.is_dir() {
-            crate::source::files_ending(&root, SUFFIX)
+            crate::source::search(&root, SUFFIX)
         } else if explicit || root.exists() {
-            Ok(vec![root.clone()])
+            Ok(crate::source::Found {
+                files: vec![root.clone()],
+                skipped: Vec::new(),
+            })
         } else {
-            Ok(Vec::new())
+            Ok(crate::source::Found::default())
         };
         match found {
-            Ok(paths) => files.extend(paths),
+            Ok(found) => {
+                files.extend(found.files);
+                // A warning: printed, but not trouble that changes the exit code.
+                for skipped in &found.skipped {
+                    let mut warning = String::new();
+                    let _ = handler.render_report(&mut warning, skipped);
+                    eprint!("{warning}");
+                }
+            }
             Err(e) => {
                 let _ = handler.render_report(&mut trouble, &e);
             }

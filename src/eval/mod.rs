@@ -719,12 +719,11 @@ impl<'a> Evaluator<'a> {
         else {
             return Vec::new();
         };
-        let (mut cells, groups) = self.cells::<(u64, f64)>(rule, run);
+        // Each lead's value is kept, to be summed in an order of the values:
+        // summed in row order, the same rows reordered could differ in the
+        // last bits.
+        let (mut cells, groups) = self.cells::<(u64, Vec<f64>)>(rule, run);
         for s in &run.scoped {
-            let value = match measure {
-                Measure::Count => 0.0,
-                Measure::Value => self.value(s.lead, unweighed),
-            };
             let index = s.window as usize * groups
                 + if rule.per.is_some() {
                     s.group as usize
@@ -733,11 +732,15 @@ impl<'a> Evaluator<'a> {
                 };
             if let Some(cell) = cells.get_mut(index) {
                 cell.0 += 1;
-                cell.1 += value;
+                if let Measure::Value = measure {
+                    cell.1.push(self.value(s.lead, unweighed));
+                }
             }
         }
         let mut out = Vec::with_capacity(cells.len());
-        for (index, (leads, value)) in cells.into_iter().enumerate() {
+        for (index, (leads, mut values)) in cells.into_iter().enumerate() {
+            values.sort_unstable_by(f64::total_cmp);
+            let value: f64 = values.iter().sum();
             let (w, g) = (index / groups, index % groups);
             let Some(mut v) = self.window_verdict(run, rule, w, g) else {
                 continue;
@@ -827,7 +830,7 @@ impl<'a> Evaluator<'a> {
             spent: Vec<f64>,
             missing: BTreeMap<String, u64>,
             late: u64,
-            breaches: Vec<Breach>,
+            breaches: Vec<Dated>,
         }
         let (mut cells, groups) = self.cells::<Cell>(rule, run);
         // Leads are judged on every core, a slice at a time so that few
@@ -859,10 +862,14 @@ impl<'a> Evaluator<'a> {
                     Outcome::Met => cell.met += 1,
                     Outcome::Missed(reason) => {
                         cell.missed += 1;
-                        cell.breaches.push(Breach {
-                            lead: self.leads.id(s.lead).to_owned(),
-                            reason,
-                        });
+                        let at = judged.deadline.unwrap_or_else(|| self.handoff(s));
+                        cell.breaches.push((
+                            at,
+                            Breach {
+                                lead: self.leads.id(s.lead).to_owned(),
+                                reason,
+                            },
+                        ));
                     }
                     Outcome::Open => cell.open += 1,
                     Outcome::Excluded(_) => cell.excluded += 1,
@@ -967,7 +974,7 @@ impl<'a> Evaluator<'a> {
                         .collect(),
                 );
             }
-            v.breaches = cell.breaches;
+            v.breaches = in_data_order(cell.breaches);
             out.push(v);
         }
         out
@@ -1002,7 +1009,7 @@ impl<'a> Evaluator<'a> {
         } else {
             1
         };
-        let mut cells: Vec<(u64, Vec<u64>, Vec<Breach>)> =
+        let mut cells: Vec<(u64, Vec<u64>, Vec<Dated>)> =
             vec![(0, vec![0; labels.len()], Vec::new()); groups];
         let mut seen = vec![false; groups];
         let States::Aging(contacted) = states else {
@@ -1035,14 +1042,17 @@ impl<'a> Evaluator<'a> {
                 *b += 1;
             }
             if aged.breaching {
-                cell.2.push(Breach {
-                    lead: self.leads.id(s.lead).to_owned(),
-                    reason: format!(
-                        "uncontacted for {}, breach after {}",
-                        Human((self.as_of - self.handoff(s)).num_seconds()),
-                        breach.2
-                    ),
-                });
+                cell.2.push((
+                    self.handoff(s),
+                    Breach {
+                        lead: self.leads.id(s.lead).to_owned(),
+                        reason: format!(
+                            "uncontacted for {}, breach after {}",
+                            Human((self.as_of - self.handoff(s)).num_seconds()),
+                            breach.2
+                        ),
+                    },
+                ));
             }
         }
         let start = self.rfc3339(day_start(self.program.tz, self.program.effective.0));
@@ -1087,11 +1097,24 @@ impl<'a> Evaluator<'a> {
                     ),
                     missing_fields: None,
                     handovers: None,
-                    breaches,
+                    breaches: in_data_order(breaches),
                 }
             })
             .collect()
     }
+}
+
+/// A breach and the instant it is ordered by.
+type Dated = (DateTime<Utc>, Breach);
+
+/// Breaches by their deadline (the handoff when there is none), then lead
+/// id, then reason: an order of the data, not of the rows, so that the same
+/// rows in another order give the same verdict, and the first few a
+/// person is shown are the earliest.
+fn in_data_order(mut breaches: Vec<Dated>) -> Vec<Breach> {
+    breaches
+        .sort_unstable_by(|(a, x), (b, y)| (a, &x.lead, &x.reason).cmp(&(b, &y.lead, &y.reason)));
+    breaches.into_iter().map(|(_, breach)| breach).collect()
 }
 
 /// A judged lead: its outcome and what it adds to the window's statistics.

@@ -3,13 +3,18 @@
 //! Open time is a weekly pattern of wall-clock intervals, turned into instants
 //! one local date at a time, so daylight-saving days carry an hour more or less
 //! of it. Every local time goes through [`resolve_local`], the one place where
-//! gaps and repeated hours are decided.
+//! gaps and repeated hours are decided. Weeks with no closed date and no
+//! change of offset all hold the same open time, so long stretches of them are
+//! counted at once: a window's cost grows with the closed dates and offset
+//! changes it spans, not with its length.
 
 use chrono::{
     DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Timelike,
     Utc,
 };
 use chrono_tz::Tz;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// Minutes after local midnight, `0..=1440`; 1440 is 24:00, the end of the day.
 pub type Minutes = u16;
@@ -24,6 +29,26 @@ const WHOLE_DAY: Interval = Interval {
 /// Once the closed dates are behind, a week with open intervals yields open time
 /// within days; this long without any means every interval sits in a DST gap.
 const MAX_QUIET_DAYS: i64 = 4000;
+
+const DAY: i64 = 86_400;
+
+const WEEK: i64 = 7 * DAY;
+
+/// The stretch of time whose offset changes are looked up (1800-01-01 to
+/// 2101-01-01, UTC seconds). chrono-tz lists every zone's changes inside it:
+/// before it each zone's first offset holds, after it its last (a test
+/// checks both ends for every zone).
+const CHANGES_FROM: i64 = -5_364_662_400;
+const CHANGES_TO: i64 = 4_133_980_800;
+
+/// How often the offset is read when its changes are looked for: no zone
+/// changes its offset and back within six hours (the shortest switches last
+/// weeks), and a year is 1,460 readings.
+const CHANGES_STEP: i64 = 6 * 3600;
+
+/// Below this much open time a walk day by day is quicker than looking up
+/// where whole weeks may be skipped.
+const SKIP_FROM_WEEKS: i64 = 2;
 
 /// One open stretch of a weekday, `[start, end)` in local wall-clock minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +66,11 @@ pub struct BusinessCalendar {
     closed: Vec<NaiveDate>,
     /// 24/7 with no closed dates: open time is exact time, no day walk needed.
     always_open: bool,
+    /// Open seconds of any seven days in a row without a closed date or
+    /// an offset change.
+    week_secs: i64,
+    /// When the zone changes its offset, looked up on the first long stretch.
+    changes: OnceLock<Arc<[i64]>>,
 }
 
 impl BusinessCalendar {
@@ -57,11 +87,18 @@ impl BusinessCalendar {
         closed.sort_unstable();
         closed.dedup();
         let always_open = closed.is_empty() && week.iter().all(|day| day.as_slice() == [WHOLE_DAY]);
+        let week_secs = week
+            .iter()
+            .flatten()
+            .map(|interval| i64::from(interval.end - interval.start) * 60)
+            .sum();
         Self {
             tz,
             week,
             closed,
             always_open,
+            week_secs,
+            changes: OnceLock::new(),
         }
     }
 
@@ -86,6 +123,18 @@ impl BusinessCalendar {
         let mut date = local_date(self.tz, start);
         let mut quiet_since = self.closed.last().map_or(date, |&last| last.max(date));
         loop {
+            // Whole weeks that end before the deadline, at once: the
+            // deadline is then found by the walk in the week it falls in.
+            let before_deadline = (remaining.num_seconds() - 1) / self.week_secs;
+            if before_deadline >= SKIP_FROM_WEEKS {
+                let weeks = self.plain_weeks(date, start).min(before_deadline);
+                if weeks > 0 {
+                    date = date.checked_add_days(Days::new(u64::try_from(weeks * 7).ok()?))?;
+                    remaining -= TimeDelta::try_seconds(weeks * self.week_secs)?;
+                    quiet_since = quiet_since.max(date);
+                    continue;
+                }
+            }
             let mut open_today = false;
             for (open, close) in self.spans(date) {
                 open_today = true;
@@ -117,12 +166,31 @@ impl BusinessCalendar {
         if self.always_open {
             return (b - a).num_seconds();
         }
+        if self.week_secs == 0 {
+            return 0;
+        }
         let last = local_date(self.tz, b);
         let mut total = TimeDelta::zero();
         let mut date = local_date(self.tz, a);
         // The midnight check catches a zone falling back across midnight, where
         // the next date has begun before `b`'s wall clock says so.
         while date <= last || self.midnight_before(date, b) {
+            // Whole weeks that end before `b`, at once.
+            let within = (last - date).num_days() / 7 - 1;
+            if within >= SKIP_FROM_WEEKS {
+                let weeks = self.plain_weeks(date, a).min(within);
+                if weeks > 0 {
+                    let Some(next) = u64::try_from(weeks * 7)
+                        .ok()
+                        .and_then(|days| date.checked_add_days(Days::new(days)))
+                    else {
+                        break;
+                    };
+                    total += TimeDelta::seconds(weeks * self.week_secs);
+                    date = next;
+                    continue;
+                }
+            }
             for (open, close) in self.spans(date) {
                 let (from, to) = (open.max(a), close.min(b));
                 if from < to {
@@ -135,6 +203,31 @@ impl BusinessCalendar {
             }
         }
         total.num_seconds()
+    }
+
+    /// How many whole weeks from local date `date` on are plain: no closed
+    /// date, no change of the zone's offset, and all after `not_before`.
+    /// Each has [`Self::week_secs`] of open time, as the walk would find.
+    fn plain_weeks(&self, date: NaiveDate, not_before: DateTime<Utc>) -> i64 {
+        let midnight = resolve_local(self.tz, date.and_time(NaiveTime::MIN));
+        if midnight < not_before {
+            return 0;
+        }
+        let next_closed = self.closed.partition_point(|c| *c < date);
+        let by_closed = self
+            .closed
+            .get(next_closed)
+            .map_or(i64::MAX, |c| (*c - date).num_days() / 7);
+        // With one offset throughout, each midnight is exactly a day after
+        // the one before; two days either side keep every boundary of the
+        // weeks (24:00 included) clear of a change (no offset reaches a day).
+        let from = midnight.timestamp() - 2 * DAY;
+        let changes = self.changes.get_or_init(|| changes(self.tz));
+        let next_change = changes.partition_point(|c| *c <= from);
+        let by_change = changes
+            .get(next_change)
+            .map_or(i64::MAX, |c| (c - from - 4 * DAY).max(0) / WEEK);
+        by_closed.min(by_change)
     }
 
     /// The open instants of one local date as UTC `[start, end)` pairs (empty on
@@ -173,6 +266,27 @@ impl BusinessCalendar {
     fn midnight_before(&self, date: NaiveDate, t: DateTime<Utc>) -> bool {
         resolve_local(self.tz, date.and_time(NaiveTime::MIN)) < t
     }
+}
+
+/// The UTC seconds at which `tz` changes its offset, found once per zone
+/// and process.
+fn changes(tz: Tz) -> Arc<[i64]> {
+    static FOUND: OnceLock<Mutex<HashMap<Tz, Arc<[i64]>>>> = OnceLock::new();
+    let found = FOUND.get_or_init(Mutex::default);
+    if let Some(known) = found
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&tz)
+    {
+        return Arc::clone(known);
+    }
+    let spans = super::zone::scan(tz, CHANGES_FROM, CHANGES_TO, CHANGES_STEP);
+    let changes: Arc<[i64]> = spans.iter().skip(1).map(|span| span.from).collect();
+    found
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(tz, Arc::clone(&changes));
+    changes
 }
 
 fn normalize(mut day: Vec<Interval>) -> Vec<Interval> {
@@ -683,6 +797,172 @@ mod tests {
             let t = DateTime::from_timestamp(start, 0).unwrap();
             let due = cal.add_open(t, d).unwrap();
             prop_assert_eq!(cal.open_between(t, due), d);
+        }
+    }
+
+    /// The day-by-day walk the week-skipping arithmetic replaced, kept as
+    /// its oracle: every date's spans, one after the other.
+    fn walked_add_open(
+        cal: &BusinessCalendar,
+        start: DateTime<Utc>,
+        open_secs: i64,
+    ) -> Option<DateTime<Utc>> {
+        let mut remaining = TimeDelta::try_seconds(open_secs.max(0))?;
+        if cal.always_open {
+            return start.checked_add_signed(remaining);
+        }
+        if cal.week.iter().all(Vec::is_empty) {
+            return None;
+        }
+        let mut date = local_date(cal.tz, start);
+        let mut quiet_since = cal.closed.last().map_or(date, |&last| last.max(date));
+        loop {
+            let mut open_today = false;
+            for (open, close) in cal.spans(date) {
+                open_today = true;
+                if close <= start {
+                    continue;
+                }
+                let from = open.max(start);
+                let available = close - from;
+                if remaining <= available {
+                    return from.checked_add_signed(remaining);
+                }
+                remaining -= available;
+            }
+            if open_today {
+                quiet_since = quiet_since.max(date);
+            } else if date.signed_duration_since(quiet_since).num_days() > MAX_QUIET_DAYS {
+                return None;
+            }
+            date = date.succ_opt()?;
+        }
+    }
+
+    fn walked_open_between(cal: &BusinessCalendar, a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
+        if b <= a {
+            return 0;
+        }
+        if cal.always_open {
+            return (b - a).num_seconds();
+        }
+        let last = local_date(cal.tz, b);
+        let mut total = TimeDelta::zero();
+        let mut date = local_date(cal.tz, a);
+        while date <= last || cal.midnight_before(date, b) {
+            for (open, close) in cal.spans(date) {
+                let (from, to) = (open.max(a), close.min(b));
+                if from < to {
+                    total += to - from;
+                }
+            }
+            match date.succ_opt() {
+                Some(next) => date = next,
+                None => break,
+            }
+        }
+        total.num_seconds()
+    }
+
+    /// Up to three intervals a weekday, on quarter hours, some touching
+    /// midnight and some inside the DST switch hours.
+    fn any_week() -> impl Strategy<Value = [Vec<Interval>; 7]> {
+        let interval = (0u16..=96, 1u16..=40)
+            .prop_map(|(start, len)| iv(start * 15, (start + len).min(96) * 15));
+        proptest::array::uniform7(proptest::collection::vec(interval, 0..=3))
+    }
+
+    fn any_zone() -> impl Strategy<Value = Tz> {
+        prop_oneof![Just(Amsterdam), Just(chrono_tz::America::New_York),]
+    }
+
+    /// 2025 to 2031, and a few closed dates in it.
+    const YEARS: std::ops::Range<i64> = 1_735_689_600..1_924_992_000;
+
+    fn any_closed() -> impl Strategy<Value = Vec<NaiveDate>> {
+        proptest::collection::vec(YEARS, 0..30).prop_map(|secs| {
+            secs.into_iter()
+                .map(|s| DateTime::from_timestamp(s, 0).unwrap().date_naive())
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn skipping_weeks_adds_open_time_as_the_day_walk_does(
+            week in any_week(),
+            tz in any_zone(),
+            closed in any_closed(),
+            start in YEARS,
+            subsec in 0u32..1_000_000_000,
+            open in 0..3_000 * H,
+        ) {
+            let cal = BusinessCalendar::new(tz, week, closed);
+            let t = DateTime::from_timestamp(start, subsec).unwrap();
+            prop_assert_eq!(cal.add_open(t, open), walked_add_open(&cal, t, open));
+        }
+
+        #[test]
+        fn skipping_weeks_counts_open_time_as_the_day_walk_does(
+            week in any_week(),
+            tz in any_zone(),
+            closed in any_closed(),
+            a in YEARS,
+            b in YEARS,
+        ) {
+            let cal = BusinessCalendar::new(tz, week, closed);
+            let (a, b) = (DateTime::from_timestamp(a, 0).unwrap(), DateTime::from_timestamp(b, 0).unwrap());
+            prop_assert_eq!(cal.open_between(a, b), walked_open_between(&cal, a, b));
+        }
+    }
+
+    #[test]
+    fn a_window_of_a_million_years_takes_no_time() {
+        // A billion hours on office hours runs past the last instant chrono
+        // can hold. The day walk took 95 s (a debug build) to find that out.
+        let cal = office();
+        let t = at("2027-01-08T16:20:00Z");
+        let started = std::time::Instant::now();
+        assert_eq!(cal.add_open(t, 1_000_000_000 * H), None);
+        // A hundred thousand years of open time, counted and spent again.
+        let far = t + TimeDelta::days(100_000 * 365);
+        let open = cal.open_between(t, far);
+        assert_eq!(open / cal.week_secs, (far - t).num_days() / 7);
+        let due = cal.add_open(t, open).unwrap();
+        assert!(due <= far);
+        assert_eq!(cal.open_between(t, due), open);
+        let took = started.elapsed();
+        assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+    }
+
+    #[test]
+    fn every_zone_changes_its_offset_only_inside_the_stretch_looked_at() {
+        let offset = |tz: Tz, at: i64| {
+            let utc = DateTime::from_timestamp(at, 0).unwrap().naive_utc();
+            chrono::Offset::fix(&tz.offset_from_utc_datetime(&utc)).local_minus_utc()
+        };
+        let year = 366 * DAY;
+        for tz in chrono_tz::TZ_VARIANTS {
+            for far in [1, 2, 100, 5_000] {
+                assert_eq!(
+                    offset(tz, CHANGES_FROM),
+                    offset(tz, CHANGES_FROM - far * year),
+                    "{tz}"
+                );
+                assert_eq!(
+                    offset(tz, CHANGES_TO),
+                    offset(tz, CHANGES_TO + far * year),
+                    "{tz}"
+                );
+                // Half a year on: a zone still switching would show it.
+                assert_eq!(
+                    offset(tz, CHANGES_TO),
+                    offset(tz, CHANGES_TO + far * year + year / 2),
+                    "{tz}"
+                );
+            }
         }
     }
 }

@@ -52,9 +52,55 @@ struct Offsets {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Span {
-    from: i64,
-    offset: i64,
+pub(super) struct Span {
+    /// The first second the offset holds.
+    pub(super) from: i64,
+    /// Seconds east of UTC.
+    pub(super) offset: i64,
+}
+
+/// `tz`'s offsets over `[start, end]` (UTC seconds), the first from `start`:
+/// read every `step` seconds, each change bisected to its first second. A
+/// change and its reversal within one step go unseen. Empty when chrono
+/// cannot hold an end.
+pub(super) fn scan(tz: Tz, start: i64, end: i64, step: i64) -> Vec<Span> {
+    let offset = |at: i64| {
+        let utc = DateTime::from_timestamp(at, 0)?.naive_utc();
+        Some(i64::from(
+            tz.offset_from_utc_datetime(&utc).fix().local_minus_utc(),
+        ))
+    };
+    let (Some(first_offset), Some(_)) = (offset(start), offset(end)) else {
+        return Vec::new();
+    };
+    let offset = |at: i64| offset(at).unwrap_or(first_offset);
+    let mut spans = vec![Span {
+        from: start,
+        offset: first_offset,
+    }];
+    let mut at = start;
+    while at < end {
+        let next = at.saturating_add(step.max(1)).min(end);
+        let now = offset(next);
+        if spans.last().is_some_and(|s| s.offset != now) {
+            // The first second of the new offset, in (at, next].
+            let (mut lo, mut hi) = (at, next);
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                if offset(mid) == now {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            spans.push(Span {
+                from: hi,
+                offset: now,
+            });
+        }
+        at = next;
+    }
+    spans
 }
 
 impl Zone {
@@ -94,46 +140,14 @@ impl Offsets {
         let end = midnight(last)
             .saturating_add((AFTER + 2) * DAY)
             .min(start.saturating_add(MAX_YEARS * 366 * DAY));
-        let offset = |at: i64| {
-            let utc = DateTime::from_timestamp(at, 0)?.naive_utc();
-            Some(i64::from(
-                tz.offset_from_utc_datetime(&utc).fix().local_minus_utc(),
-            ))
-        };
+        let spans = scan(tz, start, end, STEP);
         // Instants chrono cannot hold are not covered.
-        let (Some(first_offset), Some(_)) = (offset(start), offset(end)) else {
+        if spans.is_empty() {
             return Offsets {
                 start: 0,
                 end: 0,
-                spans: Vec::new(),
+                spans,
             };
-        };
-        let offset = |at: i64| offset(at).unwrap_or(first_offset);
-        let mut spans = vec![Span {
-            from: start,
-            offset: first_offset,
-        }];
-        let mut at = start;
-        while at < end {
-            let next = (at + STEP).min(end);
-            let now = offset(next);
-            if spans.last().is_some_and(|s| s.offset != now) {
-                // The first second of the new offset, in (at, next].
-                let (mut lo, mut hi) = (at, next);
-                while hi - lo > 1 {
-                    let mid = lo + (hi - lo) / 2;
-                    if offset(mid) == now {
-                        hi = mid;
-                    } else {
-                        lo = mid;
-                    }
-                }
-                spans.push(Span {
-                    from: hi,
-                    offset: now,
-                });
-            }
-            at = next;
         }
         Offsets { start, end, spans }
     }
