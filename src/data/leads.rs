@@ -21,7 +21,7 @@ use chrono_tz::Tz;
 use super::config::{Ids, TableConfig};
 use super::ids::{as_text, normalize};
 use super::index::{hash, IdIndex};
-use super::intern::{is_blank, Interner, BLANK};
+use super::intern::{is_blank, is_blank_symbol, Interner, BLANK};
 use super::issue::{quoted, DataError, DataIssue, RowProblems};
 use super::parts::{in_parts, Split, Stretch};
 use super::table::{FieldSpec, Table};
@@ -496,11 +496,14 @@ impl<'p> Symbols<'p> {
     }
 
     fn global(&mut self, sym: u32, interner: &mut Interner) -> u32 {
-        // Blank and set-but-not-compared are the same everywhere.
-        let Some(slot) = self.global.get_mut(sym as usize).filter(|_| sym != BLANK) else {
-            return sym;
-        };
-        *slot.get_or_insert_with(|| interner.intern(self.local.resolve(sym)))
+        match self.global.get_mut(sym as usize).filter(|_| sym != BLANK) {
+            Some(slot) => *slot.get_or_insert_with(|| interner.intern(self.local.resolve(sym))),
+            // White space is numbered apart, and rare enough to look up
+            // each time.
+            None if is_blank_symbol(sym) => interner.intern(self.local.resolve(sym)),
+            // Empty and set-but-not-compared are the same everywhere.
+            None => sym,
+        }
     }
 }
 
@@ -627,7 +630,9 @@ mod tests {
         let score = leads.field_index("score").unwrap();
         assert_eq!(l.interner.resolve(leads.value(0, persona)), "CEO");
         assert_eq!(l.interner.resolve(leads.value(1, persona)), "Manager");
-        assert_eq!(leads.value(2, persona), 0, "blank is symbol 0");
+        let spaces = leads.value(2, persona);
+        assert!(is_blank_symbol(spaces), "blank, and kept as written");
+        assert_eq!(l.interner.resolve(spaces), "  ");
         assert_eq!(l.interner.number(leads.value(2, score)), Some(7.5));
         assert_eq!(leads.value(1, score), 0);
         // Out of range reads as blank, never a panic.

@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 
+use crate::data::intern::is_blank_symbol;
 use crate::data::{Interner, Record, Wanted};
 use crate::syntax::ast::{CompareOp, Condition, ConditionKind, Term};
 
@@ -86,8 +87,7 @@ impl Cond {
                 syms,
                 negated,
             } => syms.contains(&value(slot)) != *negated,
-            // Symbol 0 is the blank value: missing, empty or white space.
-            Cond::Present { slot, set } => (value(slot) != 0) == *set,
+            Cond::Present { slot, set } => is_blank_symbol(value(slot)) != *set,
             Cond::Compare { slot, op, value: v } => match record.number(*slot) {
                 Some(x) => match op {
                     CompareOp::Lt => x < *v,
