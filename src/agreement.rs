@@ -25,6 +25,15 @@ impl Problem {
     pub fn is_warning(&self) -> bool {
         matches!(self, Problem::Check(c) if c.is_warning())
     }
+
+    /// The line and column of a problem found before there was any text to
+    /// label (1-based): where a file stops being UTF-8.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        match self {
+            Problem::Load(LoadError::NotUtf8 { line, column, .. }) => Some((*line, *column)),
+            _ => None,
+        }
+    }
 }
 
 /// What the front end made of one file.

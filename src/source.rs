@@ -54,6 +54,8 @@ pub enum LoadError {
     NoAgreements { path: String },
 }
 
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Reads one file as UTF-8.
 pub fn read(path: &Path) -> Result<Source, LoadError> {
     let name = path.display().to_string();
@@ -64,8 +66,13 @@ pub fn read(path: &Path) -> Result<Source, LoadError> {
     from_bytes(name, bytes)
 }
 
-/// Text from bytes, naming where they stop being UTF-8.
-pub fn from_bytes(name: String, bytes: Vec<u8>) -> Result<Source, LoadError> {
+/// Text from bytes, naming where they stop being UTF-8. A leading UTF-8
+/// byte-order mark (Windows editors write one) is no part of the text, as
+/// for data files and `accord.toml`.
+pub fn from_bytes(name: String, mut bytes: Vec<u8>) -> Result<Source, LoadError> {
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Source::new(name, text)),
         Err(e) => {
