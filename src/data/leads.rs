@@ -967,6 +967,27 @@ mod tests {
     }
 
     #[test]
+    fn two_columns_for_one_field_the_agreement_reads_are_an_error() {
+        let err = |header: &str| {
+            let path = write("leads.csv", &format!("{header}\nL1,2027-01-04 09:00,a,b\n"));
+            load_with(&path, &[], &[("owner", "Speed to lead")])
+                .err()
+                .map(|e| e.to_string().replace(&path.display().to_string(), "LEADS"))
+        };
+        assert_eq!(
+            err("id,handed_off_at,owner,owner").as_deref(),
+            Some("`LEADS` has two columns that could be `owner`: `owner` (column 3) and `owner` (column 4)")
+        );
+        assert_eq!(
+            err("id,handed_off_at,Owner,OWNER ").as_deref(),
+            Some("`LEADS` has two columns that could be `owner`: `Owner` (column 3) and `OWNER` (column 4)")
+        );
+        // Exact wins over loose, and a column nothing reads may repeat.
+        assert_eq!(err("id,handed_off_at,owner,Owner"), None);
+        assert_eq!(err("id,handed_off_at,owner,notes,notes").map(|_| ()), None);
+    }
+
+    #[test]
     fn json_lines_columns_count_when_any_line_has_them() {
         let text = "{\"id\": \"L1\"}\n{\"id\": \"L2\", \"handed_off_at\": \"2027-01-04T09:00:00Z\", \"persona\": \"CEO\"}\n";
         let l = load("leads.jsonl", text, &[("persona", "Fit")]);

@@ -603,7 +603,8 @@ fn open_csv(
         })
         .collect();
     for field in fields.iter_mut() {
-        field.index = find_column(&header, &field.column);
+        field.index = find_column(&header, &field.column)
+            .map_err(|columns| DataError::duplicate(file, &field.column, &header, columns))?;
     }
     check_present(file, section, fields, &header, Matching::Loose, |f| {
         f.index.is_some()
@@ -792,20 +793,21 @@ fn check_present(
 
 /// Where `column` is in the header: the name exactly, or else the one name
 /// that equals it ignoring case and surrounding spaces (Data Loader writes
-/// `OWNERID` where the API says `OwnerId`).
-fn find_column(header: &[String], column: &str) -> Option<usize> {
-    if let Some(i) = header.iter().position(|h| h == column) {
-        return Some(i);
-    }
+/// `OWNERID` where the API says `OwnerId`). Two columns that match alike
+/// are the positions of both: which one holds the data is not ours to guess.
+fn find_column(header: &[String], column: &str) -> Result<Option<usize>, (usize, usize)> {
+    let exact = |h: &String| h == column;
     let wanted = column.trim().to_lowercase();
-    let mut loose = header
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| h.trim().to_lowercase() == wanted);
-    match (loose.next(), loose.next()) {
-        (Some((i, _)), None) => Some(i),
-        _ => None,
+    let loose = |h: &String| h.trim().to_lowercase() == wanted;
+    for matches in [&exact as &dyn Fn(&String) -> bool, &loose] {
+        let mut found = header.iter().enumerate().filter(|(_, h)| matches(h));
+        match (found.next(), found.next()) {
+            (Some((i, _)), None) => return Ok(Some(i)),
+            (Some((i, _)), Some((j, _))) => return Err((i, j)),
+            _ => {}
+        }
     }
+    Ok(None)
 }
 
 /// The delimiter of `,` `;` tab `|` that splits the file's first line
