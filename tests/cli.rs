@@ -104,12 +104,36 @@ fn a_file_that_is_not_utf8_is_named() {
     let doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
     let d = &doc["files"][0]["diagnostics"][0];
     assert_eq!(d["code"], "accord::E091");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(15)));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(15))
+    );
     accord()
         .args(["check", path.to_str().unwrap(), "--format", "github"])
         .assert()
         .code(2)
         .stdout(predicate::str::contains(",line=1,col=15,"));
+}
+
+#[test]
+fn an_agreement_with_carriage_return_line_endings_checks_and_names_its_lines() {
+    let dir = temp_dir("cr");
+    let text = std::fs::read_to_string("rules/minimal.sla").unwrap();
+    let clean = dir.join("clean.sla");
+    std::fs::write(&clean, text.replace('\n', "\r")).unwrap();
+    accord()
+        .args(["check", clean.to_str().unwrap(), "--today", "2027-01-06"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 errors"));
+    // CR, CR, then CRLF: `bogus` is on line 5, as an editor shows it.
+    let broken = dir.join("broken.sla");
+    std::fs::write(&broken, "# one\r# two\r\r\nagreement \"x\" {\r  bogus\r}\r").unwrap();
+    accord()
+        .args(["check", broken.to_str().unwrap(), "--format", "github"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(",line=5,col=3,"));
 }
 
 #[test]

@@ -116,7 +116,12 @@ impl DataError {
 
     /// E114 for `column`, which the header's columns `i` and `j` (0-based)
     /// both match.
-    pub(crate) fn duplicate(file: &str, column: &str, header: &[String], (i, j): (usize, usize)) -> Self {
+    pub(crate) fn duplicate(
+        file: &str,
+        column: &str,
+        header: &[String],
+        (i, j): (usize, usize),
+    ) -> Self {
         let name = |k: usize| {
             let text = header.get(k).map_or("", String::as_str);
             format!("`{text}` (column {})", k + 1)

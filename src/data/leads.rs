@@ -763,6 +763,28 @@ mod tests {
     }
 
     #[test]
+    fn carriage_return_line_endings_count_lines() {
+        // Excel's "CSV (Macintosh)" and a JSON Lines file saved alike:
+        // every issue named line 1 when only line feeds counted.
+        let csv = "id,handed_off_at,note\rL1,2027-01-04 09:00,a\r\rL2,bad,\"b\rc\"\rL3,bad,d\r";
+        let jsonl =
+            "{\"id\": \"L1\", \"handed_off_at\": \"2027-01-04T09:00:00Z\", \"note\": \"a\"}\r\r\
+                     {\"id\": \"L2\", \"handed_off_at\": \"bad\", \"note\": \"b\"}\r\n\
+                     {\"id\": \"L3\", \"handed_off_at\": \"bad\", \"note\": \"d\"}\r";
+        for (name, text, lines) in [
+            ("leads.csv", csv, [2, 4, 6]),
+            ("leads.jsonl", jsonl, [1, 3, 4]),
+        ] {
+            let l = load_with(&write(name, text), &[], &[("note", "Notes")]).unwrap();
+            assert_eq!(l.leads.len(), 1, "{name}");
+            let found: Vec<u64> = std::iter::once(l.leads.line(0))
+                .chain(l.issues.iter().map(|i| i.line))
+                .collect();
+            assert_eq!(found, lines, "{name}");
+        }
+    }
+
+    #[test]
     fn bom_crlf_and_padded_header() {
         let path = write(
             "leads.csv",

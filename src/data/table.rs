@@ -856,9 +856,7 @@ impl JsonLines {
     fn next_line(&mut self, file: &str) -> Result<bool, DataError> {
         loop {
             self.buf.clear();
-            let n = self
-                .reader
-                .read_until(b'\n', &mut self.buf)
+            let n = read_line(&mut self.reader, &mut self.buf)
                 .map_err(|e| DataError::unreadable(file, &e))?;
             if n == 0 {
                 return Ok(false);
@@ -912,6 +910,36 @@ impl JsonLines {
                 Err(format!("not valid JSON ({what} at column {})", e.column()))
             }
         }
+    }
+}
+
+/// Reads one physical line into `buf`, its break included: up to a line
+/// feed, a CRLF or a lone carriage return (a file saved with old Mac line
+/// endings is otherwise one line). The number of bytes read; 0 at the end.
+fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut n = 0;
+    loop {
+        let available = reader.fill_buf()?;
+        let Some(at) = memchr::memchr2(b'\n', b'\r', available) else {
+            let len = available.len();
+            buf.extend_from_slice(available);
+            reader.consume(len);
+            n += len;
+            if len == 0 {
+                return Ok(n);
+            }
+            continue;
+        };
+        let cr = available.get(at) == Some(&b'\r');
+        buf.extend_from_slice(available.get(..=at).unwrap_or_default());
+        reader.consume(at + 1);
+        n += at + 1;
+        if cr && reader.fill_buf()?.first() == Some(&b'\n') {
+            buf.push(b'\n');
+            reader.consume(1);
+            n += 1;
+        }
+        return Ok(n);
     }
 }
 
