@@ -29,6 +29,15 @@ impl Problem {
             Problem::Check(c) => c.is_warning(),
         }
     }
+
+    /// The line and column of a problem found before there was any text to
+    /// label (1-based): where a file stops being UTF-8.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        match self {
+            Problem::Load(LoadError::NotUtf8 { line, column, .. }) => Some((*line, *column)),
+            _ => None,
+        }
+    }
 }
 
 /// What the front end made of one file.

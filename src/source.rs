@@ -70,6 +70,8 @@ impl LoadError {
     }
 }
 
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Reads one file as UTF-8.
 pub fn read(path: &Path) -> Result<Source, LoadError> {
     let name = path.display().to_string();
@@ -80,8 +82,24 @@ pub fn read(path: &Path) -> Result<Source, LoadError> {
     from_bytes(name, bytes)
 }
 
-/// Text from bytes, naming where they stop being UTF-8.
-pub fn from_bytes(name: String, bytes: Vec<u8>) -> Result<Source, LoadError> {
+/// Text from bytes, naming where they stop being UTF-8. A leading UTF-8
+/// byte-order mark (Windows editors write one) is no part of the text, as
+/// for data files and `accord.toml`. A lone carriage return (old Mac line
+/// endings) is read as the line feed it means: byte for byte, so spans
+/// stay the file's own, and the grammar, the comment finders and line
+/// numbers need know of one line break only (CRLF already ends in one).
+pub fn from_bytes(name: String, mut bytes: Vec<u8>) -> Result<Source, LoadError> {
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
+    }
+    let lone_cr: Vec<usize> = memchr::memchr_iter(b'\r', &bytes)
+        .filter(|at| bytes.get(at + 1) != Some(&b'\n'))
+        .collect();
+    for at in lone_cr {
+        if let Some(b) = bytes.get_mut(at) {
+            *b = b'\n';
+        }
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Source::new(name, text)),
         Err(e) => {

@@ -93,6 +93,60 @@ fn a_file_that_is_not_utf8_is_named() {
         .code(2)
         .stdout(predicate::str::contains("latin1.sla` is not UTF-8 text"))
         .stdout(predicate::str::contains("line 1, column 15"));
+    // Tools get the same point as people.
+    let json = accord()
+        .args(["check", path.to_str().unwrap(), "--format", "json"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let d = &doc["files"][0]["diagnostics"][0];
+    assert_eq!(d["code"], "accord::E091");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(15))
+    );
+    accord()
+        .args(["check", path.to_str().unwrap(), "--format", "github"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(",line=1,col=15,"));
+}
+
+#[test]
+fn an_agreement_with_carriage_return_line_endings_checks_and_names_its_lines() {
+    let dir = temp_dir("cr");
+    let text = std::fs::read_to_string("rules/minimal.sla").unwrap();
+    let clean = dir.join("clean.sla");
+    std::fs::write(&clean, text.replace('\n', "\r")).unwrap();
+    accord()
+        .args(["check", clean.to_str().unwrap(), "--today", "2027-01-06"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 errors"));
+    // CR, CR, then CRLF: `bogus` is on line 5, as an editor shows it.
+    let broken = dir.join("broken.sla");
+    std::fs::write(&broken, "# one\r# two\r\r\nagreement \"x\" {\r  bogus\r}\r").unwrap();
+    accord()
+        .args(["check", broken.to_str().unwrap(), "--format", "github"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(",line=5,col=3,"));
+}
+
+#[test]
+fn a_byte_order_mark_before_an_agreement_is_no_part_of_it() {
+    let dir = temp_dir("bom");
+    let path = dir.join("bom.sla");
+    let text = std::fs::read("rules/minimal.sla").unwrap();
+    std::fs::write(&path, [b"\xEF\xBB\xBF".as_slice(), &text].concat()).unwrap();
+    accord()
+        .args(["check", path.to_str().unwrap(), "--today", "2027-01-06"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 errors"));
 }
 
 #[test]

@@ -539,3 +539,149 @@ fn an_activity_field_compared_as_a_number_counts_only_what_it_holds() {
         "A made two calls of 30 s or more"
     );
 }
+
+/// LANGUAGE.md §12: `is`, `in` and weights rows compare blank literals
+/// exactly; `is empty` takes every blank value.
+#[test]
+fn blank_literals_compare_exactly_and_is_empty_takes_every_blank() {
+    let rules = r#"
+  weights status {
+    ""   1
+    "  " 10
+  }
+  quota "one space" {
+    owner marketing
+    leads status is " "
+    count >= 1 per month
+  }
+  quota "empty in" {
+    owner marketing
+    leads status in ("")
+    count >= 1 per month
+  }
+  quota "not one space" {
+    owner marketing
+    leads status is not " "
+    count >= 1 per month
+  }
+  quota "blank" {
+    owner marketing
+    leads status is empty
+    count >= 1 per month
+  }
+  quota "weighed" {
+    owner marketing
+    value >= 1 per month
+  }
+"#;
+    let leads = "id,handed_off_at,status\n\
+                 E,2027-01-04 09:00,\n\
+                 S1,2027-01-04 09:00,\" \"\n\
+                 S2,2027-01-04 09:00,\"  \"\n\
+                 X,2027-01-04 09:00,open\n";
+    let v = run(rules, leads, "lead,at,kind\n", "2027-02-01T00:00:00+01:00");
+    let observed = |name| json(window(&v, name, "2027-01"))["observed"].clone();
+    assert_eq!(observed("one space"), 1.0, "only S1");
+    assert_eq!(observed("empty in"), 1.0, "only E");
+    assert_eq!(observed("not one space"), 3.0);
+    assert_eq!(observed("blank"), 3.0, "E, S1 and S2");
+    assert_eq!(observed("weighed"), 11.0, "E weighs 1, S2 10, S1 nothing");
+    let messages: Vec<&str> = v.issues.iter().map(|i| i.message.as_str()).collect();
+    assert!(
+        messages.contains(
+            &"status \" \" has no weight and `weights status` has no `otherwise`; it weighs 0"
+        ),
+        "{messages:?}"
+    );
+}
+
+/// LANGUAGE.md §12: every blank value of the `per` field is one group,
+/// `""`, whatever its white space.
+#[test]
+fn blank_values_of_the_per_field_are_one_group() {
+    let rules = r#"
+  response "speed" {
+    owner sales
+    first touch
+    within 1h on office otherwise
+    target 100% each month per owner
+  }
+"#;
+    let leads = "id,handed_off_at,owner\n\
+                 E,2027-01-04 09:00,\n\
+                 S,2027-01-04 09:00,\" \"\n\
+                 A,2027-01-04 09:00,ann@x.example\n";
+    let v = run(rules, leads, "lead,at,kind\n", "2027-02-01T00:00:00+01:00");
+    let groups: Vec<String> = rule(&v, "speed")
+        .windows
+        .iter()
+        .filter(|w| w.window == "2027-01")
+        .map(|w| json(w)["group"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(groups, ["", "ann@x.example", "bob@x.example"]);
+}
+
+/// LANGUAGE.md §12: a number in the data is digits with an optional
+/// decimal part; anything else fails every numeric comparison.
+#[test]
+fn only_digits_and_a_decimal_part_are_numbers_in_the_data() {
+    let rules = r#"
+  quota "scored" {
+    owner marketing
+    leads score >= 0
+    count >= 1 per month
+  }
+"#;
+    let mut leads = "id,handed_off_at,score\n".to_owned();
+    for (i, score) in [
+        "42", "90.5", "+50", "-5", "1e3", ".5", "50.", "1_000", "1,5",
+    ]
+    .iter()
+    .enumerate()
+    {
+        leads.push_str(&format!("L{i},2027-01-04 09:00,\"{score}\"\n"));
+    }
+    let v = run(rules, &leads, "lead,at,kind\n", "2027-02-01T00:00:00+01:00");
+    assert_eq!(
+        json(window(&v, "scored", "2027-01"))["observed"],
+        2.0,
+        "42 and 90.5"
+    );
+}
+
+/// LANGUAGE.md §12: in a percentage rule, a group with no leads in a
+/// window is `no_data` there, open or closed, member or not.
+#[test]
+fn a_group_without_leads_in_an_open_window_is_no_data_member_or_not() {
+    let rules = r#"
+  response "speed" {
+    owner sales
+    first touch
+    within 1h on office otherwise
+    target 100% each month per owner
+  }
+"#;
+    // zed is no member of sales; its one lead is in January.
+    let leads = "id,handed_off_at,owner\nZ,2027-01-04 09:00,zed@x.example\n";
+    let v = run(rules, leads, "lead,at,kind\n", "2027-02-10T00:00:00+01:00");
+    let status = |label: &str, group: &str| {
+        let w = rule(&v, "speed")
+            .windows
+            .iter()
+            .find(|w| w.window == label && json(w)["group"] == group)
+            .unwrap();
+        (json(w)["state"].clone(), json(w)["status"].clone())
+    };
+    assert_eq!(
+        status("2027-01", "zed@x.example"),
+        ("closed".into(), "missed".into())
+    );
+    assert_eq!(
+        status("2027-02", "zed@x.example"),
+        ("open".into(), "no_data".into())
+    );
+    assert_eq!(
+        status("2027-02", "ann@x.example"),
+        ("open".into(), "no_data".into())
+    );
+}

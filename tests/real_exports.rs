@@ -1444,11 +1444,16 @@ fn a_header_matches_ignoring_case_when_only_one_does() {
     let leads = "ID,id,handed_off_at\nX,A,2027-01-04 09:00\n";
     let v = run(&simple("exact", SPEED, &tables("", ""), leads, acts));
     assert_eq!(met_missed(&v, "speed", "2027-01"), (1, 0));
-    // Two that equal it ignoring case: neither is taken.
+    // Two that equal it ignoring case: neither is taken, and both are
+    // named (E114; it was E111, as if the file had no `id`).
     let leads = "Id,ID,handed_off_at\nA,A,2027-01-04 09:00\n";
     let err = run_err(&simple("ambiguous", SPEED, &tables("", ""), leads, acts));
-    assert_eq!(code(&err), "accord::E111", "{err}");
-    assert!(err.to_string().contains("`id`"), "{err}");
+    assert_eq!(code(&err), "accord::E114", "{err}");
+    assert!(
+        err.to_string()
+            .ends_with("two columns that could be `id`: `Id` (column 1) and `ID` (column 2)"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -437,10 +437,11 @@ impl<'s> Reader<'s> {
                 ""
             }
         };
-        // Conditions mostly test the kind: its cell is read once.
+        // Conditions mostly test the kind: its cell is read once, and named
+        // once when it cannot be read.
         let cell = |slot: Option<usize>| {
             if slot == self.kind {
-                kind_cell
+                Some(kind)
             } else {
                 cell(slot)
             }
@@ -1018,12 +1019,7 @@ mod tests {
         assert_eq!(
             r.issues,
             vec![
-                issue(
-                    &csv,
-                    2,
-                    None,
-                    &format!("`kind`: {invalid}; `kind`: {invalid}")
-                ),
+                issue(&csv, 2, Some("kind"), invalid),
                 issue(&csv, 3, Some("outcome"), invalid),
             ]
         );

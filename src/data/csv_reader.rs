@@ -14,7 +14,8 @@
 //!
 //! As in the `csv` crate with its defaults: a line feed, a carriage return
 //! or both end a record; blank lines are skipped; a UTF-8 byte-order mark
-//! at the start of the file is dropped.
+//! at the start of the file is dropped. Lines are physical lines of any
+//! ending: LF, CRLF and a lone CR (Excel's "CSV (Macintosh)") each end one.
 
 use std::io::{self, Read};
 
@@ -31,8 +32,11 @@ pub(crate) struct CsvReader<R> {
     filled: usize,
     /// The file offset of `buf[0]`.
     base: u64,
-    /// Line feeds before `buf[pos]`, since where the reader started.
+    /// Line breaks before `buf[pos]`, since where the reader started.
     newlines: u64,
+    /// The last byte passed over was a carriage return, counted as a line
+    /// break already: a line feed next makes it CRLF, no second break.
+    after_cr: bool,
     eof: bool,
     /// Nothing read yet of a file read from its first byte, which may be a
     /// byte-order mark.
@@ -167,6 +171,7 @@ impl<R: Read> CsvReader<R> {
             filled: 0,
             base: offset,
             newlines,
+            after_cr: false,
             eof: false,
             at_file_start: false,
             row_limit: None,
@@ -273,9 +278,15 @@ impl<R: Read> CsvReader<R> {
                 return Ok(false);
             }
             match self.buf.get(self.pos) {
-                Some(b'\n') => self.newlines += 1,
-                Some(b'\r') => {}
-                _ => return Ok(true),
+                Some(b'\n') => self.newlines += u64::from(!std::mem::take(&mut self.after_cr)),
+                Some(b'\r') => {
+                    self.newlines += 1;
+                    self.after_cr = true;
+                }
+                _ => {
+                    self.after_cr = false;
+                    return Ok(true);
+                }
             }
             self.pos += 1;
         }
@@ -425,7 +436,8 @@ impl<R: Read> CsvReader<R> {
         }
         self.record.ends.truncate(ended);
         let read = self.buf.get(start..at).unwrap_or_default();
-        self.newlines += bytecount::count(read, b'\n') as u64;
+        self.newlines += line_breaks(read);
+        self.after_cr = read.ends_with(b"\r");
         self.pos = at;
         Ok(())
     }
@@ -490,6 +502,15 @@ fn core_reader(delimiter: u8) -> csv_core::Reader {
     // that has read (the mark is dropped by `new`).
     let _ = core.read_record(b"\n", &mut [0], &mut [0]);
     core
+}
+
+/// The line breaks in `bytes`: each LF, CRLF and lone CR one, a CR at the
+/// end counted whatever follows it.
+fn line_breaks(bytes: &[u8]) -> u64 {
+    let lone_cr = memchr::memchr_iter(b'\r', bytes)
+        .filter(|at| bytes.get(at + 1) != Some(&b'\n'))
+        .count();
+    (bytecount::count(bytes, b'\n') + lone_cr) as u64
 }
 
 /// Finds the first line feed, carriage return or quote in `rest`, with
@@ -663,7 +684,11 @@ mod tests {
         assert_eq!(lines("id,h\nL1,a\n\nL2,\nL3,x\n"), [1, 2, 4, 5]);
         assert_eq!(lines("id,h\r\nL1,a\r\n\r\nL2,\r\nL3,x\r\n"), [1, 2, 4, 5]);
         assert_eq!(lines("\n\nid,h\nL1,a"), [3, 4]);
-        assert_eq!(lines("a\rb\r\nc"), [1, 1, 2], "a lone \\r ends a record");
+        assert_eq!(lines("a\rb\r\nc"), [1, 2, 3], "a lone \\r ends a line");
+        // Excel's "CSV (Macintosh)": CR only, blank lines and quoted
+        // breaks counted alike.
+        assert_eq!(lines("id,h\rL1,a\r\rL2,\"x\ry\"\rL3,x\r"), [1, 2, 4, 6]);
+        assert_eq!(lines("a\r\r\nb\n\r\nc"), [1, 3, 5], "CR then CRLF: two");
         assert_eq!(lines("a,\"x\ny\"\nb\n"), [1, 3], "a line feed in a cell");
     }
 
@@ -789,14 +814,14 @@ mod tests {
         let mut reader = CsvReader::new(Chunked(text.as_bytes(), 64)).limit_rows(100);
         let mut rows = 0;
         while let Some(record) = reader.next_record().unwrap() {
-            assert_eq!((record.len(), record.line), (2, 1));
+            assert_eq!((record.len(), record.line), (2, rows + 1));
             rows += 1;
         }
         assert_eq!(rows, 1001);
     }
 
     /// What the `csv` crate reads, with each record's offset past the line
-    /// breaks before it and the line of that offset.
+    /// breaks before it and the physical line of that offset.
     fn csv_crate(data: &[u8]) -> Vec<(Vec<Vec<u8>>, u64, u64)> {
         csv_crate_by(data, b',')
     }
@@ -814,7 +839,13 @@ mod tests {
             while matches!(data.get(at), Some(b'\r' | b'\n')) {
                 at += 1;
             }
-            let line = 1 + data[..at].iter().filter(|b| **b == b'\n').count() as u64;
+            // Physical lines: LF, CRLF and a lone CR each end one.
+            let breaks = (0..at).filter(|&i| match data[i] {
+                b'\n' => true,
+                b'\r' => data.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            });
+            let line = 1 + breaks.count() as u64;
             out.push((record.iter().map(<[u8]>::to_vec).collect(), at as u64, line));
         }
         out

@@ -2,16 +2,27 @@
 //! gets a `u32` symbol once, so rows hold 4-byte symbols instead of strings
 //! and conditions compare integers.
 //!
-//! Values are kept exactly as written (`is "v"` compares exactly), except
-//! that every blank value (empty after trimming white space) is symbol 0:
-//! `is empty` then needs no string at all.
+//! Values are kept exactly as written (`is "v"` compares exactly, blank
+//! literals included: `" "` is not `""`). Blank values (empty after trimming
+//! white space) take symbols of their own range, so `is empty` and grouping
+//! tell them from the symbol alone, without the text: the empty value is
+//! symbol 0, white space the rare symbols from [`FIRST_SPACE`].
 
 use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
 
-/// The symbol of every blank or missing value.
+/// The symbol of an empty or missing value, and the group of every blank
+/// one.
 pub const BLANK: u32 = 0;
+
+/// The first symbol of a value of white space only (`" "`, `"\t"`): blank,
+/// but equal to none of the others. Values proper are numbered below it.
+pub const FIRST_SPACE: u32 = 0xFF00_0000;
+
+/// The symbol of an activity value of white space that no literal names
+/// (see [`super::Wanted::lookup`]): blank, and equal to no literal.
+pub const UNSEEN_SPACE: u32 = u32::MAX - 2;
 
 /// The symbol of a value that is set but never compared (see
 /// [`super::Wanted::compared`]); it resolves to blank text.
@@ -28,8 +39,10 @@ pub struct Interner {
     /// every cell of every row is looked up here, and the values are not
     /// attacker-chosen keys a slower, DoS-resistant hash would guard.
     by_value: FxHashMap<Arc<str>, u32>,
-    /// Indexed by symbol; `values[0]` is the blank value.
+    /// Indexed by symbol; `values[0]` is the empty value.
     values: Vec<Arc<str>>,
+    /// Values of white space only, indexed by symbol − [`FIRST_SPACE`].
+    spaces: Vec<Arc<str>>,
     /// Each value's number, parsed the first time a condition asks for it:
     /// most values (ids, names, emails) are never compared as numbers.
     numbers: Vec<OnceLock<Option<f64>>>,
@@ -47,6 +60,7 @@ impl Interner {
         Interner {
             by_value: FxHashMap::default(),
             values: vec![Arc::from("")],
+            spaces: Vec::new(),
             numbers: vec![OnceLock::from(None)],
         }
     }
@@ -54,42 +68,59 @@ impl Interner {
     /// The symbol for `value`, adding it if it is new. Looks up by `&str`
     /// first, so a value seen before allocates nothing.
     pub fn intern(&mut self, value: &str) -> u32 {
-        if is_blank(value) {
+        if value.is_empty() {
             return BLANK;
         }
         if let Some(&sym) = self.by_value.get(value) {
             return sym;
         }
-        // Four billion distinct values would exhaust memory long before the
-        // symbol space; saturating keeps this total without a panic path.
-        let sym = u32::try_from(self.values.len()).unwrap_or(u32::MAX);
         let shared: Arc<str> = Arc::from(value);
+        // Four billion distinct values would exhaust memory long before the
+        // symbol space; the fallbacks keep this total without a panic path.
+        if is_blank(value) {
+            let Some(sym) = u32::try_from(self.spaces.len())
+                .ok()
+                .and_then(|i| FIRST_SPACE.checked_add(i))
+                .filter(|sym| *sym < UNSEEN_SPACE)
+            else {
+                return UNSEEN_SPACE;
+            };
+            self.spaces.push(Arc::clone(&shared));
+            self.by_value.insert(shared, sym);
+            return sym;
+        }
+        let Some(sym) = u32::try_from(self.values.len())
+            .ok()
+            .filter(|sym| *sym < FIRST_SPACE)
+        else {
+            return UNSEEN;
+        };
         self.values.push(Arc::clone(&shared));
         self.numbers.push(OnceLock::new());
         self.by_value.insert(shared, sym);
         sym
     }
 
-    /// The text of a symbol; an unknown symbol reads as blank.
+    /// The text of a symbol; an unknown symbol reads as empty.
     pub fn resolve(&self, sym: u32) -> &str {
-        usize::try_from(sym)
-            .ok()
-            .and_then(|i| self.values.get(i))
-            .map_or("", |v| v)
+        let found = match sym.checked_sub(FIRST_SPACE) {
+            Some(i) => usize::try_from(i).ok().and_then(|i| self.spaces.get(i)),
+            None => usize::try_from(sym).ok().and_then(|i| self.values.get(i)),
+        };
+        found.map_or("", |v| v)
     }
 
-    /// The value as a number, if it is one (`42`, `-1.5`, `1e3`, with
-    /// surrounding white space allowed); `None` for anything else, including
-    /// blank, `NaN` and infinities.
+    /// The value as a number, if it is one (see [`parse_number`]); `None`
+    /// for anything else, blank included.
     pub fn number(&self, sym: u32) -> Option<f64> {
         let i = usize::try_from(sym).ok()?;
         let cell = self.numbers.get(i)?;
         *cell.get_or_init(|| parse_number(self.values.get(i).map_or("", |v| v)))
     }
 
-    /// The number of distinct values, the blank one included.
+    /// The number of distinct values, the empty one included.
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.values.len() + self.spaces.len()
     }
 
     /// Never true: the blank value is always there. (For clippy's sake.)
@@ -107,6 +138,12 @@ pub fn is_blank(value: &str) -> bool {
         None => true,
         _ => value.trim().is_empty(),
     }
+}
+
+/// Whether a symbol stands for a blank value: empty, missing or white space.
+#[inline]
+pub fn is_blank_symbol(sym: u32) -> bool {
+    sym == BLANK || (FIRST_SPACE..=UNSEEN_SPACE).contains(&sym)
 }
 
 /// Whether two short texts (lead ids, kinds, outcomes) are equal, read a
@@ -131,13 +168,16 @@ pub(crate) fn same_text(a: &str, b: &str) -> bool {
     }
 }
 
+/// A number as the data writes one (LANGUAGE.md §12): ASCII digits with an
+/// optional decimal part, `42` or `90.5`, white space around allowed. No
+/// sign, exponent, digit groups or bare dot: `-5`, `1e3` or `.5` in a score
+/// column is a typo or another unit more often than a number, and Rust's
+/// own reading would also take `inf` and `NaN`.
 pub(crate) fn parse_number(text: &str) -> Option<f64> {
     let t = text.trim();
-    // Rust also reads `inf`, `NaN` and `infinity`: words, not numbers, here.
-    let numeric = t
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'));
-    if !numeric {
+    let (whole, fraction) = t.split_once('.').unwrap_or((t, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(whole) && digits(fraction)) {
         return None;
     }
     t.parse::<f64>().ok().filter(|n| n.is_finite())
@@ -145,7 +185,7 @@ pub(crate) fn parse_number(text: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::{same_text, Interner, BLANK};
+    use super::{is_blank_symbol, same_text, Interner, BLANK, UNSEEN, UNSEEN_SPACE};
 
     proptest::proptest! {
         #[test]
@@ -176,14 +216,25 @@ mod tests {
     }
 
     #[test]
-    fn values_are_exact_but_blanks_are_one() {
+    fn values_are_exact_blanks_included() {
         let mut i = Interner::new();
         let padded = i.intern(" CEO ");
         assert_ne!(padded, i.intern("CEO"));
         assert_eq!(i.resolve(padded), " CEO ");
+        assert!(!is_blank_symbol(padded));
         assert_ne!(i.intern("ceo"), i.intern("CEO"));
         assert_eq!(i.intern(""), BLANK);
-        assert_eq!(i.intern("  \t"), BLANK);
+        // LANGUAGE.md §12: `" "` is not `""`, but blank all the same.
+        let space = i.intern(" ");
+        let spaces = i.intern("  \t");
+        assert_ne!(space, BLANK);
+        assert_ne!(space, spaces);
+        assert_eq!(i.intern(" "), space);
+        assert!(is_blank_symbol(space) && is_blank_symbol(spaces) && is_blank_symbol(BLANK));
+        assert!(is_blank_symbol(UNSEEN_SPACE) && !is_blank_symbol(UNSEEN));
+        assert_eq!(i.resolve(spaces), "  \t");
+        assert_eq!(i.number(space), None);
+        assert_eq!(i.len(), 6);
         assert_eq!(i.resolve(BLANK), "");
         assert_eq!(i.resolve(999), "");
     }
@@ -193,9 +244,17 @@ mod tests {
         let mut i = Interner::new();
         let cases = [
             ("42", Some(42.0)),
-            (" -1.5 ", Some(-1.5)),
-            ("1e3", Some(1000.0)),
-            ("+7", Some(7.0)),
+            (" 90.5 ", Some(90.5)),
+            ("007", Some(7.0)),
+            // LANGUAGE.md §12: digits and an optional decimal part, no more.
+            (" -1.5 ", None),
+            ("-5", None),
+            ("1e3", None),
+            ("+7", None),
+            (".5", None),
+            ("50.", None),
+            ("1_000", None),
+            ("1.2.3", None),
             ("1,200", None),
             ("EUR 5", None),
             ("NaN", None),

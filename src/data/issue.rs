@@ -71,6 +71,27 @@ pub enum DataError {
         help: String,
     },
 
+    /// Two header columns match a column accord reads.
+    #[error("`{file}` has two columns that could be `{column}`: {first} and {second}")]
+    #[diagnostic(
+        code(accord::E114),
+        help(
+            "remove or rename one of them in the export, or map the field to \
+             another column in accord.toml; accord does not guess which one \
+             holds the data"
+        )
+    )]
+    DuplicateColumn {
+        /// The file as named.
+        file: String,
+        /// The header name looked for.
+        column: String,
+        /// The first matching column, named and numbered (`` `Owner` (column 3) ``).
+        first: String,
+        /// The second.
+        second: String,
+    },
+
     /// The file is not in the format it was read as.
     #[error("`{file}` {reason}")]
     #[diagnostic(code(accord::E113))]
@@ -90,6 +111,26 @@ impl DataError {
         DataError::Unreadable {
             file: file.to_owned(),
             reason: lower_first(&err.to_string()),
+        }
+    }
+
+    /// E114 for `column`, which the header's columns `i` and `j` (0-based)
+    /// both match.
+    pub(crate) fn duplicate(
+        file: &str,
+        column: &str,
+        header: &[String],
+        (i, j): (usize, usize),
+    ) -> Self {
+        let name = |k: usize| {
+            let text = header.get(k).map_or("", String::as_str);
+            format!("`{text}` (column {})", k + 1)
+        };
+        DataError::DuplicateColumn {
+            file: file.to_owned(),
+            column: column.to_owned(),
+            first: name(i),
+            second: name(j),
         }
     }
 

@@ -21,7 +21,7 @@ use chrono_tz::Tz;
 use super::config::{Ids, TableConfig};
 use super::ids::{as_text, normalize};
 use super::index::{hash, IdIndex};
-use super::intern::{is_blank, Interner, BLANK};
+use super::intern::{is_blank, is_blank_symbol, Interner, BLANK};
 use super::issue::{quoted, DataError, DataIssue, RowProblems};
 use super::parts::{in_parts, Split, Stretch};
 use super::table::{FieldSpec, Table};
@@ -496,11 +496,14 @@ impl<'p> Symbols<'p> {
     }
 
     fn global(&mut self, sym: u32, interner: &mut Interner) -> u32 {
-        // Blank and set-but-not-compared are the same everywhere.
-        let Some(slot) = self.global.get_mut(sym as usize).filter(|_| sym != BLANK) else {
-            return sym;
-        };
-        *slot.get_or_insert_with(|| interner.intern(self.local.resolve(sym)))
+        match self.global.get_mut(sym as usize).filter(|_| sym != BLANK) {
+            Some(slot) => *slot.get_or_insert_with(|| interner.intern(self.local.resolve(sym))),
+            // White space is numbered apart, and rare enough to look up
+            // each time.
+            None if is_blank_symbol(sym) => interner.intern(self.local.resolve(sym)),
+            // Empty and set-but-not-compared are the same everywhere.
+            None => sym,
+        }
     }
 }
 
@@ -627,7 +630,9 @@ mod tests {
         let score = leads.field_index("score").unwrap();
         assert_eq!(l.interner.resolve(leads.value(0, persona)), "CEO");
         assert_eq!(l.interner.resolve(leads.value(1, persona)), "Manager");
-        assert_eq!(leads.value(2, persona), 0, "blank is symbol 0");
+        let spaces = leads.value(2, persona);
+        assert!(is_blank_symbol(spaces), "blank, and kept as written");
+        assert_eq!(l.interner.resolve(spaces), "  ");
         assert_eq!(l.interner.number(leads.value(2, score)), Some(7.5));
         assert_eq!(leads.value(1, score), 0);
         // Out of range reads as blank, never a panic.
@@ -755,6 +760,28 @@ mod tests {
         assert_eq!(l.issues[0].line, 7);
         let note = l.leads.field_index("note").unwrap();
         assert_eq!(l.interner.resolve(l.leads.value(0, note)), "two\nlines");
+    }
+
+    #[test]
+    fn carriage_return_line_endings_count_lines() {
+        // Excel's "CSV (Macintosh)" and a JSON Lines file saved alike:
+        // every issue named line 1 when only line feeds counted.
+        let csv = "id,handed_off_at,note\rL1,2027-01-04 09:00,a\r\rL2,bad,\"b\rc\"\rL3,bad,d\r";
+        let jsonl =
+            "{\"id\": \"L1\", \"handed_off_at\": \"2027-01-04T09:00:00Z\", \"note\": \"a\"}\r\r\
+                     {\"id\": \"L2\", \"handed_off_at\": \"bad\", \"note\": \"b\"}\r\n\
+                     {\"id\": \"L3\", \"handed_off_at\": \"bad\", \"note\": \"d\"}\r";
+        for (name, text, lines) in [
+            ("leads.csv", csv, [2, 4, 6]),
+            ("leads.jsonl", jsonl, [1, 3, 4]),
+        ] {
+            let l = load_with(&write(name, text), &[], &[("note", "Notes")]).unwrap();
+            assert_eq!(l.leads.len(), 1, "{name}");
+            let found: Vec<u64> = std::iter::once(l.leads.line(0))
+                .chain(l.issues.iter().map(|i| i.line))
+                .collect();
+            assert_eq!(found, lines, "{name}");
+        }
     }
 
     #[test]
@@ -959,6 +986,27 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn two_columns_for_one_field_the_agreement_reads_are_an_error() {
+        let err = |header: &str| {
+            let path = write("leads.csv", &format!("{header}\nL1,2027-01-04 09:00,a,b\n"));
+            load_with(&path, &[], &[("owner", "Speed to lead")])
+                .err()
+                .map(|e| e.to_string().replace(&path.display().to_string(), "LEADS"))
+        };
+        assert_eq!(
+            err("id,handed_off_at,owner,owner").as_deref(),
+            Some("`LEADS` has two columns that could be `owner`: `owner` (column 3) and `owner` (column 4)")
+        );
+        assert_eq!(
+            err("id,handed_off_at,Owner,OWNER ").as_deref(),
+            Some("`LEADS` has two columns that could be `owner`: `Owner` (column 3) and `OWNER` (column 4)")
+        );
+        // Exact wins over loose, and a column nothing reads may repeat.
+        assert_eq!(err("id,handed_off_at,owner,Owner"), None);
+        assert_eq!(err("id,handed_off_at,owner,notes,notes").map(|_| ()), None);
     }
 
     #[test]

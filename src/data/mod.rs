@@ -85,14 +85,19 @@ impl Wanted {
         if !self.compared {
             return presence(text);
         }
-        if intern::is_blank(text) {
+        if text.is_empty() {
             return intern::BLANK;
         }
         let literal = self
             .literals
             .iter()
             .find(|(literal, _)| intern::same_text(literal, text));
-        literal.map_or(intern::UNSEEN, |(_, sym)| *sym)
+        match literal {
+            Some((_, sym)) => *sym,
+            // Still blank to `is empty`, but not `""` to `is ""`.
+            None if intern::is_blank(text) => intern::UNSEEN_SPACE,
+            None => intern::UNSEEN,
+        }
     }
 
     /// The cell as the agreement words it.
@@ -248,7 +253,9 @@ mod tests {
         assert_eq!(kind(true).lookup("email"), 9);
         assert_eq!(kind(true).lookup("Call"), intern::UNSEEN, "exact, as `is`");
         assert_eq!(kind(true).lookup("visit"), intern::UNSEEN);
-        assert_eq!(kind(true).lookup(" "), intern::BLANK);
+        assert_eq!(kind(true).lookup(""), intern::BLANK);
+        assert_eq!(kind(true).lookup(" "), intern::UNSEEN_SPACE);
+        assert!(intern::is_blank_symbol(kind(true).lookup(" ")));
         assert_eq!(kind(false).lookup("visit"), intern::PRESENT);
     }
     use std::path::Path;

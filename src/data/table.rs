@@ -603,7 +603,8 @@ fn open_csv(
         })
         .collect();
     for field in fields.iter_mut() {
-        field.index = find_column(&header, &field.column);
+        field.index = find_column(&header, &field.column)
+            .map_err(|columns| DataError::duplicate(file, &field.column, &header, columns))?;
     }
     check_present(file, section, fields, &header, Matching::Loose, |f| {
         f.index.is_some()
@@ -792,20 +793,21 @@ fn check_present(
 
 /// Where `column` is in the header: the name exactly, or else the one name
 /// that equals it ignoring case and surrounding spaces (Data Loader writes
-/// `OWNERID` where the API says `OwnerId`).
-fn find_column(header: &[String], column: &str) -> Option<usize> {
-    if let Some(i) = header.iter().position(|h| h == column) {
-        return Some(i);
-    }
+/// `OWNERID` where the API says `OwnerId`). Two columns that match alike
+/// are the positions of both: which one holds the data is not ours to guess.
+fn find_column(header: &[String], column: &str) -> Result<Option<usize>, (usize, usize)> {
+    let exact = |h: &String| h == column;
     let wanted = column.trim().to_lowercase();
-    let mut loose = header
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| h.trim().to_lowercase() == wanted);
-    match (loose.next(), loose.next()) {
-        (Some((i, _)), None) => Some(i),
-        _ => None,
+    let loose = |h: &String| h.trim().to_lowercase() == wanted;
+    for matches in [&exact as &dyn Fn(&String) -> bool, &loose] {
+        let mut found = header.iter().enumerate().filter(|(_, h)| matches(h));
+        match (found.next(), found.next()) {
+            (Some((i, _)), None) => return Ok(Some(i)),
+            (Some((i, _)), Some((j, _))) => return Err((i, j)),
+            _ => {}
+        }
     }
+    Ok(None)
 }
 
 /// The delimiter of `,` `;` tab `|` that splits the file's first line
@@ -854,9 +856,7 @@ impl JsonLines {
     fn next_line(&mut self, file: &str) -> Result<bool, DataError> {
         loop {
             self.buf.clear();
-            let n = self
-                .reader
-                .read_until(b'\n', &mut self.buf)
+            let n = read_line(&mut self.reader, &mut self.buf)
                 .map_err(|e| DataError::unreadable(file, &e))?;
             if n == 0 {
                 return Ok(false);
@@ -910,6 +910,36 @@ impl JsonLines {
                 Err(format!("not valid JSON ({what} at column {})", e.column()))
             }
         }
+    }
+}
+
+/// Reads one physical line into `buf`, its break included: up to a line
+/// feed, a CRLF or a lone carriage return (a file saved with old Mac line
+/// endings is otherwise one line). The number of bytes read; 0 at the end.
+fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut n = 0;
+    loop {
+        let available = reader.fill_buf()?;
+        let Some(at) = memchr::memchr2(b'\n', b'\r', available) else {
+            let len = available.len();
+            buf.extend_from_slice(available);
+            reader.consume(len);
+            n += len;
+            if len == 0 {
+                return Ok(n);
+            }
+            continue;
+        };
+        let cr = available.get(at) == Some(&b'\r');
+        buf.extend_from_slice(available.get(..=at).unwrap_or_default());
+        reader.consume(at + 1);
+        n += at + 1;
+        if cr && reader.fill_buf()?.first() == Some(&b'\n') {
+            buf.push(b'\n');
+            reader.consume(1);
+            n += 1;
+        }
+        return Ok(n);
     }
 }
 

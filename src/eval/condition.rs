@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 
+use crate::data::intern::is_blank_symbol;
 use crate::data::{Interner, Record, Wanted};
 use crate::syntax::ast::{CompareOp, Condition, ConditionKind, Term};
 
@@ -198,8 +199,7 @@ impl Cond {
                 let sym = record.symbol(*slot);
                 self.lists.get(*list).is_some_and(|l| l.contains(sym)) != *negated
             }
-            // Symbol 0 is the blank value: missing, empty or white space.
-            Node::Present { slot, set } => (record.symbol(*slot) != 0) == *set,
+            Node::Present { slot, set } => is_blank_symbol(record.symbol(*slot)) != *set,
             Node::Compare { slot, op, value: v } => match record.number(*slot) {
                 Some(x) => match op {
                     CompareOp::Lt => x < *v,

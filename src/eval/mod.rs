@@ -30,7 +30,7 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::data::intern::BLANK;
+use crate::data::intern::{is_blank_symbol, BLANK};
 use crate::data::{Activity, DataIssue, Interned, Interner, Leads, Record, Values};
 use crate::syntax::ast::{Bound, Measure, RuleKind};
 use crate::time::period::{day_start, windows};
@@ -108,8 +108,6 @@ enum States {
 struct RuleRun {
     windows: Vec<WindowDef>,
     groups: Vec<String>,
-    /// Groups that come from the owner team (no leads makes them `no_data`).
-    members: BTreeSet<u32>,
     scoped: Vec<Scoped>,
     /// Each scoped lead's [`Clause`], for response and attempts; empty for
     /// the other kinds.
@@ -318,7 +316,11 @@ impl<'a> Evaluator<'a> {
             }
             let group = match &rule.per {
                 Some((slot, _)) => {
-                    let sym = record.symbol(*slot);
+                    // Every blank value is one group, `""` (LANGUAGE.md §12).
+                    let sym = match record.symbol(*slot) {
+                        sym if is_blank_symbol(sym) => BLANK,
+                        sym => sym,
+                    };
                     *seen_symbols.entry(sym).or_insert_with(|| {
                         firsts.push((sym, scoped.len()));
                         u32::try_from(firsts.len() - 1).unwrap_or(0)
@@ -348,13 +350,12 @@ impl<'a> Evaluator<'a> {
             numbers.push(u32::try_from(number).unwrap_or(0));
         }
         let mut groups = Vec::with_capacity(group_of.len());
-        let mut member_groups = BTreeSet::new();
         let mut renumbered = vec![0; firsts.len()];
         for (g, (value, (first, numbers))) in group_of.into_iter().enumerate() {
             let g = u32::try_from(g).unwrap_or(0);
-            if members.contains(&value) {
-                member_groups.insert(g);
-            } else if let (Some(first), Some((_, field))) = (first, &rule.per) {
+            // A member's value is no data issue.
+            let member = members.contains(&value);
+            if let (false, Some(first), Some((_, field))) = (member, first, &rule.per) {
                 let lead = scoped.get(first).map_or(0, |s| s.lead);
                 let message = if value.is_empty() {
                     format!(
@@ -390,7 +391,6 @@ impl<'a> Evaluator<'a> {
         let run = RuleRun {
             windows,
             groups,
-            members: member_groups,
             scoped,
             clauses,
         };
@@ -534,7 +534,7 @@ impl<'a> Evaluator<'a> {
                         if flag & LOOK != 0 {
                             let missing: Vec<&str> = fields
                                 .iter()
-                                .filter(|(slot, _)| values.symbol(*slot) == BLANK)
+                                .filter(|(slot, _)| is_blank_symbol(values.symbol(*slot)))
                                 .map(|(_, name)| name.as_str())
                                 .collect();
                             state.observe_by(handoff, activity.at, &missing);
@@ -896,14 +896,13 @@ impl<'a> Evaluator<'a> {
             let closed = v.state == State::Closed;
             let decided = cell.met + cell.missed;
             let observed = (decided > 0).then(|| cell.met as f64 / decided as f64);
-            // LANGUAGE.md §10/§12: a team member with no leads is `no_data`
-            // open or closed; otherwise nothing decided is `no_data` once
-            // closed and `on_track` while open.
-            let member_without_leads = rule.per.is_some()
-                && cell.leads == 0
-                && run.members.contains(&u32::try_from(g).unwrap_or(u32::MAX));
+            // LANGUAGE.md §10/§12: a group with no leads in the window (a
+            // team member, or a value seen only in other windows) is
+            // `no_data` open or closed; otherwise nothing decided is
+            // `no_data` once closed and `on_track` while open.
+            let group_without_leads = rule.per.is_some() && cell.leads == 0;
             v.status = match observed {
-                _ if member_without_leads => Status::NoData,
+                _ if group_without_leads => Status::NoData,
                 None if closed => Status::NoData,
                 None => Status::OnTrack,
                 Some(o) if closed => {
@@ -1061,9 +1060,10 @@ impl<'a> Evaluator<'a> {
             .into_iter()
             .enumerate()
             .map(|(g, (uncontacted, counts, breaches))| {
-                let member_without_leads = rule.per.is_some()
-                    && !seen.get(g).copied().unwrap_or(false)
-                    && run.members.contains(&u32::try_from(g).unwrap_or(u32::MAX));
+                // Only a member can have no lead in scope: every other
+                // group is a value of one.
+                let member_without_leads =
+                    rule.per.is_some() && !seen.get(g).copied().unwrap_or(false);
                 WindowVerdict {
                     window: "as-of".to_owned(),
                     start: start.clone(),

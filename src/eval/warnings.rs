@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::condition::{Fields, Word};
 use super::model::{Program, Spec};
 use crate::check::did_you_mean;
-use crate::data::intern::{PRESENT, UNSEEN};
+use crate::data::intern::{FIRST_SPACE, PRESENT, UNSEEN};
 use crate::data::{Config, Interner, Leads};
 
 /// How many of a field's values a warning lists.
@@ -40,46 +40,72 @@ pub struct SeenValue {
 }
 
 /// How many activity rows hold each literal, counted as they stream by:
-/// per field slot, a counter per symbol up to the largest literal's.
+/// per field slot, a counter per symbol up to the largest literal's. A
+/// literal of white space, numbered far above the others, is counted
+/// apart.
 #[derive(Debug, Clone, Default)]
-pub struct Hits(Vec<Vec<u64>>);
+pub struct Hits {
+    counts: Vec<Vec<u64>>,
+    /// Slot, symbol and rows of each white-space literal.
+    spaces: Vec<(usize, u32, u64)>,
+}
 
 impl Hits {
     pub fn new(fields: &Fields) -> Hits {
         let mut counts = vec![Vec::new(); fields.wanted.len()];
+        let mut spaces = Vec::new();
         for word in &fields.words {
-            if let Some(c) = counts.get_mut(word.slot) {
+            if word.sym >= FIRST_SPACE {
+                spaces.push((word.slot, word.sym, 0));
+            } else if let Some(c) = counts.get_mut(word.slot) {
                 let len = (word.sym as usize + 1).max(c.len());
                 c.resize(len, 0);
             }
         }
-        Hits(counts)
+        Hits { counts, spaces }
     }
 
     /// Counts a row's symbols (one per field slot).
     #[inline]
     pub fn add(&mut self, symbols: &[u32]) {
-        for (counts, sym) in self.0.iter_mut().zip(symbols) {
+        for (slot, (counts, sym)) in self.counts.iter_mut().zip(symbols).enumerate() {
             if let Some(n) = counts.get_mut(*sym as usize) {
                 *n += 1;
+            } else if *sym >= FIRST_SPACE {
+                for (s, space, n) in &mut self.spaces {
+                    if (*s, *space) == (slot, *sym) {
+                        *n += 1;
+                    }
+                }
             }
         }
     }
 
     pub fn merge(&mut self, other: &Hits) {
-        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
             for (a, b) in mine.iter_mut().zip(theirs) {
                 *a += b;
             }
         }
+        for (mine, theirs) in self.spaces.iter_mut().zip(&other.spaces) {
+            mine.2 += theirs.2;
+        }
     }
 
     fn rows(&self, slot: usize, sym: u32) -> u64 {
-        self.0
-            .get(slot)
-            .and_then(|c| c.get(sym as usize))
-            .copied()
-            .unwrap_or(0)
+        let space = self
+            .spaces
+            .iter()
+            .find(|(s, space, _)| (*s, *space) == (slot, sym));
+        match space {
+            Some((_, _, n)) => *n,
+            None => self
+                .counts
+                .get(slot)
+                .and_then(|c| c.get(sym as usize))
+                .copied()
+                .unwrap_or(0),
+        }
     }
 }
 

@@ -164,17 +164,33 @@ fn json_diagnostic(file: &Checked, problem: &Problem) -> JsonDiagnostic {
             }
         })
         .collect();
-    let first = labels.first();
+    let at = span(text, problem);
     JsonDiagnostic {
         code: code(problem),
         severity: severity(problem),
         message: problem.to_string(),
         help: problem.help().map(|h| h.to_string()),
-        line: first.map(|l| l.line),
-        column: first.map(|l| l.column),
-        end_line: first.map(|l| l.end_line),
-        end_column: first.map(|l| l.end_column),
+        line: at.map(|a| a.0),
+        column: at.map(|a| a.1),
+        end_line: at.map(|a| a.2),
+        end_column: at.map(|a| a.3),
         labels,
+    }
+}
+
+/// Where a problem starts and ends (line, column, end line, end column):
+/// its first label's span, or the one point a problem found before there
+/// was text to label has.
+fn span(text: &str, problem: &Problem) -> Option<(usize, usize, usize, usize)> {
+    match problem.labels().into_iter().flatten().next() {
+        Some(label) => {
+            let (line, column) = line_col(text, label.offset());
+            let (end_line, end_column) = line_col(text, label.offset() + label.len());
+            Some((line, column, end_line, end_column))
+        }
+        None => problem
+            .position()
+            .map(|(line, column)| (line, column, line, column)),
     }
 }
 
@@ -197,9 +213,7 @@ pub fn github(files: &[Checked], names: &[String]) -> String {
         let text = file.source.as_ref().map_or("", |s| &s.text);
         for problem in &file.problems {
             let mut props = format!("file={}", escape_property(name));
-            if let Some(label) = problem.labels().into_iter().flatten().next() {
-                let (line, col) = line_col(text, label.offset());
-                let (end_line, end_col) = line_col(text, label.offset() + label.len());
+            if let Some((line, col, end_line, end_col)) = span(text, problem) {
                 let _ = write!(
                     props,
                     ",line={line},col={col},endLine={end_line},endColumn={end_col}"
