@@ -90,12 +90,18 @@ pub enum ParseError {
 }
 
 /// Builds the syntax diagnostic from pest's error: the expected rules in
-/// words a user recognises, never a grammar rule's name.
-pub(crate) fn syntax_error(source: &str, error: &pest::error::Error<Rule>) -> ParseError {
-    let offset = match error.location {
-        pest::error::InputLocation::Pos(p) => p,
-        pest::error::InputLocation::Span((s, _)) => s,
-    };
+/// words a user recognises, never a grammar rule's name. Pest was given
+/// the text from `start` of `source` on.
+pub(crate) fn syntax_error(
+    source: &str,
+    start: usize,
+    error: &pest::error::Error<Rule>,
+) -> ParseError {
+    let offset = start
+        + match error.location {
+            pest::error::InputLocation::Pos(p) => p,
+            pest::error::InputLocation::Span((s, _)) => s,
+        };
     let mut expected: Vec<&'static str> = match &error.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
             positives.iter().map(|r| describe(*r)).collect()
@@ -178,8 +184,9 @@ fn describe(rule: Rule) -> &'static str {
         Rule::weekday | Rule::day_range => "weekdays such as `mon-fri`",
         Rule::period => "a period (`day`, `week`, `month`, `quarter` or `year`)",
         Rule::funnel_ref => "`funnel.leads` or `funnel.customers`",
-        Rule::kw_agreement | Rule::file | Rule::file_head | Rule::agreement => "`agreement`",
-        Rule::file_tail => "an item",
+        Rule::kw_agreement | Rule::file | Rule::file_open | Rule::agreement => "`agreement`",
+        Rule::file_rest | Rule::file_next => "an item",
+        Rule::file_close => "`}`",
         Rule::kw_version | Rule::version => "`version`",
         Rule::kw_effective | Rule::effective => "`effective`",
         Rule::kw_to => "`to`",

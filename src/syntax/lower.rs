@@ -28,6 +28,9 @@ type P<'i> = Pair<'i, Rule>;
 #[derive(Default)]
 pub(crate) struct Lower {
     pub errors: Vec<ParseError>,
+    /// Where in the file the text pest was given starts: an agreement is
+    /// parsed one item at a time, each from its own offset.
+    pub offset: usize,
 }
 
 /// The pair's span without the white space and comments pest lets a
@@ -82,13 +85,13 @@ impl Lower {
         self.head(agreement)
     }
 
-    /// An agreement from its keyword, name and items. Also the first half
-    /// of a split file, whose items are that half's; the caller appends the
-    /// other half's.
+    /// An agreement from its keyword, name and items. Also the opening of
+    /// a file parsed one item at a time, which has no items; the caller
+    /// appends them.
     pub fn head(&mut self, head: P<'_>) -> Option<Agreement> {
-        let whole = span(&head);
+        let whole = self.at(&head);
         let mut inner = head.into_inner().filter(|p| p.as_rule() != Rule::EOI);
-        let keyword = span(&inner.next()?);
+        let keyword = self.at(&inner.next()?);
         let name = self.string(inner.next()?);
         let items = inner.map(|p| self.item(p)).collect::<Option<Vec<_>>>()?;
         Some(Agreement {
@@ -99,20 +102,9 @@ impl Lower {
         })
     }
 
-    /// The second half of a split file: its items, and where the
-    /// agreement's closing brace ends.
-    pub fn tail(&mut self, tail: P<'_>) -> Option<(Vec<Item>, usize)> {
-        let end = span(&tail).end;
-        let items = tail
-            .into_inner()
-            .filter(|p| p.as_rule() != Rule::EOI)
-            .map(|p| self.item(p))
-            .collect::<Option<Vec<_>>>()?;
-        Some((items, end))
-    }
-
-    fn item(&mut self, pair: P<'_>) -> Option<Item> {
-        let sp = span(&pair);
+    /// One item of the agreement, however the file is being parsed.
+    pub fn item(&mut self, pair: P<'_>) -> Option<Item> {
+        let sp = self.at(&pair);
         Some(match pair.as_rule() {
             Rule::version | Rule::effective | Rule::timezone | Rule::currency | Rule::review => {
                 Item::Setting(self.setting(pair)?)
@@ -121,7 +113,7 @@ impl Lower {
             Rule::team => Item::Team(self.team(pair)?),
             Rule::term => {
                 let mut it = parts(pair);
-                let name = ident(it.next()?);
+                let name = self.ident(it.next()?);
                 let condition = self.condition(it.next()?)?;
                 Item::Term(Term {
                     name,
@@ -139,7 +131,7 @@ impl Lower {
     }
 
     fn setting(&mut self, pair: P<'_>) -> Option<Setting> {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let rule = pair.as_rule();
         let mut it = parts(pair);
         let kind = match rule {
@@ -149,9 +141,9 @@ impl Lower {
                 to: self.date(it.next()?),
             },
             Rule::timezone => SettingKind::Timezone(self.string(it.next()?)),
-            Rule::currency => SettingKind::Currency(ident(it.next()?)),
+            Rule::currency => SettingKind::Currency(self.ident(it.next()?)),
             Rule::review => SettingKind::Review {
-                every: period(it.next()?)?,
+                every: self.period(it.next()?)?,
                 last: it.next().map(|d| self.date(d)),
             },
             _ => return None,
@@ -160,19 +152,19 @@ impl Lower {
     }
 
     fn calendar(&mut self, pair: P<'_>) -> Option<Calendar> {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let mut it = parts(pair);
-        let name = ident(it.next()?);
+        let name = self.ident(it.next()?);
         let clauses = it
             .map(|clause| {
-                let csp = span(&clause);
+                let csp = self.at(&clause);
                 match clause.as_rule() {
                     Rule::hours => {
                         let mut days = Vec::new();
                         let mut intervals = Vec::new();
                         for p in parts(clause) {
                             match p.as_rule() {
-                                Rule::day_range => days.push(day_range(p)?),
+                                Rule::day_range => days.push(self.day_range(p)?),
                                 _ => intervals.push(self.time_range(p)?),
                             }
                         }
@@ -197,7 +189,7 @@ impl Lower {
     }
 
     fn time_range(&mut self, pair: P<'_>) -> Option<TimeRange> {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let mut it = parts(pair);
         let start = self.clock(it.next()?, false);
         let end = self.clock(it.next()?, true);
@@ -209,7 +201,7 @@ impl Lower {
     }
 
     fn clock(&mut self, pair: P<'_>, may_end_day: bool) -> Spanned<Clock> {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let text = pair.as_str();
         let (h, m) = text.split_once(':').unwrap_or((text, "0"));
         let h: u16 = h.parse().unwrap_or(99);
@@ -232,12 +224,12 @@ impl Lower {
     }
 
     fn team(&mut self, pair: P<'_>) -> Option<Team> {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let mut it = parts(pair);
-        let name = ident(it.next()?);
+        let name = self.ident(it.next()?);
         let clauses = it
             .map(|clause| {
-                let csp = span(&clause);
+                let csp = self.at(&clause);
                 match clause.as_rule() {
                     Rule::team_lead => {
                         let person = self.string(parts(clause).next()?);
@@ -258,12 +250,12 @@ impl Lower {
     }
 
     fn weights(&mut self, pair: P<'_>) -> Option<Weights> {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let mut it = parts(pair);
-        let field = ident(it.next()?);
+        let field = self.ident(it.next()?);
         let rows = it
             .map(|row| {
-                let rsp = span(&row);
+                let rsp = self.at(&row);
                 let mut inner = row.into_inner();
                 let first = inner.next()?;
                 let key = (first.as_rule() == Rule::string).then(|| self.string(first));
@@ -283,16 +275,16 @@ impl Lower {
     }
 
     fn funnel(&mut self, pair: P<'_>) -> Option<Funnel> {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let clauses = parts(pair)
             .map(|clause| {
-                let csp = span(&clause);
+                let csp = self.at(&clause);
                 let rule = clause.as_rule();
                 let mut it = parts(clause);
                 Some(match rule {
                     Rule::revenue => FunnelClause::Revenue {
                         amount: self.money(it.next()?)?,
-                        per: period(it.next()?)?,
+                        per: self.period(it.next()?)?,
                         span: csp,
                     },
                     Rule::marketing_share => FunnelClause::MarketingShare {
@@ -314,7 +306,7 @@ impl Lower {
     }
 
     fn rule(&mut self, pair: P<'_>) -> Option<Rule_> {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let kind = match pair.as_rule() {
             Rule::quota => RuleKind::Quota,
             Rule::response => RuleKind::Response,
@@ -323,9 +315,12 @@ impl Lower {
             _ => RuleKind::Aging,
         };
         let mut inner = pair.into_inner();
-        let keyword = span(&inner.next()?);
+        let keyword = self.at(&inner.next()?);
         let name = self.string(inner.next()?);
-        let clauses = inner.map(|c| self.clause(c)).collect::<Option<Vec<_>>>()?;
+        let mut clauses = inner.map(|c| self.clause(c)).collect::<Option<Vec<_>>>()?;
+        // A clause is a few hundred bytes and a rule has five or six: the
+        // doubled capacity was half of a large agreement's tree.
+        clauses.shrink_to_fit();
         Some(Rule_ {
             kind: Spanned::new(kind, keyword),
             name,
@@ -335,11 +330,11 @@ impl Lower {
     }
 
     fn clause(&mut self, pair: P<'_>) -> Option<Clause> {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let rule = pair.as_rule();
         let mut it = parts(pair);
         let kind = match rule {
-            Rule::owner => ClauseKind::Owner(ident(it.next()?)),
+            Rule::owner => ClauseKind::Owner(self.ident(it.next()?)),
             Rule::leads => ClauseKind::Leads(self.condition(it.next()?)?),
             Rule::quota_target => {
                 let measure = it.next()?;
@@ -349,7 +344,7 @@ impl Lower {
                     } else {
                         Measure::Value
                     },
-                    span(&measure),
+                    self.at(&measure),
                 );
                 let bound = it.next()?;
                 let bound = Spanned::new(
@@ -358,7 +353,7 @@ impl Lower {
                     } else {
                         Bound::AtMost
                     },
-                    span(&bound),
+                    self.at(&bound),
                 );
                 let rate = self.rate(it.next()?)?;
                 let (each, per) = self.each_per(it)?;
@@ -395,13 +390,13 @@ impl Lower {
             Rule::until => ClauseKind::Until(self.condition(it.next()?)?),
             Rule::max_duration => ClauseKind::MaxDuration(self.duration(it.next()?)),
             Rule::from_to => ClauseKind::FromTo {
-                from: ident(it.next()?),
-                to: ident(it.next()?),
+                from: self.ident(it.next()?),
+                to: self.ident(it.next()?),
             },
             Rule::at_handoff => ClauseKind::AtHandoff,
             Rule::duty_within => {
                 let (window, anchor) = self.window(&mut it)?;
-                let anchor_span = span(&anchor);
+                let anchor_span = self.at(&anchor);
                 let anchor = match parts(anchor).next() {
                     Some(c) => Anchor::First(self.condition(c)?),
                     None => Anchor::Handoff(anchor_span),
@@ -413,7 +408,7 @@ impl Lower {
                 let mut by = None;
                 for p in it {
                     match p.as_rule() {
-                        Rule::ident => fields.push(ident(p)),
+                        Rule::ident => fields.push(self.ident(p)),
                         _ => by = Some(self.condition(p)?),
                     }
                 }
@@ -422,7 +417,7 @@ impl Lower {
             Rule::contact => ClauseKind::Contact(self.condition(it.next()?)?),
             Rule::buckets => ClauseKind::Buckets(it.map(|d| self.duration(d)).collect()),
             Rule::breach_after => ClauseKind::BreachAfter(self.duration(it.next()?)),
-            Rule::per => ClauseKind::Per(ident(it.next()?)),
+            Rule::per => ClauseKind::Per(self.ident(it.next()?)),
             _ => return None,
         };
         Some(Clause { kind, span: sp })
@@ -438,8 +433,8 @@ impl Lower {
             let rule = p.as_rule();
             let value = parts(p).next()?;
             match rule {
-                Rule::each => each = Some(period(value)?),
-                _ => per = Some(ident(value)),
+                Rule::each => each = Some(self.period(value)?),
+                _ => per = Some(self.ident(value)),
             }
         }
         Some((each, per))
@@ -451,14 +446,14 @@ impl Lower {
         let mut next = it.next()?;
         let mut calendar = None;
         if next.as_rule() == Rule::on_calendar {
-            calendar = Some(ident(parts(next).next()?));
+            calendar = Some(self.ident(parts(next).next()?));
             next = it.next()?;
         }
         Some((Window { duration, calendar }, next))
     }
 
     fn applies(&mut self, pair: P<'_>) -> Option<Applies> {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         match parts(pair).next() {
             Some(when) => Some(Applies::When(self.condition(parts(when).next()?)?)),
             None => Some(Applies::Otherwise(sp)),
@@ -488,21 +483,22 @@ impl Lower {
             } else {
                 FunnelRef::Customers
             };
-            return Some(Rate::Funnel(Spanned::new(r, span(&first))));
+            return Some(Rate::Funnel(Spanned::new(r, self.at(&first))));
         }
         Some(Rate::Amount {
             amount: self.money(first)?,
-            per: period(it.next()?)?,
+            per: self.period(it.next()?)?,
         })
     }
 
     fn condition(&mut self, pair: P<'_>) -> Option<Condition> {
+        let offset = self.offset;
         CONDITION_PRATT
             .map_primary(|p| self.operand(p))
-            .map_prefix(|op, rhs| {
+            .map_prefix(move |op, rhs| {
                 let rhs = rhs?;
                 Some(Condition {
-                    span: span(&op).join(rhs.span),
+                    span: shift(span(&op), offset).join(rhs.span),
                     kind: ConditionKind::Not(Box::new(rhs)),
                 })
             })
@@ -537,14 +533,14 @@ impl Lower {
     }
 
     fn operand(&mut self, pair: P<'_>) -> Option<Condition> {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let rule = pair.as_rule();
         let mut it = parts(pair);
         let kind = match rule {
             Rule::group => ConditionKind::Group(Box::new(self.condition(it.next()?)?)),
-            Rule::term_ref => ConditionKind::Term(ident(it.next()?)),
+            Rule::term_ref => ConditionKind::Term(self.ident(it.next()?)),
             Rule::comparison => {
-                let field = ident(it.next()?);
+                let field = self.ident(it.next()?);
                 let test = it.next()?;
                 let rule = test.as_rule();
                 let negated = test
@@ -594,12 +590,12 @@ impl Lower {
 
     /// Decodes escapes; an escape naming no character is an error and reads as U+FFFD.
     fn string(&mut self, pair: P<'_>) -> Str {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let Some(inner) = pair.into_inner().next() else {
             return Spanned::new(String::new(), sp);
         };
         let raw = inner.as_str();
-        let base = inner.as_span().start();
+        let base = self.offset + inner.as_span().start();
         let mut out = String::with_capacity(raw.len());
         let mut chars = raw.char_indices();
         while let Some((i, c)) = chars.next() {
@@ -638,7 +634,7 @@ impl Lower {
     }
 
     fn date(&mut self, pair: P<'_>) -> Spanned<NaiveDate> {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let text = pair.as_str();
         let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_else(|_| {
             self.errors.push(ParseError::InvalidDate {
@@ -651,7 +647,7 @@ impl Lower {
     }
 
     fn number(&mut self, pair: P<'_>) -> Number {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let text = pair.as_str().to_owned();
         let value = self.float(&text, sp);
         Number {
@@ -675,7 +671,7 @@ impl Lower {
     }
 
     fn int(&mut self, pair: P<'_>) -> Spanned<u64> {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let text = pair.as_str();
         Spanned::new(self.whole(text, sp), sp)
     }
@@ -691,7 +687,7 @@ impl Lower {
     }
 
     fn percent(&mut self, pair: P<'_>) -> Percent {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let text = pair.as_str().trim_end_matches('%').to_owned();
         let value = self.float(&text, sp);
         Percent {
@@ -702,12 +698,12 @@ impl Lower {
     }
 
     fn money(&mut self, pair: P<'_>) -> Option<Money> {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let mut currency = None;
         let mut amount = None;
         for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::currency_code => currency = Some(ident(p)),
+                Rule::currency_code => currency = Some(self.ident(p)),
                 _ => amount = Some(self.number(p)),
             }
         }
@@ -719,7 +715,7 @@ impl Lower {
     }
 
     fn duration(&mut self, pair: P<'_>) -> Duration {
-        let sp = span(&pair);
+        let sp = self.at(&pair);
         let text = pair.as_str();
         let mut parts = Vec::new();
         let mut from = 0;
@@ -744,40 +740,51 @@ impl Lower {
 // `Rule` names the grammar's rules; the AST's rule is aliased to keep both readable.
 use super::ast::Rule as Rule_;
 
-fn ident(pair: P<'_>) -> Ident {
-    Spanned::new(pair.as_str().to_owned(), span(&pair))
+impl Lower {
+    /// A pair's span in the whole file.
+    fn at(&self, pair: &P<'_>) -> Span {
+        shift(span(pair), self.offset)
+    }
+
+    fn ident(&self, pair: P<'_>) -> Ident {
+        Spanned::new(pair.as_str().to_owned(), self.at(&pair))
+    }
+
+    fn period(&self, pair: P<'_>) -> Option<Spanned<Period>> {
+        let p = match pair.as_str() {
+            "day" => Period::Day,
+            "week" => Period::Week,
+            "month" => Period::Month,
+            "quarter" => Period::Quarter,
+            "year" => Period::Year,
+            _ => return None,
+        };
+        Some(Spanned::new(p, self.at(&pair)))
+    }
+
+    fn weekday(&self, pair: P<'_>) -> Option<Spanned<u8>> {
+        let index = WEEKDAYS.iter().position(|d| *d == pair.as_str())?;
+        Some(Spanned::new(u8::try_from(index).ok()?, self.at(&pair)))
+    }
+
+    fn day_range(&self, pair: P<'_>) -> Option<DayRange> {
+        let sp = self.at(&pair);
+        let mut it = pair.into_inner();
+        let first = self.weekday(it.next()?)?;
+        let last = match it.next() {
+            Some(p) => Some(self.weekday(p)?),
+            None => None,
+        };
+        Some(DayRange {
+            first,
+            last,
+            span: sp,
+        })
+    }
 }
 
-fn period(pair: P<'_>) -> Option<Spanned<Period>> {
-    let p = match pair.as_str() {
-        "day" => Period::Day,
-        "week" => Period::Week,
-        "month" => Period::Month,
-        "quarter" => Period::Quarter,
-        "year" => Period::Year,
-        _ => return None,
-    };
-    Some(Spanned::new(p, span(&pair)))
-}
-
-fn weekday(pair: P<'_>) -> Option<Spanned<u8>> {
-    let index = WEEKDAYS.iter().position(|d| *d == pair.as_str())?;
-    Some(Spanned::new(u8::try_from(index).ok()?, span(&pair)))
-}
-
-fn day_range(pair: P<'_>) -> Option<DayRange> {
-    let sp = span(&pair);
-    let mut it = pair.into_inner();
-    let first = weekday(it.next()?)?;
-    let last = match it.next() {
-        Some(p) => Some(weekday(p)?),
-        None => None,
-    };
-    Some(DayRange {
-        first,
-        last,
-        span: sp,
-    })
+fn shift(span: Span, by: usize) -> Span {
+    Span::new(span.start + by, span.end + by)
 }
 
 #[cfg(test)]

@@ -26,18 +26,14 @@ pub fn parse(source: &str) -> Result<ast::Agreement, Vec<ParseError>> {
             span: span.into(),
         }]);
     }
-    if source.len() >= split::MIN_SPLIT_BYTES {
-        if let Some(parsed) = split::parse_in_two(source) {
-            return parsed;
-        }
-    }
-    parse_whole(source)
+    split::parse(source)
 }
 
-/// Parses on one thread; the reference the split parse must agree with.
+/// Parses the whole file at once: the reference the item-by-item parse
+/// must agree with, and the error of a file whose opening does not parse.
 fn parse_whole(source: &str) -> Result<ast::Agreement, Vec<ParseError>> {
     let file = grammar::AccordParser::parse(grammar::Rule::file, source)
-        .map_err(|e| vec![error::syntax_error(source, &e)])?;
+        .map_err(|e| vec![error::syntax_error(source, 0, &e)])?;
     let mut lower = lower::Lower::default();
     let agreement = file
         .into_iter()

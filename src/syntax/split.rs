@@ -1,14 +1,21 @@
-//! Large files are parsed on two threads: pest parses about 6 MB/s here,
-//! so a 10,000-rule agreement (1.7 MB) takes a third of a second on one
-//! core. The text is split between two items near its middle; each half is
-//! parsed and lowered on its own thread and the items are joined. Whenever
-//! a half fails to parse, the caller parses the whole file again on one
-//! thread, so syntax errors read exactly as they do without the split.
+//! An agreement is parsed one item at a time: pest keeps two 40-byte
+//! tokens per pair until a parse ends, about 40 times the text, so parsing
+//! the whole file at once held 1.7 GB for a 50 MB agreement. Each item is
+//! parsed from where the last one ended and lowered at once, and only the
+//! tree is kept.
+//!
+//! Large files are also parsed on two threads: pest parses about 6 MB/s
+//! here, so a 10,000-rule agreement (1.7 MB) takes a third of a second on
+//! one core. The text is split between two items near its middle and each
+//! half's items are parsed on their own thread. Whenever an item does not
+//! parse, its syntax error is taken from a parse of the rest of the file
+//! as one (or of the whole file, when its opening does not parse), so
+//! errors read exactly as they do from one parse of the whole file.
 
 use pest::Parser;
 
-use super::ast::Agreement;
-use super::error::ParseError;
+use super::ast::{Agreement, Item};
+use super::error::{syntax_error, ParseError};
 use super::grammar::{AccordParser, Rule};
 use super::lower::Lower;
 use super::skip_string;
@@ -16,42 +23,129 @@ use super::skip_string;
 /// Below this size one thread is fast enough.
 pub const MIN_SPLIT_BYTES: usize = 256 * 1024;
 
-/// The parse of both halves; `None` when the text has no split point or a
-/// half does not parse.
-pub fn parse_in_two(source: &str) -> Option<Result<Agreement, Vec<ParseError>>> {
-    let split = split_point(source)?;
-    let head_text = source.get(..split)?;
-    // The tail keeps its offsets into the whole file (spans, line numbers)
-    // by standing behind as many spaces as the head has bytes; pest skips
-    // them as white space in a few milliseconds.
-    let tail_text = format!("{}{}", " ".repeat(split), source.get(split..)?);
+/// Why the items stopped before the agreement's end.
+enum Stop {
+    /// An item does not parse; where the item before it starts, if this
+    /// run read one (that item may have tried to go on where this fails).
+    Syntax(Option<usize>),
+    /// The grammar and lowering disagree, or the halves do not meet.
+    Internal,
+}
+
+/// Parses an agreement item by item, on two threads when it is large.
+pub fn parse(source: &str) -> Result<Agreement, Vec<ParseError>> {
+    let mut lower = Lower::default();
+    let opened = AccordParser::parse(Rule::file_open, source)
+        .ok()
+        .and_then(|pairs| pairs.into_iter().next())
+        .and_then(|open| {
+            let end = open.as_span().end();
+            Some((lower.head(open)?, end))
+        });
+    let Some((mut agreement, from)) = opened else {
+        // The opening is a few tokens: the whole file's parse stops there.
+        return super::parse_whole(source);
+    };
+    let split = (source.len() >= MIN_SPLIT_BYTES)
+        .then(|| split_point(source))
+        .flatten()
+        .filter(|at| *at > from);
+    let parsed = match split {
+        Some(split) => in_two(source, from, split, &mut lower),
+        None => items(source, from, None, &mut lower),
+    };
+    match parsed {
+        Ok((mut items, end, _)) if lower.errors.is_empty() => {
+            items.shrink_to_fit();
+            agreement.items = items;
+            agreement.span = super::Span::new(agreement.keyword.start, end);
+            Ok(agreement)
+        }
+        Ok(_) => Err(lower.errors),
+        Err(Stop::Syntax(before)) => Err(vec![rest_error(source, before.unwrap_or(from))]),
+        Err(Stop::Internal) => Err(vec![ParseError::Internal {
+            span: (0, 0).into(),
+        }]),
+    }
+}
+
+/// The items before `split` on this thread and those after it on another,
+/// joined; literal errors in file order.
+fn in_two(source: &str, from: usize, split: usize, lower: &mut Lower) -> Result<Read, Stop> {
     std::thread::scope(|scope| {
         let tail = std::thread::Builder::new()
             .stack_size(64 << 20)
             .spawn_scoped(scope, || {
-                let pairs = AccordParser::parse(Rule::file_tail, &tail_text).ok()?;
                 let mut lower = Lower::default();
-                let items = pairs.into_iter().next().and_then(|p| lower.tail(p));
-                Some((items, lower.errors))
+                items(source, split, None, &mut lower).map(|found| (found, lower.errors))
             })
-            .ok()?;
-        let pairs = AccordParser::parse(Rule::file_head, head_text).ok()?;
-        let mut lower = Lower::default();
-        let head = pairs.into_iter().next().and_then(|p| lower.head(p));
-        let (tail_items, tail_errors) = tail.join().ok()??;
-        lower.errors.extend(tail_errors);
-        Some(match (head, tail_items) {
-            (Some(mut agreement), Some((items, end))) if lower.errors.is_empty() => {
-                agreement.items.extend(items);
-                agreement.span = super::Span::new(agreement.span.start, end);
-                Ok(agreement)
-            }
-            _ if !lower.errors.is_empty() => Err(lower.errors),
-            _ => Err(vec![ParseError::Internal {
-                span: (0, 0).into(),
-            }]),
-        })
+            .map_err(|_| Stop::Internal)?;
+        let head = items(source, from, Some(split), lower);
+        let tail = tail.join().map_err(|_| Stop::Internal);
+        // An error in the head comes first, as one pass meets it first.
+        let (mut head, _, last) = head?;
+        let ((tail, end, tail_last), errors) = match tail? {
+            Err(Stop::Syntax(None)) => return Err(Stop::Syntax(last)),
+            tail => tail?,
+        };
+        head.reserve_exact(tail.len());
+        head.extend(tail);
+        lower.errors.extend(errors);
+        Ok((head, end, tail_last.or(last)))
     })
+}
+
+/// Items read, where the last ends and where the last starts.
+type Read = (Vec<Item>, usize, Option<usize>);
+
+/// Parses and lowers the items from `from`, one at a time, up to `until`
+/// (where an item must end) or else the agreement's closing brace; with
+/// where the last one read ends.
+fn items(source: &str, from: usize, until: Option<usize>, lower: &mut Lower) -> Result<Read, Stop> {
+    let mut found = Vec::new();
+    let mut at = from;
+    let mut last = None;
+    loop {
+        if let Some(until) = until {
+            if at >= until {
+                return if at == until {
+                    Ok((found, at, last))
+                } else {
+                    Err(Stop::Internal)
+                };
+            }
+        }
+        let rest = source.get(at..).ok_or(Stop::Internal)?;
+        let pair = AccordParser::parse(Rule::file_next, rest)
+            .map_err(|_| Stop::Syntax(last))?
+            .next()
+            .ok_or(Stop::Internal)?;
+        lower.offset = at;
+        let end = at + pair.as_span().end();
+        if pair.as_rule() == Rule::file_close {
+            return match until {
+                None => Ok((found, at + pair.as_span().start() + 1, last)),
+                Some(_) => Err(Stop::Internal),
+            };
+        }
+        found.push(lower.item(pair).ok_or(Stop::Internal)?);
+        last = Some(at);
+        at = end;
+    }
+}
+
+/// The syntax error of a file whose items parse up to the one after `at`:
+/// the one a parse of the whole file gives, which stops where the rest of
+/// the file from `at` stops. Pest reports what it tried where it got
+/// farthest, and nothing read before `at` tried to go that far.
+fn rest_error(source: &str, at: usize) -> ParseError {
+    let rest = source.get(at..).unwrap_or_default();
+    match AccordParser::parse(Rule::file_rest, rest) {
+        Err(e) => syntax_error(source, at, &e),
+        Ok(_) => ParseError::Internal {
+            span: (at, 0).into(),
+        },
+    }
 }
 
 /// Just after the first `}` past the middle of the text that closes a block
@@ -79,7 +173,7 @@ fn split_point(source: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_in_two, split_point};
+    use super::{parse, split_point};
     use crate::syntax::parse_whole;
 
     /// A large agreement whose rules carry comments, strings with braces and
@@ -93,40 +187,71 @@ mod tests {
                 "2027-01-01"
             };
             s.push_str(&format!(
-                "  # rule {r} {{\n  response \"r{r} }}\" {{\n    owner sales\n    first call\n    within 5m when x is \"{{\"\n  }}\n  calendar c{r} {{ hours mon-fri 09:00-17:00\n closed {date} }}\n"
+                "  # rule {r} {{\n  response \"r{r} }}\" {{\n    owner sales\n    first call\n    within 5m when x is \"{{\"\n  }}\n  calendar c{r} {{ hours mon-fri 09:00-17:00\n closed {date} }}\n  term t{r} means a is \"b\" and not c in (\"d\") # {{\n"
             ));
         }
-        s.push_str("}\n");
+        s.push_str("} # the end\n");
         s
     }
 
     #[test]
-    fn both_halves_make_the_same_tree_and_errors_as_one_pass() {
-        let text = large(2000, None);
-        assert!(text.len() > super::MIN_SPLIT_BYTES);
-        let split = parse_in_two(&text).unwrap().unwrap();
-        assert_eq!(split, parse_whole(&text).unwrap());
-        assert_eq!(split.span, parse_whole(&text).unwrap().span);
-        assert_eq!(
-            split.items.last().map(|i| i.span()),
-            parse_whole(&text).unwrap().items.last().map(|i| i.span())
-        );
+    fn item_by_item_makes_the_same_tree_and_errors_as_one_pass() {
+        for rules in [3, 2000] {
+            let text = large(rules, None);
+            let items = parse(&text).unwrap();
+            let whole = parse_whole(&text).unwrap();
+            assert_eq!(items, whole);
+            assert_eq!(format!("{:?}", items.span), format!("{:?}", whole.span));
+            let spans = |a: &crate::syntax::ast::Agreement| {
+                a.items
+                    .iter()
+                    .map(|i| format!("{:?}", i.span()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(spans(&items), spans(&whole));
 
-        let bad = large(2000, Some(1900));
-        assert_eq!(
-            parse_in_two(&bad).unwrap().unwrap_err(),
-            parse_whole(&bad).unwrap_err()
-        );
+            let bad = large(rules, Some(rules * 9 / 10));
+            assert_eq!(parse(&bad).unwrap_err(), parse_whole(&bad).unwrap_err());
+        }
     }
 
     #[test]
-    fn a_syntax_error_leaves_the_split_to_the_single_pass() {
-        let text = large(2000, None).replace(
-            "owner sales\n    first call\n    within 5m when x is \"{\"\n  }\n  calendar c1990",
-            "owner sales first\n  }\n  calendar c1990",
-        );
-        assert!(parse_in_two(&text).is_none());
-        assert!(parse_whole(&text).is_err());
+    fn a_syntax_error_reads_as_the_whole_files_parse_gives_it() {
+        let small = large(3, None);
+        let big = large(2000, None);
+        let broken = [
+            small.replacen("within 5m", "within 5x", 2),
+            small.replace(
+                "closed 2027-01-01 }\n  term t2",
+                "closed 2027-01-01 }\n  tern t2",
+            ),
+            small.replace("term t1 means a is", "term t1 means a iz"),
+            small.replace("} # the end", "}} # the end"),
+            small.replace("} # the end", "# the end"),
+            small.replace("agreement \"big\"", "agreement big"),
+            big.replace(
+                "owner sales\n    first call\n    within 5m when x is \"{\"\n  }\n  calendar c1990",
+                "owner sales first\n  }\n  calendar c1990",
+            ),
+            big.replace(
+                "closed 2027-01-01 }\n  term t10 ",
+                "closed 2027-01-01 }\n  tern t10 ",
+            ),
+            big.replace("} # the end", "# the end"),
+        ];
+        for text in &broken {
+            assert_ne!(text, &small);
+            assert_ne!(text, &big);
+            let whole = parse_whole(text).unwrap_err();
+            assert!(matches!(
+                whole[..],
+                [crate::syntax::ParseError::Syntax { .. }]
+            ));
+            assert_eq!(
+                format!("{:?}", parse(text).unwrap_err()),
+                format!("{whole:?}")
+            );
+        }
     }
 
     #[test]
