@@ -79,6 +79,17 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    #[error("the rules' conditions, with the terms they use, grow past {limit} comparisons and operators")]
+    #[diagnostic(
+        code(accord::E036),
+        help("each rule's conditions are evaluated with every term they use; define a shared term once and use it in fewer rules, or shorten the chain of terms")
+    )]
+    ExpandsTooFar {
+        limit: usize,
+        #[label("the limit is passed here")]
+        span: SourceSpan,
+    },
+
     #[error("at least {min} is more than at most {max}")]
     #[diagnostic(
         code(accord::E016),

@@ -46,6 +46,9 @@ struct Checker<'a> {
     teams: HashMap<&'a str, &'a Team>,
     funnel: Option<&'a Funnel>,
     out: Vec<CheckError>,
+    /// The nodes the rules' conditions compile to so far (see
+    /// `Checker::expansion`).
+    expanded: usize,
 }
 
 impl<'a> Checker<'a> {
@@ -58,6 +61,7 @@ impl<'a> Checker<'a> {
             teams: HashMap::new(),
             funnel: None,
             out: Vec::new(),
+            expanded: 0,
         }
     }
 

@@ -1,10 +1,15 @@
 //! Names: what the agreement defines, what it refers to, and term cycles.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::suggest::unknown_help;
 use super::{CheckError, Checker};
 use crate::syntax::ast::{Condition, ConditionKind, Ident, Item, Span};
+
+/// The nodes all the rules' conditions may compile to: far beyond any
+/// agreement people write (a hundred rules of fifty comparisons is 5,000),
+/// and small enough that the evaluator's copies stay in memory.
+pub(super) const EXPANSION_LIMIT: usize = 2_000_000;
 
 impl<'a> Checker<'a> {
     /// Records every definition, reporting second definitions of a name.
@@ -129,6 +134,52 @@ impl<'a> Checker<'a> {
                 span: name.span.into(),
                 help,
             });
+        }
+    }
+
+    /// A rule's condition: its terms' names checked, and its size counted
+    /// as the evaluator compiles it (see [`Checker::expansion`]).
+    pub(super) fn rule_condition(&mut self, condition: &Condition) {
+        self.condition(condition);
+        self.expansion(condition);
+    }
+
+    /// Counts the nodes `condition` compiles to: its own, and those of each
+    /// term it reaches, once per term (the evaluator shares a term's nodes
+    /// within one condition, not across conditions). Past
+    /// [`EXPANSION_LIMIT`] over the whole agreement (thousands of rules
+    /// each reaching a chain of thousands of terms) it is E036, at once:
+    /// the count never runs past the limit, so checking stays linear.
+    fn expansion<'c>(&mut self, condition: &'c Condition)
+    where
+        'a: 'c,
+    {
+        if self.expanded > EXPANSION_LIMIT {
+            return;
+        }
+        let mut seen: HashSet<&'c str> = HashSet::new();
+        let mut stack: Vec<&'c Condition> = vec![condition];
+        while let Some(c) = stack.pop() {
+            self.expanded += 1;
+            if self.expanded > EXPANSION_LIMIT {
+                self.out.push(CheckError::ExpandsTooFar {
+                    limit: EXPANSION_LIMIT,
+                    span: condition.span.into(),
+                });
+                return;
+            }
+            match &c.kind {
+                ConditionKind::Term(name) => {
+                    if seen.insert(name.as_str()) {
+                        if let Some(term) = self.terms.get(name.as_str()) {
+                            stack.push(&term.condition);
+                        }
+                    }
+                }
+                ConditionKind::Not(inner) | ConditionKind::Group(inner) => stack.push(inner),
+                ConditionKind::All(all) | ConditionKind::Any(all) => stack.extend(all),
+                _ => {}
+            }
         }
     }
 

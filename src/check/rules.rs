@@ -174,7 +174,7 @@ impl<'a> Checker<'a> {
                 | ClauseKind::First(c)
                 | ClauseKind::Count(c)
                 | ClauseKind::Until(c)
-                | ClauseKind::Contact(c) => self.condition(c),
+                | ClauseKind::Contact(c) => self.rule_condition(c),
                 ClauseKind::QuotaTarget {
                     measure,
                     bound,
@@ -190,7 +190,7 @@ impl<'a> Checker<'a> {
                 ClauseKind::Within { window, applies } => {
                     self.window(window);
                     if let Applies::When(c) = applies {
-                        self.condition(c);
+                        self.rule_condition(c);
                     }
                 }
                 ClauseKind::Band {
@@ -209,7 +209,7 @@ impl<'a> Checker<'a> {
                     }
                     self.window(window);
                     if let Applies::When(c) = applies {
-                        self.condition(c);
+                        self.rule_condition(c);
                     }
                 }
                 ClauseKind::Target { percent, per, .. } => {
@@ -223,12 +223,12 @@ impl<'a> Checker<'a> {
                 ClauseKind::After { window, anchor } => {
                     self.window(window);
                     if let crate::syntax::ast::Anchor::First(c) = anchor {
-                        self.condition(c);
+                        self.rule_condition(c);
                     }
                 }
                 ClauseKind::Provide { by, .. } => {
                     if let Some(by) = by {
-                        self.condition(by);
+                        self.rule_condition(by);
                     }
                 }
                 ClauseKind::Buckets(buckets) => {
