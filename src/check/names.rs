@@ -169,11 +169,9 @@ impl<'a> Checker<'a> {
                 return;
             }
             match &c.kind {
-                ConditionKind::Term(name) => {
-                    if seen.insert(name.as_str()) {
-                        if let Some(term) = self.terms.get(name.as_str()) {
-                            stack.push(&term.condition);
-                        }
+                ConditionKind::Term(name) if seen.insert(name.as_str()) => {
+                    if let Some(term) = self.terms.get(name.as_str()) {
+                        stack.push(&term.condition);
                     }
                 }
                 ConditionKind::Not(inner) | ConditionKind::Group(inner) => stack.push(inner),
