@@ -240,7 +240,8 @@ pub fn unjudged_rules(program: &Program, judged: &[usize], leads: usize) -> Vec<
 
 /// W303 for each `[values.FIELD]` that maps nothing the agreement reads: a
 /// field no rule uses, or a word no condition or weights table of the
-/// field names (a typo in `accord.toml` would otherwise do nothing).
+/// field names but one of them nearly (a typo in `accord.toml` would
+/// otherwise do nothing).
 pub fn unused_values(config: &Config, program: &Program) -> Vec<Warning> {
     let mut out = Vec::new();
     for (field, words) in &config.values {
@@ -271,15 +272,16 @@ pub fn unused_values(config: &Config, program: &Program) -> Vec<Warning> {
             }
             (lead, activity) => [lead.unwrap_or_default(), activity.unwrap_or_default()].concat(),
         };
+        // A word no condition compares may still name a group or a value
+        // shown in reports; only one next to a compared word is a typo.
         for word in words.keys().filter(|w| !used.contains(w)) {
-            let mut message = format!(
-                "[values.{field}] in accord.toml maps labels to {word:?}, a word no condition \
-                 of the agreement compares `{field}` with"
-            );
             if let Some(near) = did_you_mean(word, used.iter().map(String::as_str)) {
-                message.push_str(&format!("; did you mean {near:?}?"));
+                let message = format!(
+                    "[values.{field}] in accord.toml maps labels to {word:?}, a word no \
+                     condition of the agreement compares `{field}` with; did you mean {near:?}?"
+                );
+                out.push(w303(message, field, Some(word)));
             }
-            out.push(w303(message, field, Some(word)));
         }
     }
     out
