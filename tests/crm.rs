@@ -168,7 +168,7 @@ fn hubspot_exports_as_downloaded() {
 fn salesforce_report_with_data_loader_tasks() {
     // The report's footer (grand totals, confidentiality, copyright) is
     // three one-cell rows: each is a data issue today.
-    let footer = "the row has 1 cells, the header has 12";
+    let footer = "the row has 1 cell, the header has 12";
     assert_same_as_native(
         "salesforce-report",
         "0035g00000Xy7aQAAR",

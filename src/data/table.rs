@@ -469,8 +469,8 @@ impl Table {
                     self.broken.clear();
                     let _ = write!(
                         self.broken,
-                        "the row has {} cells, the header has {}",
-                        cells, width
+                        "the row has {cells} cell{}, the header has {width}",
+                        if cells == 1 { "" } else { "s" }
                     );
                 }
                 self.current = Current {

@@ -132,10 +132,19 @@ fn fix(g: &Group) -> Option<String> {
         }
         if values().any(|v| v.len() == 18 && v.bytes().all(|b| b.is_ascii_alphanumeric())) {
             return Some(
-                "set `ids = \"salesforce\"`: 15 and 18-character ids name one lead".to_owned(),
+                "if the leads export writes 15-character ids, set `ids = \"salesforce\"`: \
+                 15 and 18-character ids name one lead"
+                    .to_owned(),
             );
         }
         return Some("check that the leads export holds every lead the activities name".to_owned());
+    }
+    if reason.starts_with("the row has 1 cell,") {
+        return Some(
+            "a line of one cell: a report's footer or title (Salesforce writes \
+             \"Grand Totals\" and a copyright line below the data), or another `delimiter`"
+                .to_owned(),
+        );
     }
     if reason.starts_with("the row has") {
         return Some("check `delimiter` and the file's quoting".to_owned());
@@ -278,7 +287,10 @@ mod tests {
         assert!(fix_of("activity of unknown lead \"L9\"")
             .unwrap()
             .contains("leads export"));
-        assert!(fix_of("the row has 1 cells, the header has 4")
+        assert!(fix_of("the row has 1 cell, the header has 4")
+            .unwrap()
+            .contains("footer"));
+        assert!(fix_of("the row has 3 cells, the header has 4")
             .unwrap()
             .contains("delimiter"));
     }
