@@ -1,6 +1,6 @@
 //! `accord data`: what accord reads from the exports, before any verdict.
 
-use super::inputs::{self, DataArgs};
+use super::inputs::{self, DataArgs, HumanOrJson};
 use super::Exit;
 use crate::eval::inspect::inspect;
 use crate::report;
@@ -10,14 +10,8 @@ pub struct Args {
     #[command(flatten)]
     pub data: DataArgs,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
+    #[arg(long, value_enum, default_value_t = HumanOrJson::Human)]
+    pub format: HumanOrJson,
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -27,12 +21,7 @@ pub fn run(args: &Args) -> Exit {
         .and_then(|project| inspect(&project, args.data.as_of.clone()));
     match result {
         Ok(r) => {
-            match args.format {
-                Format::Human => print!("{}", report::data::human(&r)),
-                Format::Json => {
-                    println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default())
-                }
-            }
+            args.format.print(&r, report::data::human);
             if r.readable {
                 Exit::Ok
             } else {

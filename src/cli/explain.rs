@@ -1,6 +1,6 @@
 //! `accord explain --lead ID`: every rule's judgement of one lead.
 
-use super::inputs::{self, DataArgs};
+use super::inputs::{self, DataArgs, HumanOrJson};
 use super::Exit;
 use crate::eval::run::explain;
 use crate::report;
@@ -13,14 +13,8 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     pub lead: String,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
+    #[arg(long, value_enum, default_value_t = HumanOrJson::Human)]
+    pub format: HumanOrJson,
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -30,12 +24,7 @@ pub fn run(args: &Args) -> Exit {
         .and_then(|project| explain(&project, args.data.options(None), &args.lead));
     match result {
         Ok(e) => {
-            match args.format {
-                Format::Human => print!("{}", report::explain::human(&e)),
-                Format::Json => {
-                    println!("{}", serde_json::to_string_pretty(&e).unwrap_or_default())
-                }
-            }
+            args.format.print(&e, report::explain::human);
             Exit::Ok
         }
         Err(e) => inputs::fail(e),

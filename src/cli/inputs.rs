@@ -98,3 +98,26 @@ pub fn fail(error: RunError) -> Exit {
     eprint!("{out}");
     Exit::Trouble
 }
+
+/// `--format` of the commands that print one document: for a person, or
+/// as JSON for tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HumanOrJson {
+    Human,
+    Json,
+}
+
+impl HumanOrJson {
+    /// Prints `value` in this format; `human` renders it for a person.
+    pub fn print<T: serde::Serialize>(self, value: &T, human: impl FnOnce(&T) -> String) {
+        match self {
+            HumanOrJson::Human => print!("{}", human(value)),
+            HumanOrJson::Json => {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(value).unwrap_or_default()
+                )
+            }
+        }
+    }
+}

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::inputs;
+use super::inputs::{self, HumanOrJson};
 use super::Exit;
 use crate::agreement::check_file;
 use crate::check::Options;
@@ -21,14 +21,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
+    #[arg(long, value_enum, default_value_t = HumanOrJson::Human)]
+    pub format: HumanOrJson,
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -51,9 +45,7 @@ pub fn run(args: &Args) -> Exit {
     };
     let program = compile(agreement, &source.text, &mut Interner::new());
     let p = plan(&program);
-    match args.format {
-        Format::Human => print!("{}", report::plan::human(&p, program.currency.as_deref())),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&p).unwrap_or_default()),
-    }
+    args.format
+        .print(&p, |p| report::plan::human(p, program.currency.as_deref()));
     Exit::Ok
 }
