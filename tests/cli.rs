@@ -364,6 +364,30 @@ fn a_reader_that_stops_early_leaves_the_exit_code_alone() {
     assert!(!stderr.contains("unexpectedly"), "{stderr}");
 }
 
+/// The same for the commands that print one document (`plan`, `explain`,
+/// `data`), in both formats: they panicked on the closed pipe.
+#[test]
+fn every_document_command_leaves_a_closed_pipe_alone() {
+    for args in [&["plan"][..], &["explain", "--lead", "L0000074"], &["data"]] {
+        for format in ["human", "json"] {
+            let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("accord"))
+                .args(args)
+                .args(["--format", format])
+                .current_dir(common::root())
+                .env("NO_COLOR", "1")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            drop(child.stdout.take());
+            let out = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(0), "{args:?} {format}: {stderr}");
+            assert!(!stderr.contains("unexpectedly"), "{args:?}: {stderr}");
+        }
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn a_named_pipe_in_a_folder_is_skipped_with_a_warning() {

@@ -108,16 +108,15 @@ pub enum HumanOrJson {
 }
 
 impl HumanOrJson {
-    /// Prints `value` in this format; `human` renders it for a person.
+    /// Prints `value` in this format; `human` renders it for a person. A
+    /// reader that stops early (`| head`) is no error: `print!` would
+    /// panic on the closed pipe.
     pub fn print<T: serde::Serialize>(self, value: &T, human: impl FnOnce(&T) -> String) {
-        match self {
-            HumanOrJson::Human => print!("{}", human(value)),
-            HumanOrJson::Json => {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(value).unwrap_or_default()
-                )
-            }
-        }
+        use std::io::Write as _;
+        let text = match self {
+            HumanOrJson::Human => human(value),
+            HumanOrJson::Json => serde_json::to_string_pretty(value).unwrap_or_default() + "\n",
+        };
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
     }
 }
