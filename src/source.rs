@@ -54,6 +54,13 @@ pub enum LoadError {
     )]
     NoAgreements { path: String },
 
+    #[error("`{path}` is {size} bytes; an agreement may be at most 4 GiB")]
+    #[diagnostic(
+        code(accord::E093),
+        help("split the agreement into several files; positions in an agreement are 32-bit")
+    )]
+    TooLarge { path: String, size: u64 },
+
     #[error("skipped `{path}`: not a regular file")]
     #[diagnostic(
         code(accord::W008),
@@ -72,9 +79,19 @@ impl LoadError {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// The largest agreement: spans hold 32-bit offsets (`syntax::Span`).
+pub const MAX_AGREEMENT_BYTES: u64 = u32::MAX as u64;
+
 /// Reads one file as UTF-8.
 pub fn read(path: &Path) -> Result<Source, LoadError> {
     let name = path.display().to_string();
+    if let Some(size) = std::fs::metadata(path)
+        .ok()
+        .map(|m| m.len())
+        .filter(|size| *size > MAX_AGREEMENT_BYTES)
+    {
+        return Err(LoadError::TooLarge { path: name, size });
+    }
     let bytes = std::fs::read(path).map_err(|e| LoadError::Unreadable {
         path: name.clone(),
         reason: e.to_string().to_lowercase(),
@@ -89,6 +106,10 @@ pub fn read(path: &Path) -> Result<Source, LoadError> {
 /// stay the file's own, and the grammar, the comment finders and line
 /// numbers need know of one line break only (CRLF already ends in one).
 pub fn from_bytes(name: String, mut bytes: Vec<u8>) -> Result<Source, LoadError> {
+    let size = bytes.len() as u64;
+    if size > MAX_AGREEMENT_BYTES {
+        return Err(LoadError::TooLarge { path: name, size });
+    }
     if bytes.starts_with(BOM) {
         bytes.drain(..BOM.len());
     }
@@ -218,6 +239,22 @@ pub fn search(dir: &Path, suffix: &str) -> Result<Found, LoadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_agreement_past_32_bit_offsets_is_refused_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.sla");
+        // Sparse: 4 GiB and one byte of nothing, which a read would take seconds over.
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_len(MAX_AGREEMENT_BYTES + 1).unwrap();
+        match read(&path) {
+            Err(LoadError::TooLarge { size, .. }) => assert_eq!(size, MAX_AGREEMENT_BYTES + 1),
+            other => panic!("expected E093, got {other:?}"),
+        }
+        let at_most = std::fs::File::create(dir.path().join("ok.sla")).unwrap();
+        at_most.set_len(16).unwrap();
+        assert!(read(&dir.path().join("ok.sla")).is_ok());
+    }
 
     /// The search on its own thread: a loop that never ends fails the test
     /// instead of hanging it.

@@ -32,7 +32,7 @@ fn errors(src: &str) -> Vec<ParseError> {
 
 fn name(kind: &ConditionKind) -> String {
     match kind {
-        ConditionKind::Term(n) => n.node.clone(),
+        ConditionKind::Term(n) => n.node.to_string(),
         ConditionKind::Not(inner) => format!("!{}", name(&inner.kind)),
         ConditionKind::All(parts) => {
             let parts: Vec<String> = parts.iter().map(|p| name(&p.kind)).collect();
@@ -170,13 +170,13 @@ fn quota_rates_each_and_per() {
         panic!("no target");
     };
     assert!(
-        matches!(rate, Rate::Amount { per, amount } if per.node == Period::Week && amount.amount.value == 3.0)
+        matches!(&**rate, Rate::Amount { per, amount } if per.node == Period::Week && amount.amount.value == 3.0)
     );
     assert_eq!(each.as_ref().unwrap().node, Period::Month);
     assert_eq!(per.as_ref().unwrap().node, "owner");
     assert_eq!(bound.node, Bound::AtLeast);
     let cap = first_rule("quota \"Q\" { owner m count <= funnel.customers each quarter }");
-    assert!(cap.clauses.iter().any(|c| matches!(&c.kind, ClauseKind::QuotaTarget { rate: Rate::Funnel(f), .. } if f.node == FunnelRef::Customers)));
+    assert!(cap.clauses.iter().any(|c| matches!(&c.kind, ClauseKind::QuotaTarget { rate, .. } if matches!(&**rate, Rate::Funnel(f) if f.node == FunnelRef::Customers))));
 }
 
 #[test]
@@ -243,10 +243,10 @@ fn spans_point_at_the_source_and_stay_out_of_equality() {
     let a = parse(src).unwrap();
     let term = a.terms().next().unwrap();
     assert_eq!(
-        &src[term.span.start..term.span.end],
+        &src[term.span.start()..term.span.end()],
         "term mql means source is \"marketing\""
     );
-    assert_eq!(&src[term.name.span.start..term.name.span.end], "mql");
+    assert_eq!(&src[term.name.span.start()..term.name.span.end()], "mql");
     let moved = parse("agreement \"t\" { term mql means source is \"marketing\" }").unwrap();
     assert_eq!(a, moved);
 }

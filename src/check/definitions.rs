@@ -51,7 +51,7 @@ impl<'a> Checker<'a> {
                                     .find(|(s, e, _)| start < *e && *s < end)
                                     .map(|(_, _, other)| *other);
                                 if let Some(other) = clash {
-                                    let key = (other.start, interval.span.start);
+                                    let key = (other.start(), interval.span.start());
                                     if !reported.contains(&key) {
                                         reported.push(key);
                                         self.out.push(CheckError::HoursOverlap {
@@ -85,7 +85,7 @@ impl<'a> Checker<'a> {
             }
             if !open {
                 self.out.push(CheckError::NeverOpen {
-                    name: calendar.name.node.clone(),
+                    name: calendar.name.node.to_string(),
                     span: calendar.name.span.into(),
                 });
             }
@@ -168,7 +168,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let head = Span::new(funnel.span.start, funnel.span.start + "funnel".len());
+        let head = Span::new(funnel.span.start(), funnel.span.start() + "funnel".len());
         // Each number in range can still derive one out of it: a tiny deal
         // size or conversion multiplies the revenue.
         if let Some(numbers) = crate::funnel::derive(funnel) {

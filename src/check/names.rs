@@ -50,7 +50,7 @@ impl<'a> Checker<'a> {
                     *weights.entry(&w.field).or_insert(w.field.span),
                 ),
                 Item::Funnel(f) => {
-                    let head = Span::new(f.span.start, f.span.start + "funnel".len());
+                    let head = Span::new(f.span.start(), f.span.start() + "funnel".len());
                     match funnel {
                         None => {
                             funnel = Some(head);
@@ -62,7 +62,7 @@ impl<'a> Checker<'a> {
                 }
                 Item::Setting(_) => continue,
             };
-            if first.start != span.start {
+            if first.start() != span.start() {
                 self.out.push(CheckError::Duplicate {
                     what,
                     name: name.to_owned(),
@@ -89,7 +89,7 @@ impl<'a> Checker<'a> {
                     &format!("define it: `term {} means ...`", name.node),
                 );
                 self.out.push(CheckError::UnknownTerm {
-                    name: name.node.clone(),
+                    name: name.node.to_string(),
                     span: name.span.into(),
                     help,
                 });
@@ -112,7 +112,7 @@ impl<'a> Checker<'a> {
                 &format!("define it: `team {} {{ lead \"...\" }}`", name.node),
             );
             self.out.push(CheckError::UnknownTeam {
-                name: name.node.clone(),
+                name: name.node.to_string(),
                 span: name.span.into(),
                 help,
             });
@@ -130,7 +130,7 @@ impl<'a> Checker<'a> {
                 ),
             );
             self.out.push(CheckError::UnknownCalendar {
-                name: name.node.clone(),
+                name: name.node.to_string(),
                 span: name.span.into(),
                 help,
             });
@@ -238,7 +238,7 @@ impl<'a> Checker<'a> {
                 continue;
             };
             self.out.push(CheckError::TermCycle {
-                name: term.name.node.clone(),
+                name: term.name.node.to_string(),
                 cycle: cycle.join(" → "),
                 span: term.name.span.into(),
             });

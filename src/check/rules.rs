@@ -152,7 +152,7 @@ impl<'a> Checker<'a> {
         }
         if any && otherwise.is_none() {
             self.out.push(CheckError::NoOtherwise {
-                rule: rule.name.node.clone(),
+                rule: rule.name.node.to_string(),
                 span: rule.kind.span.join(rule.name.span).into(),
             });
         }
@@ -198,7 +198,7 @@ impl<'a> Checker<'a> {
                     window,
                     applies,
                 } => {
-                    if let Band::Between { min, max } = band {
+                    if let Band::Between { min, max } = &**band {
                         if min.node > max.node {
                             self.out.push(CheckError::MinAboveMax {
                                 min: min.node,
@@ -289,9 +289,9 @@ impl<'a> Checker<'a> {
         });
         if !has_members {
             self.out.push(CheckError::PerWithoutMembers {
-                rule: rule.name.node.clone(),
-                field: per.node.clone(),
-                team: team.name.node.clone(),
+                rule: rule.name.node.to_string(),
+                field: per.node.to_string(),
+                team: team.name.node.to_string(),
                 span: per.span.into(),
             });
         }
@@ -320,7 +320,7 @@ impl<'a> Checker<'a> {
         let needed = crate::time::rate::target(needed, funnel_per, first, end);
         if asked + 1e-9 < needed {
             self.out.push(CheckError::QuotaBelowFunnel {
-                rule: rule.name.node.clone(),
+                rule: rule.name.node.to_string(),
                 asked: format!("{asked:.0}"),
                 needed: format!("{needed:.0}"),
                 span: span.into(),

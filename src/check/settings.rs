@@ -40,7 +40,7 @@ impl<'a> Checker<'a> {
                         }
                     };
                     self.out.push(CheckError::UnknownTimezone {
-                        name: name.node.clone(),
+                        name: name.node.to_string(),
                         span: name.span.into(),
                         help,
                     });

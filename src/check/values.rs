@@ -20,12 +20,12 @@ impl<'a> Checker<'a> {
         };
         match self.currency() {
             None => self.out.push(CheckError::NoCurrency {
-                found: code.node.clone(),
+                found: code.node.to_string(),
                 span: code.span.into(),
             }),
             Some(currency) if currency != code.as_str() => {
                 self.out.push(CheckError::ForeignCurrency {
-                    found: code.node.clone(),
+                    found: code.node.to_string(),
                     expected: currency.to_owned(),
                     span: code.span.into(),
                 })
@@ -83,7 +83,7 @@ impl<'a> Checker<'a> {
             self.calendar_ref(calendar);
             if window.duration.uses_days() {
                 self.out.push(CheckError::DaysOnCalendar {
-                    calendar: calendar.node.clone(),
+                    calendar: calendar.node.to_string(),
                     span: window.duration.span.into(),
                 });
             }

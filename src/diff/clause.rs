@@ -252,7 +252,7 @@ fn subject(rule: &Rule) -> Subject {
     Subject {
         rule: true,
         kind: rule.kind.node.keyword(),
-        name: Some(rule.name.node.clone()),
+        name: Some(rule.name.node.to_string()),
     }
 }
 
@@ -335,7 +335,7 @@ impl<'a> View<'a> {
                 ClauseKind::MaxDuration(d) => v.max_duration = Some(d),
                 ClauseKind::AtHandoff => v.at_handoff = true,
                 ClauseKind::After { window, anchor } => v.after = Some((window, anchor)),
-                ClauseKind::Provide { fields, by } => v.provide = Some((fields, by.as_ref())),
+                ClauseKind::Provide { fields, by } => v.provide = Some((fields, by.as_deref())),
                 ClauseKind::Buckets(ds) => v.buckets = Some(ds),
                 ClauseKind::BreachAfter(d) => v.breach = Some(d),
             }
@@ -834,7 +834,7 @@ mod tests {
     fn w(parts: &[(u64, DurationUnit)], calendar: Option<&str>) -> Window {
         Window {
             duration: d(parts),
-            calendar: calendar.map(|c| Spanned::new(c.to_owned(), Span::default())),
+            calendar: calendar.map(|c| Spanned::new(c.into(), Span::default())),
         }
     }
 

@@ -95,8 +95,8 @@ impl<'a> Glossary<'a> {
                 value,
                 negated,
             } => Norm::Is {
-                field: field.node.clone(),
-                value: value.node.clone(),
+                field: field.node.to_string(),
+                value: value.node.to_string(),
                 negated: *negated,
             },
             // `f in (a, b)` is `f is a or f is b`; `not in`, `f is not a and ...`.
@@ -108,25 +108,28 @@ impl<'a> Glossary<'a> {
                 let tests = values
                     .iter()
                     .map(|v| Norm::Is {
-                        field: field.node.clone(),
-                        value: v.node.clone(),
+                        field: field.node.to_string(),
+                        value: v.node.to_string(),
                         negated: *negated,
                     })
                     .collect();
                 junction(tests, *negated, budget)?
             }
             ConditionKind::Presence { field, set } => Norm::Presence {
-                field: field.node.clone(),
+                field: field.node.to_string(),
                 set: *set,
             },
             ConditionKind::Compare { field, op, value } => Norm::Compare {
-                field: field.node.clone(),
+                field: field.node.to_string(),
                 op: op.symbol(),
                 // Adding zero turns -0 into 0, which compare alike.
                 value: (value.value + 0.0).to_bits(),
             },
             ConditionKind::Term(name) => {
-                let renamed = self.renames.get(name.as_str()).unwrap_or(&name.node);
+                let renamed = self
+                    .renames
+                    .get(name.as_str())
+                    .map_or(name.as_str(), String::as_str);
                 match self.terms.get(name.as_str()) {
                     Some(term) if inline => {
                         let depth = self.depth.get();
@@ -138,7 +141,7 @@ impl<'a> Glossary<'a> {
                         self.depth.set(depth);
                         norm?
                     }
-                    _ => Norm::Term(renamed.clone()),
+                    _ => Norm::Term(renamed.to_owned()),
                 }
             }
             ConditionKind::Not(inner) => negate(self.norm(inner, inline, budget)?, budget)?,

@@ -89,7 +89,7 @@ pub(super) fn term_renames(old: &Agreement, new: &Agreement) -> HashMap<String, 
             None
         });
         if let Some(name) = found {
-            renames.insert(name.to_owned(), added.name.node.clone());
+            renames.insert(name.to_owned(), added.name.node.to_string());
         }
     }
     renames
@@ -100,7 +100,7 @@ fn setting_text(kind: &SettingKind) -> String {
         SettingKind::Version(v) => format::string(v),
         SettingKind::Effective { from, to } => format!("{} to {}", from.node, to.node),
         SettingKind::Timezone(tz) => format::string(tz),
-        SettingKind::Currency(c) => c.node.clone(),
+        SettingKind::Currency(c) => c.node.to_string(),
         SettingKind::Review { every, last } => match last {
             Some(d) => format!("every {}, last {}", every.node.name(), d.node),
             None => format!("every {}", every.node.name()),
@@ -263,7 +263,7 @@ pub(super) fn calendars(sides: &Sides<'_>, out: &mut Vec<Change>) {
     matched(
         sides.old.agreement.calendars().collect(),
         sides.new.agreement.calendars().collect(),
-        |c| c.name.node.clone(),
+        |c| c.name.node.to_string(),
         |name, old, new| {
             let s = subject("calendar", Some(name));
             let (Some(old), Some(new)) = (old, new) else {
@@ -318,7 +318,7 @@ fn matched<'a, T>(
 
 fn team_lead(t: &Team) -> Option<String> {
     t.clauses.iter().find_map(|c| match c {
-        TeamClause::Lead { person, .. } => Some(person.node.clone()),
+        TeamClause::Lead { person, .. } => Some(person.node.to_string()),
         TeamClause::Members { .. } => None,
     })
 }
@@ -327,7 +327,9 @@ fn members(t: &Team) -> Vec<String> {
     t.clauses
         .iter()
         .flat_map(|c| match c {
-            TeamClause::Members { people, .. } => people.iter().map(|p| p.node.clone()).collect(),
+            TeamClause::Members { people, .. } => {
+                people.iter().map(|p| p.node.to_string()).collect()
+            }
             TeamClause::Lead { .. } => Vec::new(),
         })
         .collect()
@@ -345,7 +347,7 @@ pub(super) fn teams(sides: &Sides<'_>, out: &mut Vec<Change>) {
     matched(
         sides.old.agreement.teams().collect(),
         sides.new.agreement.teams().collect(),
-        |t| t.name.node.clone(),
+        |t| t.name.node.to_string(),
         |name, old, new| {
             let s = subject("team", Some(name));
             let (Some(old), Some(new)) = (old, new) else {
@@ -476,7 +478,7 @@ pub(super) fn weights(sides: &Sides<'_>, out: &mut Vec<Change>) {
             .iter()
             .map(|r| {
                 (
-                    r.key.as_ref().map(|k| k.node.clone()),
+                    r.key.as_ref().map(|k| k.node.to_string()),
                     r.weight.value,
                     r.weight.text.clone(),
                 )
@@ -486,7 +488,7 @@ pub(super) fn weights(sides: &Sides<'_>, out: &mut Vec<Change>) {
     matched(
         sides.old.agreement.weights().collect(),
         sides.new.agreement.weights().collect(),
-        |w| w.field.node.clone(),
+        |w| w.field.node.to_string(),
         |field, old, new| {
             let s = subject("weights", Some(field));
             let (Some(old), Some(new)) = (old, new) else {
@@ -556,7 +558,7 @@ pub(super) fn weights(sides: &Sides<'_>, out: &mut Vec<Change>) {
 
 /// A weights key as the language writes it.
 fn quoted(key: &str) -> String {
-    format::string(&Spanned::new(key.to_owned(), Span::default()))
+    format::string(&Spanned::new(key.into(), Span::default()))
 }
 
 fn money_text(m: &Money) -> String {

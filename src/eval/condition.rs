@@ -523,7 +523,7 @@ impl<'a> Compiler<'a> {
                     } => {
                         let slot = fields.slot(field, user);
                         let sym = self.interner.intern(value);
-                        fields.literal(slot, value, sym, c.span.start);
+                        fields.literal(slot, value, sym, c.span.start());
                         Node::Is {
                             slot,
                             sym,
@@ -539,7 +539,7 @@ impl<'a> Compiler<'a> {
                         let mut syms = Vec::with_capacity(values.len());
                         for value in values {
                             let sym = self.interner.intern(value);
-                            fields.literal(slot, value, sym, c.span.start);
+                            fields.literal(slot, value, sym, c.span.start());
                             syms.push(sym);
                         }
                         graph.lists.push(Arc::new(Syms::new(syms)));

@@ -136,10 +136,10 @@ pub fn compile(agreement: &Agreement, source: &str, interner: &mut Interner) -> 
     let mut settings = Settings::default();
     for s in agreement.settings() {
         match &s.kind {
-            SettingKind::Version(v) => settings.version = Some(v.node.clone()),
+            SettingKind::Version(v) => settings.version = Some(v.node.to_string()),
             SettingKind::Effective { from, to } => settings.effective = (from.node, to.node),
             SettingKind::Timezone(tz) => settings.tz = tz.parse().unwrap_or(Tz::UTC),
-            SettingKind::Currency(c) => settings.currency = Some(c.node.clone()),
+            SettingKind::Currency(c) => settings.currency = Some(c.node.to_string()),
             SettingKind::Review { .. } => {}
         }
     }
@@ -156,12 +156,12 @@ pub fn compile(agreement: &Agreement, source: &str, interner: &mut Interner) -> 
                 .iter()
                 .flat_map(|c| match c {
                     TeamClause::Members { people, .. } => {
-                        people.iter().map(|p| p.node.clone()).collect()
+                        people.iter().map(|p| p.node.to_string()).collect()
                     }
                     TeamClause::Lead { .. } => Vec::new(),
                 })
                 .collect();
-            (t.name.node.clone(), people)
+            (t.name.node.to_string(), people)
         })
         .collect();
     let funnel = agreement.funnels().next().and_then(crate::funnel::derive);
@@ -187,12 +187,12 @@ pub fn compile(agreement: &Agreement, source: &str, interner: &mut Interner) -> 
             for r in &w.rows {
                 if let Some(k) = &r.key {
                     let sym = b.compiler.interner.intern(k);
-                    b.lead_fields.weighed(slot, k, sym, r.span.start);
+                    b.lead_fields.weighed(slot, k, sym, r.span.start());
                     weights.insert(sym, r.weight.value);
                 }
             }
             WeightTable {
-                field: w.field.node.clone(),
+                field: w.field.node.to_string(),
                 slot,
                 weights,
                 otherwise: w
@@ -218,7 +218,7 @@ pub fn compile(agreement: &Agreement, source: &str, interner: &mut Interner) -> 
         word.line = breaks.partition_point(|at| *at < word.line) + 1;
     }
     Program {
-        name: agreement.name.node.clone(),
+        name: agreement.name.node.to_string(),
         version: settings.version,
         tz,
         effective: settings.effective,
@@ -309,7 +309,7 @@ impl Builder<'_> {
         {
             Some((name, calendar)) => Clock::Open {
                 calendar: Arc::clone(calendar),
-                name: name.node.clone(),
+                name: name.node.to_string(),
                 secs: secs(w.duration.exact_seconds()),
             },
             None => Clock::Wall {
@@ -328,7 +328,7 @@ impl Builder<'_> {
     }
 
     fn rule(&mut self, r: &Rule, source: &str, funnel: Option<&FunnelNumbers>) -> RuleProgram {
-        let name = r.name.node.clone();
+        let name = r.name.node.to_string();
         let mut owner = String::new();
         let mut leads = Cond::always();
         let mut leads_text = String::new();
@@ -351,7 +351,7 @@ impl Builder<'_> {
         for clause in &r.clauses {
             match &clause.kind {
                 ClauseKind::Owner(team) | ClauseKind::FromTo { from: team, .. } => {
-                    owner = team.node.clone()
+                    owner = team.node.to_string()
                 }
                 ClauseKind::Leads(c) => {
                     leads = self.lead_cond(c, &name);
@@ -364,7 +364,7 @@ impl Builder<'_> {
                     each: e,
                     per,
                 } => {
-                    let (amount, rate_per) = match rate {
+                    let (amount, rate_per) = match &**rate {
                         Rate::Amount { amount, per } => (amount.amount.value, per.node),
                         Rate::Funnel(f) => match (f.node, funnel) {
                             (FunnelRef::Leads, Some(n)) => (n.leads, n.per),
@@ -443,7 +443,7 @@ impl Builder<'_> {
                         anchor_text,
                     ));
                 }
-                ClauseKind::Provide { fields, by } => provide = (fields, by.as_ref()),
+                ClauseKind::Provide { fields, by } => provide = (fields, by.as_deref()),
                 ClauseKind::Contact(c) => contact = self.activity_cond(c, &name),
                 ClauseKind::Buckets(ds) => {
                     buckets = ds
@@ -491,7 +491,7 @@ impl Builder<'_> {
                     fields: provide
                         .0
                         .iter()
-                        .map(|f| (self.lead_fields.presence_slot(f, &name), f.node.clone()))
+                        .map(|f| (self.lead_fields.presence_slot(f, &name), f.node.to_string()))
                         .collect(),
                     target,
                 },
@@ -503,7 +503,12 @@ impl Builder<'_> {
                     fields: provide
                         .0
                         .iter()
-                        .map(|f| (self.activity_fields.presence_slot(f, &name), f.node.clone()))
+                        .map(|f| {
+                            (
+                                self.activity_fields.presence_slot(f, &name),
+                                f.node.to_string(),
+                            )
+                        })
                         .collect(),
                     by: provide
                         .1
@@ -517,9 +522,9 @@ impl Builder<'_> {
                 breach,
             },
         };
-        let per = per_field.map(|f| (self.lead_fields.slot(f, &name), f.node.clone()));
+        let per = per_field.map(|f| (self.lead_fields.slot(f, &name), f.node.to_string()));
         RuleProgram {
-            line: line_col(source, r.kind.span.start).0,
+            line: line_col(source, r.kind.span.start()).0,
             name,
             kind: r.kind.node,
             owner,

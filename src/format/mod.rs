@@ -49,11 +49,11 @@ struct Printer<'s> {
 impl<'s> Printer<'s> {
     fn agreement(&mut self, a: &Agreement) {
         let header = format!("agreement {}", string(&a.name));
-        let brace = self.open_at(a.name.span.end);
-        self.line(0, &header, a.span.start, a.keyword.start, brace);
+        let brace = self.open_at(a.name.span.end());
+        self.line(0, &header, a.span.start(), a.keyword.start(), brace);
         self.opened(brace);
         self.items(&a.items);
-        self.close(0, a.span.end);
+        self.close(0, a.span.end());
         // Comments after the agreement block.
         self.flush_before(self.source.len() + 1, 0);
         if !self.out.ends_with('\n') {
@@ -104,8 +104,8 @@ impl<'s> Printer<'s> {
             let mut end = start + 1;
             while let Some(item) = items.get(end) {
                 let same = key(item).is_some_and(|(k, _)| k == kind);
-                let prev_end = items.get(end - 1).map_or(0, |p| p.span().end);
-                if !same || self.blank_between(prev_end, item.span().start) {
+                let prev_end = items.get(end - 1).map_or(0, |p| p.span().end());
+                if !same || self.blank_between(prev_end, item.span().start()) {
                     break;
                 }
                 end += 1;
@@ -153,7 +153,7 @@ impl<'s> Printer<'s> {
                 }
             })
             .collect();
-        self.keyword_block(&header, c.name.span.end, c.span, &clauses, true);
+        self.keyword_block(&header, c.name.span.end(), c.span, &clauses, true);
     }
 
     fn team(&mut self, t: &Team) {
@@ -169,7 +169,7 @@ impl<'s> Printer<'s> {
                 }
             })
             .collect();
-        self.keyword_block(&header, t.name.span.end, t.span, &clauses, true);
+        self.keyword_block(&header, t.name.span.end(), t.span, &clauses, true);
     }
 
     fn funnel(&mut self, f: &Funnel) {
@@ -190,7 +190,7 @@ impl<'s> Printer<'s> {
             .collect();
         self.keyword_block(
             "funnel",
-            f.span.start + "funnel".len(),
+            f.span.start() + "funnel".len(),
             f.span,
             &clauses,
             false,
@@ -217,22 +217,22 @@ impl<'s> Printer<'s> {
                 }
             }
         }
-        self.line(1, header, span.start, span.start, brace);
+        self.line(1, header, span.start(), span.start(), brace);
         self.opened(brace);
         let width = clauses.iter().map(|(k, _, _)| k.len()).max().unwrap_or(0);
         for (keyword, value, clause_span) in clauses {
             self.single(2, &format!("{keyword:width$} {value}"), *clause_span);
         }
-        self.close(1, span.end);
+        self.close(1, span.end());
     }
 
     fn weights(&mut self, w: &Weights) {
-        let brace = self.open_at(w.field.span.end);
+        let brace = self.open_at(w.field.span.end());
         self.line(
             1,
             &format!("weights {}", w.field.node),
-            w.span.start,
-            w.span.start,
+            w.span.start(),
+            w.span.start(),
             brace,
         );
         self.opened(brace);
@@ -257,13 +257,13 @@ impl<'s> Printer<'s> {
             let text = format!("{key}{:pad$} {:>num_width$}", "", row.weight.text);
             self.single(2, &text, row.span);
         }
-        self.close(1, w.span.end);
+        self.close(1, w.span.end());
     }
 
     fn rule(&mut self, r: &Rule) {
-        let brace = self.open_at(r.name.span.end);
+        let brace = self.open_at(r.name.span.end());
         let header = format!("{} {}", r.kind.node.keyword(), string(&r.name));
-        self.line(1, &header, r.span.start, r.span.start, brace);
+        self.line(1, &header, r.span.start(), r.span.start(), brace);
         self.opened(brace);
         let lines: Vec<(String, Option<String>)> =
             r.clauses.iter().map(|c| clause(&c.kind)).collect();
@@ -281,7 +281,7 @@ impl<'s> Printer<'s> {
             };
             self.single(2, &text, c.span);
         }
-        self.close(1, r.span.end);
+        self.close(1, r.span.end());
     }
 
     // ------------------------------------------------------------ placement
@@ -289,8 +289,8 @@ impl<'s> Printer<'s> {
     /// A one-line item: its own comments first, then the line, then a comment
     /// that shared its last line.
     fn single(&mut self, depth: usize, text: &str, span: Span) {
-        self.line(depth, text, span.start, span.end, span.end);
-        self.trailing(span.end);
+        self.line(depth, text, span.start(), span.end(), span.end());
+        self.trailing(span.end());
     }
 
     /// Starts a line for something spanning `start..end` in the source:
@@ -309,16 +309,16 @@ impl<'s> Printer<'s> {
     /// Own-line comments that start before `offset`.
     fn flush_before(&mut self, offset: usize, depth: usize) {
         while let Some(comment) = self.comments.get(self.next).cloned() {
-            if comment.span.start >= offset {
+            if comment.span.start() >= offset {
                 break;
             }
-            if self.blank_between(self.last_end, comment.span.start) && !self.just_opened() {
+            if self.blank_between(self.last_end, comment.span.start()) && !self.just_opened() {
                 self.out.push('\n');
             }
             self.indent(depth);
             self.out.push_str(&comment.text);
             self.out.push('\n');
-            self.last_end = comment.span.end;
+            self.last_end = comment.span.end();
             self.next += 1;
         }
     }
@@ -333,11 +333,11 @@ impl<'s> Printer<'s> {
     /// spaces between) goes at the end of the printed line.
     fn trailing(&mut self, end: usize) {
         if let Some(comment) = self.comments.get(self.next) {
-            let gap = self.source.get(end..comment.span.start).unwrap_or("\n");
-            if comment.span.start >= end && gap.chars().all(|c| c == ' ' || c == '\t') {
+            let gap = self.source.get(end..comment.span.start()).unwrap_or("\n");
+            if comment.span.start() >= end && gap.chars().all(|c| c == ' ' || c == '\t') {
                 self.out.push_str("  ");
                 self.out.push_str(&comment.text);
-                self.last_end = comment.span.end;
+                self.last_end = comment.span.end();
                 self.next += 1;
             }
         }
@@ -366,8 +366,8 @@ impl<'s> Printer<'s> {
             .get(self.next..)
             .unwrap_or(&[])
             .iter()
-            .take_while(|c| c.span.start < span.end)
-            .any(|c| c.span.start >= span.start)
+            .take_while(|c| c.span.start() < span.end())
+            .any(|c| c.span.start() >= span.start())
     }
 
     fn blank_between(&self, from: usize, to: usize) -> bool {
@@ -399,7 +399,7 @@ fn setting(kind: &SettingKind) -> String {
         SettingKind::Version(v) => string(v),
         SettingKind::Effective { from, to } => format!("{} to {}", from.node, to.node),
         SettingKind::Timezone(tz) => string(tz),
-        SettingKind::Currency(code) => code.node.clone(),
+        SettingKind::Currency(code) => code.node.to_string(),
         SettingKind::Review { every, last } => match last {
             Some(last) => format!("every {}, last {}", every.node.name(), last.node),
             None => format!("every {}", every.node.name()),
@@ -432,7 +432,7 @@ fn clause(kind: &ClauseKind) -> (String, Option<String>) {
             each,
             per,
         } => {
-            let rate = match rate {
+            let rate = match &**rate {
                 Rate::Amount { amount, per } => {
                     format!("{} per {}", money(amount), per.node.name())
                 }

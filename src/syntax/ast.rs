@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 pub use super::span::{Span, Spanned};
 pub use crate::time::period::Period;
 
-pub type Ident = Spanned<String>;
-pub type Str = Spanned<String>;
+pub type Ident = Spanned<compact_str::CompactString>;
+pub type Str = Spanned<compact_str::CompactString>;
 
 /// A whole `.sla` file.
 #[derive(Debug, Clone, PartialEq)]
@@ -395,6 +395,10 @@ pub struct Clause {
     pub span: Span,
 }
 
+/// Clauses sit in one vector per rule, each as large as the largest kind,
+/// so the rare large parts (a rate, a band, a condition after `when`,
+/// `first` or `by`) are boxed: a clause is 88 bytes, not 192, and parsing
+/// memory is mostly clauses.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClauseKind {
     Owner(Ident),
@@ -403,7 +407,7 @@ pub enum ClauseKind {
     QuotaTarget {
         measure: Spanned<Measure>,
         bound: Spanned<Bound>,
-        rate: Rate,
+        rate: Box<Rate>,
         each: Option<Spanned<Period>>,
         per: Option<Ident>,
     },
@@ -424,7 +428,7 @@ pub enum ClauseKind {
     Count(Condition),
     /// attempts: `between MIN and MAX within D [on CAL] (when C | otherwise)`.
     Band {
-        band: Band,
+        band: Box<Band>,
         window: Window,
         applies: Applies,
     },
@@ -445,7 +449,7 @@ pub enum ClauseKind {
     /// duty: `provide F, ... [by C]`.
     Provide {
         fields: Vec<Ident>,
-        by: Option<Condition>,
+        by: Option<Box<Condition>>,
     },
     /// aging: `contact CONDITION`.
     Contact(Condition),
@@ -469,7 +473,7 @@ impl ClauseKind {
             ClauseKind::Within { .. } => "within",
             ClauseKind::Target { .. } => "target",
             ClauseKind::Count(_) => "count",
-            ClauseKind::Band { band, .. } => match band {
+            ClauseKind::Band { band, .. } => match &**band {
                 Band::Between { .. } => "between",
                 Band::AtLeast(_) => "at least",
                 Band::AtMost(_) => "at most",
@@ -543,7 +547,7 @@ pub struct Window {
 /// `when C` or `otherwise`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Applies {
-    When(Condition),
+    When(Box<Condition>),
     Otherwise(Span),
 }
 
@@ -576,7 +580,7 @@ impl Band {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Anchor {
     Handoff(Span),
-    First(Condition),
+    First(Box<Condition>),
 }
 
 impl Agreement {

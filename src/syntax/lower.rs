@@ -49,7 +49,7 @@ fn span(pair: &P<'_>) -> Span {
     let Some(last) = pair.clone().into_inner().last() else {
         return whole.into();
     };
-    let inner_end = span(&last).end;
+    let inner_end = span(&last).end();
     let mut end = inner_end;
     let mut tail = text
         .get(inner_end - start..)
@@ -360,7 +360,7 @@ impl Lower {
                 ClauseKind::QuotaTarget {
                     measure,
                     bound,
-                    rate,
+                    rate: Box::new(rate),
                     each,
                     per,
                 }
@@ -382,7 +382,7 @@ impl Lower {
                 let (window, next) = self.window(&mut it)?;
                 let applies = self.applies(next)?;
                 ClauseKind::Band {
-                    band,
+                    band: Box::new(band),
                     window,
                     applies,
                 }
@@ -398,7 +398,7 @@ impl Lower {
                 let (window, anchor) = self.window(&mut it)?;
                 let anchor_span = self.at(&anchor);
                 let anchor = match parts(anchor).next() {
-                    Some(c) => Anchor::First(self.condition(c)?),
+                    Some(c) => Anchor::First(Box::new(self.condition(c)?)),
                     None => Anchor::Handoff(anchor_span),
                 };
                 ClauseKind::After { window, anchor }
@@ -409,7 +409,7 @@ impl Lower {
                 for p in it {
                     match p.as_rule() {
                         Rule::ident => fields.push(self.ident(p)),
-                        _ => by = Some(self.condition(p)?),
+                        _ => by = Some(Box::new(self.condition(p)?)),
                     }
                 }
                 ClauseKind::Provide { fields, by }
@@ -455,7 +455,9 @@ impl Lower {
     fn applies(&mut self, pair: P<'_>) -> Option<Applies> {
         let sp = self.at(&pair);
         match parts(pair).next() {
-            Some(when) => Some(Applies::When(self.condition(parts(when).next()?)?)),
+            Some(when) => Some(Applies::When(Box::new(
+                self.condition(parts(when).next()?)?,
+            ))),
             None => Some(Applies::Otherwise(sp)),
         }
     }
@@ -592,7 +594,7 @@ impl Lower {
     fn string(&mut self, pair: P<'_>) -> Str {
         let sp = self.at(&pair);
         let Some(inner) = pair.into_inner().next() else {
-            return Spanned::new(String::new(), sp);
+            return Spanned::new(Default::default(), sp);
         };
         let raw = inner.as_str();
         let base = self.offset + inner.as_span().start();
@@ -630,7 +632,7 @@ impl Lower {
                 None => {}
             }
         }
-        Spanned::new(out, sp)
+        Spanned::new(out.into(), sp)
     }
 
     fn date(&mut self, pair: P<'_>) -> Spanned<NaiveDate> {
@@ -729,7 +731,7 @@ impl Lower {
                 _ => continue,
             };
             let amount = text.get(from..i).unwrap_or("");
-            let part_span = Span::new(sp.start + from, sp.start + i + 1);
+            let part_span = Span::new(sp.start() + from, sp.start() + i + 1);
             parts.push((self.whole(amount, part_span), unit));
             from = i + 1;
         }
@@ -747,7 +749,7 @@ impl Lower {
     }
 
     fn ident(&self, pair: P<'_>) -> Ident {
-        Spanned::new(pair.as_str().to_owned(), self.at(&pair))
+        Spanned::new(pair.as_str().into(), self.at(&pair))
     }
 
     fn period(&self, pair: P<'_>) -> Option<Spanned<Period>> {
@@ -784,7 +786,7 @@ impl Lower {
 }
 
 fn shift(span: Span, by: usize) -> Span {
-    Span::new(span.start + by, span.end + by)
+    Span::new(span.start() + by, span.end() + by)
 }
 
 #[cfg(test)]

@@ -8,18 +8,34 @@ use std::fmt;
 /// in layout are equal, which is what the formatter's round-trip tests and
 /// `accord diff` compare.
 #[derive(Clone, Copy, Default)]
+///
+/// Offsets are 32-bit, which halves every span in the tree (parsing memory
+/// is mostly tree); `syntax::parse` refuses a text of 4 GiB or more (E039),
+/// so no offset saturates.
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
+        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+        Span {
+            start: offset(start),
+            end: offset(end),
+        }
+    }
+
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(&self) -> usize {
+        self.end as usize
     }
 
     pub fn len(&self) -> usize {
-        self.end.saturating_sub(self.start)
+        self.end().saturating_sub(self.start())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -28,7 +44,10 @@ impl Span {
 
     /// The smallest span covering both.
     pub fn join(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 
@@ -52,7 +71,7 @@ impl fmt::Debug for Span {
 
 impl From<Span> for miette::SourceSpan {
     fn from(span: Span) -> Self {
-        (span.start, span.len()).into()
+        (span.start(), span.len()).into()
     }
 }
 

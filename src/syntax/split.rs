@@ -58,7 +58,7 @@ pub fn parse(source: &str) -> Result<Agreement, Vec<ParseError>> {
         Ok((mut items, end, _)) if lower.errors.is_empty() => {
             items.shrink_to_fit();
             agreement.items = items;
-            agreement.span = super::Span::new(agreement.keyword.start, end);
+            agreement.span = super::Span::new(agreement.keyword.start(), end);
             Ok(agreement)
         }
         Ok(_) => Err(lower.errors),
