@@ -6,6 +6,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 
+use super::due::Due;
 use super::explain::{Explanation, Seen};
 use std::collections::HashMap;
 
@@ -264,6 +265,40 @@ pub fn explain(project: &Project, options: Options<'_>, id: &str) -> Result<Expl
     let folds = ev.merged(folds);
     seen.sort_by_key(|s| (s.at, s.seq));
     Ok(ev.explain(lead, &seen, &folds))
+}
+
+/// The obligations open or overdue as of the instant, every one (see
+/// [`super::due`]); `accord due` filters them.
+pub fn due(project: &Project, options: Options<'_>) -> Result<Vec<Due>, RunError> {
+    let Prepared {
+        program,
+        interner,
+        leads,
+        leads_file,
+        mut issues,
+        as_of,
+        data,
+        ..
+    } = prepare(project, &options)?;
+    let ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, None);
+    let (parts, _) = data.stream(
+        project,
+        &leads,
+        options.split,
+        || ev.folds(),
+        |folds, a| ev.observe(folds, a),
+        &mut issues,
+        options.progress,
+    )?;
+    let folds = ev.merged(parts.into_iter().map(|(part, _)| part).collect());
+    issues.extend(ev.issues.iter().cloned());
+    if options.strict && !issues.is_empty() {
+        return Err(RunError::Strict {
+            count: issues.len(),
+            issues,
+        });
+    }
+    Ok(ev.due(&folds))
 }
 
 /// What every run needs before the activities stream.

@@ -364,7 +364,7 @@ fn window_table(
                         @if grouped { td { (w.group.as_deref().map(person).unwrap_or("")) } }
                         td { (status(w.status)) }
                         @match &w.counts {
-                            Counts::Aging { uncontacted, breaching } => {
+                            Counts::Aging { uncontacted, breaching, .. } => {
                                 td.num data-field="counts.uncontacted" { (uncontacted) }
                                 td.num data-field="counts.breaching" { (breaching) }
                                 @for label in &buckets {
@@ -379,7 +379,7 @@ fn window_table(
                                 td.num data-field="observed" { (w.observed.map_or_else(|| "—".to_owned(), number)) }
                                 td.num data-field="counts.leads" { (leads) }
                             }
-                            Counts::Leads { met, missed, open, excluded } => {
+                            Counts::Leads { met, missed, open, excluded, .. } => {
                                 td.num data-field="target" { (w.target.map(percent).unwrap_or_default()) }
                                 td.num data-field="observed" { (w.observed.map_or_else(|| "—".to_owned(), percent)) }
                                 td.num data-field="counts.met" { (met) }
