@@ -51,6 +51,15 @@ pub struct Due {
     pub rule_index: usize,
 }
 
+/// What `accord due` lists: the items, and of which agreement as of when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agenda {
+    pub agreement: String,
+    /// RFC 3339 in the agreement's zone.
+    pub as_of: String,
+    pub items: Vec<Due>,
+}
+
 /// Which items `accord due` keeps.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {

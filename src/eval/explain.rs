@@ -160,6 +160,16 @@ impl Evaluator<'_> {
                                     secs: breach.1,
                                 },
                             );
+                            // The last instant it is not breaching, as `accord due` shows it.
+                            let breaches = aging::breach_at(
+                                tz,
+                                self.handoff(s),
+                                aging::Age {
+                                    days: breach.0,
+                                    secs: breach.1,
+                                },
+                            );
+                            out.steps.push(format!("deadline: {}", when(breaches)));
                             let age = human((self.as_of - self.handoff(s)).num_seconds());
                             out.outcome = if aged.breaching { "missed" } else { "open" }.to_owned();
                             out.reason =

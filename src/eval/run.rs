@@ -6,7 +6,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 
-use super::due::Due;
+use super::due::{Agenda, Due};
 use super::explain::{Explanation, Seen};
 use std::collections::HashMap;
 
@@ -43,6 +43,9 @@ pub struct Options<'a> {
     /// Overrides `[data] max_rejected` (a share, 0 to 1): `accord data`
     /// reads on whatever is rejected, to show it.
     pub max_rejected: Option<f64>,
+    /// Also list what is due as of the instant ([`Evaluation::due`]), as
+    /// `accord report` shows it.
+    pub due: bool,
 }
 
 /// An evaluation that could not run.
@@ -135,6 +138,8 @@ pub struct Evaluation {
     pub as_of: DateTime<Utc>,
     /// Freed with the evaluation (see [`Spent`]).
     pub states: Spent,
+    /// What is due as of the instant, when [`Options::due`] asked for it.
+    pub due: Vec<Due>,
 }
 
 /// Evaluates the project's agreement against its data.
@@ -172,6 +177,11 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
         hits.merge(&part_hits);
     }
     let folds = ev.merged(folds);
+    let due = if options.due {
+        ev.due(&folds)
+    } else {
+        Vec::new()
+    };
     let (rules, more, states) = ev.finish(folds);
     let mut warnings = warnings::unheld_lead_words(&program, &leads, &interner);
     warnings.extend(warnings::unheld_activity_words(&program, &hits, |field| {
@@ -209,6 +219,7 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
         program,
         as_of,
         states,
+        due,
     })
 }
 
@@ -269,7 +280,7 @@ pub fn explain(project: &Project, options: Options<'_>, id: &str) -> Result<Expl
 
 /// The obligations open or overdue as of the instant, every one (see
 /// [`super::due`]); `accord due` filters them.
-pub fn due(project: &Project, options: Options<'_>) -> Result<Vec<Due>, RunError> {
+pub fn due(project: &Project, options: Options<'_>) -> Result<Agenda, RunError> {
     let Prepared {
         program,
         interner,
@@ -298,7 +309,11 @@ pub fn due(project: &Project, options: Options<'_>) -> Result<Vec<Due>, RunError
             issues,
         });
     }
-    Ok(ev.due(&folds))
+    Ok(Agenda {
+        agreement: program.name.clone(),
+        as_of: rfc3339(as_of, program.tz),
+        items: ev.due(&folds),
+    })
 }
 
 /// What every run needs before the activities stream.

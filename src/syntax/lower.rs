@@ -715,7 +715,7 @@ impl Lower {
         })
     }
 
-    fn duration(&mut self, pair: P<'_>) -> Duration {
+    pub(crate) fn duration(&mut self, pair: P<'_>) -> Duration {
         let sp = self.at(&pair);
         let text = pair.as_str();
         let mut parts = Vec::new();
