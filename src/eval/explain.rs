@@ -179,8 +179,11 @@ impl Evaluator<'_> {
                     _ => {
                         if let Some(judged) = judge(self.leads, rule, run, states, pos, self.as_of)
                         {
-                            if let (None, Some(d), Spec::DutyWithin { .. }) =
-                                (clause.deadline, judged.deadline, &rule.spec)
+                            if let (
+                                None,
+                                Some(d),
+                                Spec::DutyWithin { .. } | Spec::DutyAtHandoff { .. },
+                            ) = (clause.deadline, judged.deadline, &rule.spec)
                             {
                                 out.steps.push(format!("deadline: {}", when(d)));
                             }
