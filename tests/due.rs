@@ -99,7 +99,10 @@ fn office_time_left_across_a_weekend_and_the_deadline_inclusive() {
     let at = one("2027-01-11T09:50:00+01:00");
     assert_eq!((at.left_s, at.overdue, at.due_soon), (0, false, true));
     let after = one("2027-01-11T09:50:01+01:00");
-    assert_eq!((after.left_s, after.overdue, after.due_soon), (-1, true, false));
+    assert_eq!(
+        (after.left_s, after.overdue, after.due_soon),
+        (-1, true, false)
+    );
     assert_eq!(after.needs, "first touch");
     assert_eq!(after.owner, "sales");
 }
@@ -255,7 +258,11 @@ fn agrees_with_eval(project: &Project, as_of: Option<&str>) -> Agenda {
     let verdict = evaluate(project, opts()).unwrap().verdict;
     assert!(!agenda.items.is_empty());
     for rule in &verdict.rules {
-        let mine: Vec<&Due> = agenda.items.iter().filter(|d| d.rule == rule.name).collect();
+        let mine: Vec<&Due> = agenda
+            .items
+            .iter()
+            .filter(|d| d.rule == rule.name)
+            .collect();
         let overdue: BTreeSet<&str> = mine
             .iter()
             .filter(|d| d.overdue)
@@ -275,7 +282,12 @@ fn agrees_with_eval(project: &Project, as_of: Option<&str>) -> Agenda {
             .iter()
             .map(|w| serde_json::to_value(&w.counts).unwrap())
             .collect();
-        let sum = |f: &str| counts.iter().map(|c| c[f].as_u64().unwrap_or(0)).sum::<u64>();
+        let sum = |f: &str| {
+            counts
+                .iter()
+                .map(|c| c[f].as_u64().unwrap_or(0))
+                .sum::<u64>()
+        };
         match rule.kind {
             "response" => assert_eq!(open, sum("open"), "{}: open", rule.name),
             "attempts" => assert!(open <= sum("open"), "{}: open", rule.name),
@@ -299,7 +311,10 @@ fn agrees_with_eval(project: &Project, as_of: Option<&str>) -> Agenda {
 fn agrees_with_explain(project: &Project, as_of: Option<&str>, agenda: &Agenda, leads: &[String]) {
     let mut by_lead: BTreeMap<(&str, &str), &Due> = BTreeMap::new();
     for d in &agenda.items {
-        assert!(by_lead.insert((&d.lead, &d.rule), d).is_none(), "twice: {d:?}");
+        assert!(
+            by_lead.insert((&d.lead, &d.rule), d).is_none(),
+            "twice: {d:?}"
+        );
     }
     let opts = Options {
         as_of: as_of.map(str::to_owned),
@@ -382,7 +397,8 @@ fn generate(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
     let personas = ["CEO", "Director", "Manager", "Engineer"];
     let start = chrono::DateTime::parse_from_rfc3339("2027-01-01T00:00:00+01:00").unwrap();
     let span = 104 * 86_400;
-    let mut leads = String::from("id,handed_off_at,source,email,phone,company,persona,offer,owner\n");
+    let mut leads =
+        String::from("id,handed_off_at,source,email,phone,company,persona,offer,owner\n");
     let mut activities = String::from("lead,at,kind,duration,outcome,status\n");
     for i in 0..n {
         let id = format!("G{i:06}");
@@ -406,7 +422,11 @@ fn generate(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
                 1 => ("call", "connected"),
                 _ => ("call", "no answer"),
             };
-            activities.push_str(&format!("{id},{},{kind},{},{outcome},\n", at.to_rfc3339(), next(600)));
+            activities.push_str(&format!(
+                "{id},{},{kind},{},{outcome},\n",
+                at.to_rfc3339(),
+                next(600)
+            ));
         }
         if next(3) > 0 {
             at += chrono::TimeDelta::seconds(next(9 * 86_400) as i64);
@@ -425,8 +445,14 @@ fn due_agrees_with_eval_and_explain_on_10k_generated_leads() {
     let (leads, activities) = generate(&dir, 10_000);
     let text = std::fs::read_to_string(common::root().join("rules/b2b-inbound.sla"))
         .unwrap()
-        .replace("target 95% each month per owner", "target 95% each month per owner\n    warn at 80%")
-        .replace("provide status by feedback", "provide status by feedback\n    warn at 50%");
+        .replace(
+            "target 95% each month per owner",
+            "target 95% each month per owner\n    warn at 80%",
+        )
+        .replace(
+            "provide status by feedback",
+            "provide status by feedback\n    warn at 50%",
+        );
     std::fs::write(dir.join("a.sla"), text).unwrap();
     let project = Project {
         config: Config::default(),
@@ -441,7 +467,14 @@ fn due_agrees_with_eval_and_explain_on_10k_generated_leads() {
     // `explain` reads every activity for one lead: every 50th lead, and
     // every lead with an open item.
     let mut sample: BTreeSet<String> = lead_ids(&project.leads).into_iter().step_by(50).collect();
-    sample.extend(agenda.items.iter().filter(|d| !d.overdue).take(150).map(|d| d.lead.clone()));
+    sample.extend(
+        agenda
+            .items
+            .iter()
+            .filter(|d| !d.overdue)
+            .take(150)
+            .map(|d| d.lead.clone()),
+    );
     let sample: Vec<String> = sample.into_iter().collect();
     agrees_with_explain(&project, as_of, &agenda, &sample);
 }
@@ -457,24 +490,38 @@ fn due_on_the_sample_in_every_format() {
     let items: Vec<Value> = serde_json::from_str(&json).unwrap();
     assert!(!items.is_empty());
     for item in &items {
-        for field in ["rule", "kind", "lead", "owner", "deadline", "left_s", "overdue", "needs"] {
+        for field in [
+            "rule", "kind", "lead", "owner", "deadline", "left_s", "overdue", "needs",
+        ] {
             assert!(item.get(field).is_some(), "{field} in {item}");
         }
     }
     // Open first, soonest deadline first; overdue after.
-    let firsts: Vec<bool> = items.iter().map(|i| i["overdue"].as_bool().unwrap()).collect();
+    let firsts: Vec<bool> = items
+        .iter()
+        .map(|i| i["overdue"].as_bool().unwrap())
+        .collect();
     assert!(firsts.windows(2).all(|w| w[0] <= w[1]));
     let (csv_text, _, _) = common::run(&["due", "--format", "csv"]);
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     assert_eq!(reader.records().count(), items.len());
     let (md, _, _) = common::run(&["due", "--format", "markdown", "--no-overdue"]);
     insta::assert_snapshot!("due_sample_markdown_no_overdue", md);
-    let (within, _, _) = common::run(&["due", "--format", "json", "--within", "2d", "--no-overdue"]);
+    let (within, _, _) =
+        common::run(&["due", "--format", "json", "--within", "2d", "--no-overdue"]);
     let within: Vec<Value> = serde_json::from_str(&within).unwrap();
     assert!(!within.is_empty());
-    assert!(within.iter().all(|i| i["left_s"].as_i64().unwrap() <= 2 * 86_400));
+    assert!(within
+        .iter()
+        .all(|i| i["left_s"].as_i64().unwrap() <= 2 * 86_400));
     let (ann, _, _) = common::run(&[
-        "due", "--format", "json", "--owner", "ann@northwind.example", "--rule", "Call depth",
+        "due",
+        "--format",
+        "json",
+        "--owner",
+        "ann@northwind.example",
+        "--rule",
+        "Call depth",
     ]);
     let ann: Vec<Value> = serde_json::from_str(&ann).unwrap();
     assert!(!ann.is_empty());
@@ -531,7 +578,10 @@ fn assert_teams_shape(v: &Value) {
     let card = &a["content"];
     assert_eq!(card["type"], "AdaptiveCard");
     assert!(card["version"].as_str().is_some());
-    assert_eq!(card["$schema"], "http://adaptivecards.io/schemas/adaptive-card.json");
+    assert_eq!(
+        card["$schema"],
+        "http://adaptivecards.io/schemas/adaptive-card.json"
+    );
     let body = card["body"].as_array().unwrap();
     assert!(!body.is_empty());
     for element in body {
@@ -563,7 +613,10 @@ fn slack_and_teams_payloads_have_their_documented_shape() {
         assert_teams_shape(&teams);
         // Every item shown in the cards is in the text fallback too.
         let text = accord::report::notify::text(&agenda);
-        assert_eq!(teams["attachments"][0]["content"]["fallbackText"], text.as_str());
+        assert_eq!(
+            teams["attachments"][0]["content"]["fallbackText"],
+            text.as_str()
+        );
         let (groups, more) = accord::report::notify::grouped(&agenda.items);
         let shown: usize = groups.iter().map(|(_, items)| items.len()).sum();
         assert_eq!(shown + more, agenda.items.len());
@@ -597,7 +650,10 @@ struct Seen {
 /// `body` after `delay`, and hands what it received to the test.
 fn server(status: u16, body: &'static str, delay: Duration) -> (String, mpsc::Receiver<Seen>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/services/T0/B0/secret", listener.local_addr().unwrap());
+    let url = format!(
+        "http://{}/services/T0/B0/secret",
+        listener.local_addr().unwrap()
+    );
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let (stream, _) = listener.accept().unwrap();
@@ -640,9 +696,18 @@ fn post_sends_the_slack_message_as_json() {
     assert!(out.is_empty());
     assert!(err.contains("the webhook answered 200"), "{err}");
     let request = seen.recv_timeout(Duration::from_secs(10)).unwrap();
-    assert!(request.head.starts_with("POST /services/T0/B0/secret HTTP/1.1"), "{}", request.head);
     assert!(
-        request.head.to_ascii_lowercase().contains("content-type: application/json"),
+        request
+            .head
+            .starts_with("POST /services/T0/B0/secret HTTP/1.1"),
+        "{}",
+        request.head
+    );
+    assert!(
+        request
+            .head
+            .to_ascii_lowercase()
+            .contains("content-type: application/json"),
         "{}",
         request.head
     );
@@ -692,16 +757,26 @@ fn a_webhook_that_does_not_answer_in_time_exits_2() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("accord::E160"), "{err}");
-    assert!(err.contains("timeout") || err.contains("timed out"), "{err}");
+    assert!(
+        err.contains("timeout") || err.contains("timed out"),
+        "{err}"
+    );
     assert!(started.elapsed() < Duration::from_secs(5));
 }
 
 #[test]
 fn an_unreachable_webhook_exits_2() {
     // A port just freed: nothing listens there.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let url = format!("http://127.0.0.1:{port}/hook");
     let (_, err, code) = common::run(&["due", "--post", &url]);
     assert_eq!(code, 2);
-    assert!(err.contains("accord::E160") && err.contains("127.0.0.1"), "{err}");
+    assert!(
+        err.contains("accord::E160") && err.contains("127.0.0.1"),
+        "{err}"
+    );
 }

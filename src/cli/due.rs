@@ -95,7 +95,10 @@ pub fn run(args: &Args) -> Exit {
         (Some(Chat::Text), _) => notify::text(&agenda),
         (Some(chat), _) => pretty(payload(&agenda, chat)),
         (None, Format::Human) => due::human(&agenda),
-        (None, Format::Json) => pretty(serde_json::to_value(&agenda.items).unwrap_or_default()),
+        // The items themselves, so the fields keep their documented order.
+        (None, Format::Json) => {
+            serde_json::to_string_pretty(&agenda.items).unwrap_or_default() + "\n"
+        }
         (None, Format::Markdown) => due::markdown(&agenda),
         (None, Format::Csv) => due::csv(&agenda),
     };

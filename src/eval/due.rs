@@ -462,7 +462,10 @@ mod tests {
         let clock = office(3600);
         let deadline = clock.deadline(at(2027, 4, 26, 17, 0, 0)).unwrap();
         assert_eq!(deadline, at(2027, 4, 28, 9, 30, 0));
-        assert_eq!(left(Some(&clock), at(2027, 4, 27, 12, 0, 0), deadline), 1800);
+        assert_eq!(
+            left(Some(&clock), at(2027, 4, 27, 12, 0, 0), deadline),
+            1800
+        );
     }
 
     #[test]
@@ -473,7 +476,10 @@ mod tests {
         let deadline = clock.deadline(start).unwrap();
         assert_eq!(deadline, at(2027, 3, 28, 12, 0, 0));
         assert_eq!(left(Some(&clock), start, deadline), 23 * 3600);
-        assert_eq!(left(Some(&clock), at(2027, 3, 28, 11, 0, 0), deadline), 3600);
+        assert_eq!(
+            left(Some(&clock), at(2027, 3, 28, 11, 0, 0), deadline),
+            3600
+        );
     }
 
     #[test]

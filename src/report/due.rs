@@ -88,7 +88,9 @@ fn row(d: &Due) -> Vec<String> {
     ]
 }
 
-const HEADER: [&str; 7] = ["state", "time", "deadline", "rule", "lead", "owner", "needs"];
+const HEADER: [&str; 7] = [
+    "state", "time", "deadline", "rule", "lead", "owner", "needs",
+];
 
 /// For a terminal: the summary, then one line per item.
 pub fn human(agenda: &Agenda) -> String {
@@ -191,7 +193,10 @@ mod tests {
             "100h5m office overdue"
         );
         assert_eq!(time(&item(3000, false, Some("office"))), "50m office left");
-        assert_eq!(time(&item(-7200, true, Some("office"))), "2h office overdue");
+        assert_eq!(
+            time(&item(-7200, true, Some("office"))),
+            "2h office overdue"
+        );
         assert_eq!(time(&item(0, false, None)), "due now");
         // Overdue by a second of wall time outside office hours: no office
         // time has passed, but it is overdue all the same.
@@ -214,6 +219,9 @@ mod tests {
             items: vec![d],
         });
         let second = text.lines().nth(1).unwrap();
-        assert!(second.starts_with("\"Speed, \"\"fast\"\"\",response,L1,"), "{second}");
+        assert!(
+            second.starts_with("\"Speed, \"\"fast\"\"\",response,L1,"),
+            "{second}"
+        );
     }
 }

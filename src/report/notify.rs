@@ -202,7 +202,9 @@ pub fn teams(agenda: &Agenda) -> Value {
         body.push(json!({ "type": "TextBlock", "text": "Nothing to act on.", "wrap": true }));
     }
     if more > 0 {
-        body.push(json!({ "type": "TextBlock", "text": rest(more), "isSubtle": true, "wrap": true }));
+        body.push(
+            json!({ "type": "TextBlock", "text": rest(more), "isSubtle": true, "wrap": true }),
+        );
     }
     json!({
         "type": "message",
