@@ -14,7 +14,6 @@ use accord::agreement::check_source;
 use accord::check::Options;
 use accord::diff::{compare, Direction};
 use accord::source::Source;
-use miette::Diagnostic;
 
 fn agreement(rules: &str) -> String {
     format!(
@@ -61,12 +60,7 @@ const RULES: &str = r#"
 "#;
 
 fn codes(text: &str) -> Vec<String> {
-    let checked = check_source(Source::new("w.sla", text), &Options { today: None });
-    checked
-        .problems
-        .iter()
-        .filter_map(|p| p.code().map(|c| c.to_string()))
-        .collect()
+    common::codes("w.sla", text)
 }
 
 #[test]

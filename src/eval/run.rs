@@ -281,37 +281,35 @@ pub fn explain(project: &Project, options: Options<'_>, id: &str) -> Result<Expl
 /// The obligations open or overdue as of the instant, every one (see
 /// [`super::due`]); `accord due` filters them.
 pub fn due(project: &Project, options: Options<'_>) -> Result<Agenda, RunError> {
-    let Prepared {
-        program,
-        interner,
-        leads,
-        leads_file,
-        mut issues,
-        as_of,
-        data,
-        ..
-    } = prepare(project, &options)?;
-    let ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, None);
-    let (parts, _) = data.stream(
+    let mut p = prepare(project, &options)?;
+    let ev = Evaluator::new(
+        &p.program,
+        &p.leads,
+        &p.leads_file,
+        &p.interner,
+        p.as_of,
+        None,
+    );
+    let (parts, _) = p.data.stream(
         project,
-        &leads,
+        &p.leads,
         options.split,
         || ev.folds(),
         |folds, a| ev.observe(folds, a),
-        &mut issues,
+        &mut p.issues,
         options.progress,
     )?;
     let folds = ev.merged(parts.into_iter().map(|(part, _)| part).collect());
-    issues.extend(ev.issues.iter().cloned());
-    if options.strict && !issues.is_empty() {
+    p.issues.extend(ev.issues.iter().cloned());
+    if options.strict && !p.issues.is_empty() {
         return Err(RunError::Strict {
-            count: issues.len(),
-            issues,
+            count: p.issues.len(),
+            issues: p.issues,
         });
     }
     Ok(Agenda {
-        agreement: program.name.clone(),
-        as_of: rfc3339(as_of, program.tz),
+        agreement: p.program.name.clone(),
+        as_of: rfc3339(p.as_of, p.program.tz),
         items: ev.due(&folds),
     })
 }
