@@ -2,10 +2,7 @@
 //! it is a diagnostic with a code, found by `check`, never a blow-up.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use accord::agreement::check_source;
-use accord::check::Options;
-use accord::source::Source;
-use miette::Diagnostic;
+mod common;
 
 /// A chain of `chain` terms, each reaching the one before, and `rules`
 /// rules whose leads use the last: each rule's condition compiles the
@@ -31,12 +28,7 @@ fn agreement(chain: usize, rules: usize) -> String {
 }
 
 fn codes(text: &str) -> Vec<String> {
-    let checked = check_source(Source::new("limits.sla", text), &Options::default());
-    checked
-        .problems
-        .iter()
-        .filter_map(|p| p.code().map(|c| c.to_string()))
-        .collect()
+    common::codes("limits.sla", text)
 }
 
 #[test]

@@ -80,6 +80,8 @@ const SNIPPETS: &[&str] = &[
     "}",
     "each month",
     "per owner",
+    "warn at 80%",
+    "warn at ",
     "when ",
     "otherwise",
     "é",

@@ -147,6 +147,17 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    #[error("`warn at {value}%` is not a share between 1% and 99%")]
+    #[diagnostic(
+        code(accord::E039),
+        help("`warn at P%` marks an open item due soon once P% of its window has passed; P is from 1 to 99, such as `warn at 80%`")
+    )]
+    WarnOutOfRange {
+        value: String,
+        #[label("out of range")]
+        span: SourceSpan,
+    },
+
     #[error("the agreement ends before it starts")]
     #[diagnostic(
         code(accord::E019),

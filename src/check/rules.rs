@@ -219,6 +219,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 ClauseKind::Per(per) => self.per(rule, owner, per),
+                ClauseKind::Warn(percent) => self.warn(percent),
                 ClauseKind::MaxDuration(d) | ClauseKind::BreachAfter(d) => self.duration(d),
                 ClauseKind::After { window, anchor } => {
                     self.window(window);

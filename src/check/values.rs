@@ -58,6 +58,17 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// `warn at P%`: 0% would warn at once and 100% only at the deadline,
+    /// which `accord due` lists anyway.
+    pub(super) fn warn(&mut self, percent: &Percent) {
+        if !(1.0..=99.0).contains(&percent.value) {
+            self.out.push(CheckError::WarnOutOfRange {
+                value: percent.text.clone(),
+                span: percent.span.into(),
+            });
+        }
+    }
+
     pub(super) fn duration(&mut self, duration: &Duration) {
         let secs = duration.total_seconds();
         if secs == 0 {

@@ -44,10 +44,19 @@ impl DataArgs {
     /// Resolves the inputs and evaluates, with a progress line on a
     /// terminal; on failure, tells why on stderr and gives the exit code.
     pub fn evaluate(&self) -> Result<(Project, Evaluation), Exit> {
+        self.evaluate_with(false)
+    }
+
+    /// [`DataArgs::evaluate`], also listing what is due when `due` is set.
+    pub fn evaluate_with(&self, due: bool) -> Result<(Project, Evaluation), Exit> {
         let project = self.project().map_err(fail)?;
         let mut progress = progress();
         let hook = progress.as_mut().map(|p| p as &mut dyn FnMut(u64));
-        let result = crate::eval::run::evaluate(&project, self.options(hook));
+        let options = Options {
+            due,
+            ..self.options(hook)
+        };
+        let result = crate::eval::run::evaluate(&project, options);
         end_progress();
         result.map(|e| (project, e)).map_err(fail)
     }
@@ -59,6 +68,7 @@ impl DataArgs {
             progress,
             split: Split::default(),
             max_rejected: None,
+            due: false,
         }
     }
 }

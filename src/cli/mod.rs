@@ -4,12 +4,14 @@
 mod check;
 mod data;
 mod diff;
+mod due;
 mod eval;
 mod explain;
 mod fmt;
 mod init;
 mod inputs;
 mod plan;
+mod post;
 mod report;
 mod test;
 
@@ -40,6 +42,8 @@ pub enum Command {
     Eval(eval::Args),
     /// Every rule's judgement of one lead, step by step
     Explain(explain::Args),
+    /// Who must act now: open obligations soonest first, then overdue ones; or a chat message
+    Due(due::Args),
     /// What accord reads from the exports: per file and per field, before any verdict
     Data(data::Args),
     /// Write a starter agreement, accord.toml and sample data that run at once
@@ -93,6 +97,7 @@ pub fn main() -> Exit {
         Command::Plan(args) => plan::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Due(args) => due::run(&args),
         Command::Data(args) => data::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Test(args) => test::run(&args),

@@ -26,13 +26,16 @@ pub fn run(args: &Args) -> Exit {
     let (
         _,
         Evaluation {
-            verdict, program, ..
+            verdict,
+            program,
+            due,
+            ..
         },
-    ) = match args.data.evaluate() {
+    ) = match args.data.evaluate_with(true) {
         Ok(done) => done,
         Err(exit) => return exit,
     };
-    let page = html::page(&verdict, &program);
+    let page = html::page(&verdict, &program, &due);
     let status = words(verdict.status);
     if args.out.as_os_str() == "-" {
         let mut stdout = std::io::stdout().lock();

@@ -277,6 +277,7 @@ struct View<'a> {
     provide: Option<(&'a [Ident], Option<&'a Condition>)>,
     buckets: Option<&'a [Duration]>,
     breach: Option<&'a Duration>,
+    warn: Option<f64>,
 }
 
 /// One `within` (response) or band (attempts) alternative.
@@ -338,6 +339,7 @@ impl<'a> View<'a> {
                 ClauseKind::Provide { fields, by } => v.provide = Some((fields, by.as_deref())),
                 ClauseKind::Buckets(ds) => v.buckets = Some(ds),
                 ClauseKind::BreachAfter(d) => v.breach = Some(d),
+                ClauseKind::Warn(percent) => v.warn = Some(percent.value),
             }
         }
         v
@@ -446,6 +448,28 @@ pub(crate) fn compare_rule(sides: &Sides<'_>, old: &Rule, new: &Rule, out: &mut 
     max_duration(&mut p, a.max_duration, b.max_duration);
     duty(&mut p, &a, &b);
     aging(&mut p, &a, &b);
+    warn(&mut p, a.warn, b.warn);
+}
+
+/// `warn at P%` changes when an open item shows as due soon, and no
+/// verdict: neither stricter nor looser.
+fn warn(p: &mut Pair<'_, '_>, old: Option<f64>, new: Option<f64>) {
+    let note = match (old, new) {
+        (Some(a), Some(b)) => match move_of(a, b) {
+            None => return,
+            Some(Move::Down) => "warns earlier",
+            Some(_) => "warns later",
+        },
+        (None, Some(_)) => "warns before a breach",
+        (Some(_), None) => "no longer warns",
+        (None, None) => return,
+    };
+    let text = |x: Option<f64>| x.map(|x| format!("warn at {}%", number(x)));
+    let change = p
+        .subject
+        .change(Some("warn at"), text(old), text(new))
+        .noted(note);
+    p.out.push(change);
 }
 
 /// `leads`: who the rule is about. Neither stricter nor looser.

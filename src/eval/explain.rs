@@ -160,6 +160,16 @@ impl Evaluator<'_> {
                                     secs: breach.1,
                                 },
                             );
+                            // The last instant it is not breaching, as `accord due` shows it.
+                            let breaches = aging::breach_at(
+                                tz,
+                                self.handoff(s),
+                                aging::Age {
+                                    days: breach.0,
+                                    secs: breach.1,
+                                },
+                            );
+                            out.steps.push(format!("deadline: {}", when(breaches)));
                             let age = human((self.as_of - self.handoff(s)).num_seconds());
                             out.outcome = if aged.breaching { "missed" } else { "open" }.to_owned();
                             out.reason =
@@ -169,8 +179,11 @@ impl Evaluator<'_> {
                     _ => {
                         if let Some(judged) = judge(self.leads, rule, run, states, pos, self.as_of)
                         {
-                            if let (None, Some(d), Spec::DutyWithin { .. }) =
-                                (clause.deadline, judged.deadline, &rule.spec)
+                            if let (
+                                None,
+                                Some(d),
+                                Spec::DutyWithin { .. } | Spec::DutyAtHandoff { .. },
+                            ) = (clause.deadline, judged.deadline, &rule.spec)
                             {
                                 out.steps.push(format!("deadline: {}", when(d)));
                             }

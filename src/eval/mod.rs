@@ -11,6 +11,7 @@
 
 pub mod clock;
 pub mod condition;
+pub mod due;
 pub mod explain;
 pub mod inspect;
 mod looks;
@@ -830,6 +831,7 @@ impl<'a> Evaluator<'a> {
             spent: Vec<f64>,
             missing: BTreeMap<String, u64>,
             late: u64,
+            due_soon: u64,
             breaches: Vec<Dated>,
         }
         let (mut cells, groups) = self.cells::<Cell>(rule, run);
@@ -858,6 +860,10 @@ impl<'a> Evaluator<'a> {
                     continue;
                 };
                 cell.leads += 1;
+                if judged.outcome == Outcome::Open {
+                    let soon = self.due_soon(rule, run, states, pos, &judged);
+                    cell.due_soon += u64::from(soon);
+                }
                 match judged.outcome {
                     Outcome::Met => cell.met += 1,
                     Outcome::Missed(reason) => {
@@ -926,6 +932,7 @@ impl<'a> Evaluator<'a> {
                 met: cell.met,
                 missed: cell.missed,
                 open: cell.open,
+                due_soon: rule.warn.map(|_| cell.due_soon),
                 excluded: cell.excluded,
             };
             v.stats = match rule.kind {
@@ -1011,6 +1018,7 @@ impl<'a> Evaluator<'a> {
         let mut cells: Vec<(u64, Vec<u64>, Vec<Dated>)> =
             vec![(0, vec![0; labels.len()], Vec::new()); groups];
         let mut seen = vec![false; groups];
+        let mut soon = vec![0; groups];
         let States::Aging(contacted) = states else {
             return Vec::new();
         };
@@ -1039,6 +1047,11 @@ impl<'a> Evaluator<'a> {
             cell.0 += 1;
             if let Some(b) = cell.1.get_mut(aged.bucket) {
                 *b += 1;
+            }
+            if !aged.breaching && self.aging_soon(rule, self.handoff(s)) {
+                if let Some(soon) = soon.get_mut(g) {
+                    *soon += 1;
+                }
             }
             if aged.breaching {
                 cell.2.push((
@@ -1083,6 +1096,7 @@ impl<'a> Evaluator<'a> {
                     counts: Counts::Aging {
                         uncontacted,
                         breaching: breaches.len() as u64,
+                        due_soon: rule.warn.map(|_| soon.get(g).copied().unwrap_or(0)),
                     },
                     stats: None,
                     buckets: Some(

@@ -57,6 +57,12 @@ pub struct RuleProgram {
     /// `per FIELD`: the lead slot and the field's name.
     pub per: Option<(usize, String)>,
     pub spec: Spec,
+    /// `warn at P%`, as written (`80`): an open item is due soon once P%
+    /// of its window has passed.
+    pub warn: Option<f64>,
+    /// What the rule waits for, as written: the `first`, `count` or
+    /// `contact` condition, or a duty's fields (`status`); for `accord due`.
+    pub waits_for: String,
 }
 
 /// One alternative of a response or attempts rule.
@@ -348,6 +354,8 @@ impl Builder<'_> {
         let mut contact = Cond::always();
         let mut buckets = Vec::new();
         let mut breach = (0, 0, String::new());
+        let mut warn = None;
+        let mut waits_for = String::new();
         for clause in &r.clauses {
             match &clause.kind {
                 ClauseKind::Owner(team) | ClauseKind::FromTo { from: team, .. } => {
@@ -381,7 +389,10 @@ impl Builder<'_> {
                         per: rate_per,
                     });
                 }
-                ClauseKind::First(c) => first = self.activity_cond(c, &name),
+                ClauseKind::First(c) => {
+                    first = self.activity_cond(c, &name);
+                    waits_for = format::condition(c);
+                }
                 ClauseKind::Within { window, applies } => {
                     response_alts.push(Alt {
                         when: self.when(applies, &name),
@@ -405,7 +416,10 @@ impl Builder<'_> {
                     each = e.as_ref().map(|e| e.node);
                     per_field = per.as_ref();
                 }
-                ClauseKind::Count(c) => count = self.activity_cond(c, &name),
+                ClauseKind::Count(c) => {
+                    count = self.activity_cond(c, &name);
+                    waits_for = format::condition(c);
+                }
                 ClauseKind::Band {
                     band,
                     window,
@@ -443,8 +457,18 @@ impl Builder<'_> {
                         anchor_text,
                     ));
                 }
-                ClauseKind::Provide { fields, by } => provide = (fields, by.as_deref()),
-                ClauseKind::Contact(c) => contact = self.activity_cond(c, &name),
+                ClauseKind::Provide { fields, by } => {
+                    provide = (fields, by.as_deref());
+                    waits_for = fields
+                        .iter()
+                        .map(|f| f.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                }
+                ClauseKind::Contact(c) => {
+                    contact = self.activity_cond(c, &name);
+                    waits_for = format::condition(c);
+                }
                 ClauseKind::Buckets(ds) => {
                     buckets = ds
                         .iter()
@@ -465,6 +489,7 @@ impl Builder<'_> {
                     )
                 }
                 ClauseKind::Per(field) => per_field = Some(field),
+                ClauseKind::Warn(p) => warn = Some(p.value),
             }
         }
         let spec = match r.kind.node {
@@ -533,6 +558,8 @@ impl Builder<'_> {
             each: each.unwrap_or(Period::Month),
             per,
             spec,
+            warn,
+            waits_for,
         }
     }
 }

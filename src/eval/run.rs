@@ -6,6 +6,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 
+use super::due::{Agenda, Due};
 use super::explain::{Explanation, Seen};
 use std::collections::HashMap;
 
@@ -42,6 +43,9 @@ pub struct Options<'a> {
     /// Overrides `[data] max_rejected` (a share, 0 to 1): `accord data`
     /// reads on whatever is rejected, to show it.
     pub max_rejected: Option<f64>,
+    /// Also list what is due as of the instant ([`Evaluation::due`]), as
+    /// `accord report` shows it.
+    pub due: bool,
 }
 
 /// An evaluation that could not run.
@@ -134,6 +138,8 @@ pub struct Evaluation {
     pub as_of: DateTime<Utc>,
     /// Freed with the evaluation (see [`Spent`]).
     pub states: Spent,
+    /// What is due as of the instant, when [`Options::due`] asked for it.
+    pub due: Vec<Due>,
 }
 
 /// Evaluates the project's agreement against its data.
@@ -171,6 +177,11 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
         hits.merge(&part_hits);
     }
     let folds = ev.merged(folds);
+    let due = if options.due {
+        ev.due(&folds)
+    } else {
+        Vec::new()
+    };
     let (rules, more, states) = ev.finish(folds);
     let mut warnings = warnings::unheld_lead_words(&program, &leads, &interner);
     warnings.extend(warnings::unheld_activity_words(&program, &hits, |field| {
@@ -208,6 +219,7 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
         program,
         as_of,
         states,
+        due,
     })
 }
 
@@ -264,6 +276,42 @@ pub fn explain(project: &Project, options: Options<'_>, id: &str) -> Result<Expl
     let folds = ev.merged(folds);
     seen.sort_by_key(|s| (s.at, s.seq));
     Ok(ev.explain(lead, &seen, &folds))
+}
+
+/// The obligations open or overdue as of the instant, every one (see
+/// [`super::due`]); `accord due` filters them.
+pub fn due(project: &Project, options: Options<'_>) -> Result<Agenda, RunError> {
+    let mut p = prepare(project, &options)?;
+    let ev = Evaluator::new(
+        &p.program,
+        &p.leads,
+        &p.leads_file,
+        &p.interner,
+        p.as_of,
+        None,
+    );
+    let (parts, _) = p.data.stream(
+        project,
+        &p.leads,
+        options.split,
+        || ev.folds(),
+        |folds, a| ev.observe(folds, a),
+        &mut p.issues,
+        options.progress,
+    )?;
+    let folds = ev.merged(parts.into_iter().map(|(part, _)| part).collect());
+    p.issues.extend(ev.issues.iter().cloned());
+    if options.strict && !p.issues.is_empty() {
+        return Err(RunError::Strict {
+            count: p.issues.len(),
+            issues: p.issues,
+        });
+    }
+    Ok(Agenda {
+        agreement: p.program.name.clone(),
+        as_of: rfc3339(p.as_of, p.program.tz),
+        items: ev.due(&folds),
+    })
 }
 
 /// What every run needs before the activities stream.

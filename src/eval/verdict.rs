@@ -109,11 +109,18 @@ pub enum Counts {
         met: u64,
         missed: u64,
         open: u64,
+        /// Open leads past the rule's `warn at`; only for a rule with one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        due_soon: Option<u64>,
         excluded: u64,
     },
     Aging {
         uncontacted: u64,
         breaching: u64,
+        /// Uncontacted leads past `warn at` of the breach age, not yet
+        /// breaching; only for a rule with one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        due_soon: Option<u64>,
     },
 }
 

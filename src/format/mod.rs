@@ -498,6 +498,7 @@ fn clause(kind: &ClauseKind) -> (String, Option<String>) {
         }
         ClauseKind::BreachAfter(d) => format!("breach after {}", duration(d)),
         ClauseKind::Per(field) => format!("per {}", field.node),
+        ClauseKind::Warn(p) => format!("warn at {}", percent(p)),
     };
     (text, None)
 }

@@ -2,10 +2,12 @@
 
 pub mod data;
 pub mod diagnostics;
+pub mod due;
 pub mod explain;
 pub mod html;
 pub mod issues;
 pub mod json;
+pub mod notify;
 pub mod plan;
 pub mod svg;
 pub mod table;

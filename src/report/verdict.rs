@@ -178,6 +178,7 @@ fn rule_table(rule: &RuleVerdict) -> String {
                 Counts::Aging {
                     uncontacted,
                     breaching,
+                    ..
                 },
                 _,
             ) => row.extend([
@@ -196,6 +197,7 @@ fn rule_table(rule: &RuleVerdict) -> String {
                     missed,
                     open,
                     excluded,
+                    ..
                 },
                 kind,
             ) => {
@@ -256,6 +258,7 @@ fn summary(w: &WindowVerdict) -> String {
             Counts::Aging {
                 uncontacted,
                 breaching,
+                ..
             },
             _,
             _,

@@ -457,6 +457,8 @@ pub enum ClauseKind {
     BreachAfter(Duration),
     /// aging: `per FIELD` on its own line.
     Per(Ident),
+    /// response, attempts, duty, aging: `warn at P%`, when an open item is due soon.
+    Warn(Percent),
 }
 
 impl ClauseKind {
@@ -488,6 +490,7 @@ impl ClauseKind {
             ClauseKind::Buckets(_) => "buckets",
             ClauseKind::BreachAfter(_) => "breach after",
             ClauseKind::Per(_) => "per",
+            ClauseKind::Warn(_) => "warn at",
         }
     }
 }

@@ -252,6 +252,7 @@ fn describe(rule: Rule) -> &'static str {
         Rule::kw_contact | Rule::contact => "`contact`",
         Rule::kw_buckets | Rule::buckets => "`buckets`",
         Rule::kw_breach | Rule::breach_after => "`breach after`",
+        Rule::kw_warn | Rule::warn => "`warn at`",
         Rule::kw_is => "`is`",
         Rule::kw_not => "`not`",
         Rule::kw_in => "`in`",

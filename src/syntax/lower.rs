@@ -418,6 +418,7 @@ impl Lower {
             Rule::buckets => ClauseKind::Buckets(it.map(|d| self.duration(d)).collect()),
             Rule::breach_after => ClauseKind::BreachAfter(self.duration(it.next()?)),
             Rule::per => ClauseKind::Per(self.ident(it.next()?)),
+            Rule::warn => ClauseKind::Warn(self.percent(it.next()?)),
             _ => return None,
         };
         Some(Clause { kind, span: sp })
@@ -716,7 +717,7 @@ impl Lower {
         })
     }
 
-    fn duration(&mut self, pair: P<'_>) -> Duration {
+    pub(crate) fn duration(&mut self, pair: P<'_>) -> Duration {
         let sp = self.at(&pair);
         let text = pair.as_str();
         let mut parts = Vec::new();

@@ -29,6 +29,19 @@ pub fn parse(source: &str) -> Result<ast::Agreement, Vec<ParseError>> {
     split::parse(source)
 }
 
+/// A duration as the language writes it (`2h`, `1h30m`, `3d`), given on
+/// its own (`accord due --within`); `None` when it is not one.
+pub fn duration(text: &str) -> Option<ast::Duration> {
+    let mut pairs = grammar::AccordParser::parse(grammar::Rule::duration, text).ok()?;
+    let pair = pairs.next()?;
+    if pair.as_str().len() != text.len() {
+        return None;
+    }
+    let mut lower = lower::Lower::default();
+    let duration = lower.duration(pair);
+    lower.errors.is_empty().then_some(duration)
+}
+
 /// Parses the whole file at once: the reference the item-by-item parse
 /// must agree with, and the error of a file whose opening does not parse.
 fn parse_whole(source: &str) -> Result<ast::Agreement, Vec<ParseError>> {

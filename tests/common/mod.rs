@@ -58,3 +58,17 @@ pub fn verdict_document(
     let evaluation = accord::eval::run::evaluate(project, options).unwrap();
     serde_json::to_string_pretty(&evaluation.verdict).unwrap() + "\n"
 }
+
+/// The codes of the diagnostics `accord check` gives `text`, as `accord::E001`.
+pub fn codes(name: &str, text: &str) -> Vec<String> {
+    use miette::Diagnostic;
+    let checked = accord::agreement::check_source(
+        accord::source::Source::new(name, text),
+        &accord::check::Options::default(),
+    );
+    checked
+        .problems
+        .iter()
+        .filter_map(|p| p.code().map(|c| c.to_string()))
+        .collect()
+}

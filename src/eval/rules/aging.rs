@@ -34,8 +34,14 @@ pub fn age(
     let reached = |a: &Age| add_calendar(tz, handoff, a.days, a.secs) <= as_of;
     Aged {
         bucket: buckets.iter().take_while(|b| reached(b)).count(),
-        breaching: as_of > add_calendar(tz, handoff, breach.days, breach.secs),
+        breaching: as_of > breach_at(tz, handoff, breach),
     }
+}
+
+/// The last instant an uncontacted lead does not breach: handoff plus the
+/// breach age (a lead breaches strictly after it).
+pub fn breach_at(tz: Tz, handoff: DateTime<Utc>, breach: Age) -> DateTime<Utc> {
+    add_calendar(tz, handoff, breach.days, breach.secs)
 }
 
 /// `<1w`, `1w-2w`, …, `>=4w`.

@@ -6,7 +6,7 @@
 //! This module holds the page, its summary and what the sections share;
 //! the sections are `marketing` (funnel, quotas), `sales` (response,
 //! attempts, aging), `duties`, and `people` (each `per` group's own
-//! verdicts). `charts` holds the chart builders more than one section uses.
+//! verdicts, and what they must act on now). `charts` holds the chart builders more than one section uses.
 //!
 //! Every table row of a window carries `data-rule`, `data-window` and
 //! `data-group`, and every number cell a `data-field` naming its place in
@@ -24,6 +24,7 @@ use std::cell::Cell;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::verdict::{mark, number, percent, words};
+use crate::eval::due::Due;
 use crate::eval::model::{Program, RuleProgram, Spec};
 use crate::eval::plan::{plan, Plan};
 use crate::eval::verdict::{Counts, RuleVerdict, State, Stats, Status, Verdict, WindowVerdict};
@@ -32,10 +33,11 @@ use charts::TimeUnit;
 const STYLE: &str = include_str!("style.css");
 
 /// The whole page.
-pub fn page(verdict: &Verdict, program: &Program) -> String {
+pub fn page(verdict: &Verdict, program: &Program, due: &[Due]) -> String {
     let page = Page {
         verdict,
         program,
+        due,
         plan: plan(program),
         charts: Cell::new(0),
     };
@@ -97,6 +99,8 @@ pub fn page(verdict: &Verdict, program: &Program) -> String {
 struct Page<'a> {
     verdict: &'a Verdict,
     program: &'a Program,
+    /// What is due as of the instant, in `accord due`'s order.
+    due: &'a [Due],
     plan: Plan,
     charts: Cell<usize>,
 }
@@ -364,7 +368,7 @@ fn window_table(
                         @if grouped { td { (w.group.as_deref().map(person).unwrap_or("")) } }
                         td { (status(w.status)) }
                         @match &w.counts {
-                            Counts::Aging { uncontacted, breaching } => {
+                            Counts::Aging { uncontacted, breaching, .. } => {
                                 td.num data-field="counts.uncontacted" { (uncontacted) }
                                 td.num data-field="counts.breaching" { (breaching) }
                                 @for label in &buckets {
@@ -379,7 +383,7 @@ fn window_table(
                                 td.num data-field="observed" { (w.observed.map_or_else(|| "—".to_owned(), number)) }
                                 td.num data-field="counts.leads" { (leads) }
                             }
-                            Counts::Leads { met, missed, open, excluded } => {
+                            Counts::Leads { met, missed, open, excluded, .. } => {
                                 td.num data-field="target" { (w.target.map(percent).unwrap_or_default()) }
                                 td.num data-field="observed" { (w.observed.map_or_else(|| "—".to_owned(), percent)) }
                                 td.num data-field="counts.met" { (met) }

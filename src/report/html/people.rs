@@ -5,7 +5,13 @@
 use maud::{html, Markup};
 
 use super::{person, rule_title, status, view, windows_of, Page, Scope};
+use crate::eval::due::Due;
 use crate::eval::verdict::{rollup, RuleVerdict, Status};
+use crate::report::due::{local, state, time};
+
+/// Items of a person's "due now" table at most: the soonest; the rest are
+/// counted (`accord due --owner` lists them all).
+const DUE_ROWS: usize = 15;
 
 pub(super) fn section(page: &Page) -> Markup {
     let mut groups: Vec<&str> = page
@@ -69,10 +75,45 @@ fn one(page: &Page, who: &str, n: usize) -> Markup {
                 }
             }
         }
+        (due_now(page.due, who))
         @for (rule, s) in &rules {
             h4 { (rule_title(rule)) " — " (person(who)) }
             p.meta { "owner " (rule.owner) " · line " (rule.line) " · " (status(*s)) }
             (view(page, rule, scope))
+        }
+    }
+}
+
+/// What the person must act on as of the report's instant: due soon
+/// first, then open, then overdue, as `accord due` lists them.
+fn due_now(due: &[Due], who: &str) -> Markup {
+    let mine: Vec<&Due> = due.iter().filter(|d| d.owner == who).collect();
+    let shown = mine.get(..DUE_ROWS).unwrap_or(&mine);
+    let more = mine.len() - shown.len();
+    html! {
+        h4 { "Due now — " (person(who)) }
+        @if mine.is_empty() {
+            p.meta { "Nothing to act on as of the report's instant." }
+        } @else {
+            table.data.due {
+                caption { (person(who)) ": due now" }
+                thead { tr { th { "state" } th { "time" } th { "deadline" } th { "rule" } th { "lead" } th { "needs" } } }
+                tbody {
+                    @for d in shown {
+                        tr data-rule=(d.rule) data-lead=(d.lead) {
+                            td { span class=(format!("status {}", state(d).replace(' ', "_"))) { (state(d)) } }
+                            td { (time(d)) }
+                            td { time datetime=(d.deadline) { (local(&d.deadline)) } }
+                            td { (d.rule) }
+                            td { (d.lead) }
+                            td { (d.needs) }
+                        }
+                    }
+                }
+            }
+            @if more > 0 {
+                p.note { (more) " more: " code { "accord due --owner " (who) } " lists them all." }
+            }
         }
     }
 }
