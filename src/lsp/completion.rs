@@ -13,6 +13,14 @@ pub type Field = (String, &'static str);
 
 pub fn complete(document: &Document, offset: usize, fields: &[Field]) -> Vec<CompletionItem> {
     let text = document.text();
+    // A comment runs to the end of its line, trailing spaces included.
+    let in_comment = crate::syntax::comments(text).iter().any(|c| {
+        text.get(c.span.start..offset)
+            .is_some_and(|between| !between.is_empty() && !between.contains('\n'))
+    });
+    if in_comment {
+        return Vec::new();
+    }
     let start = word_start(text, offset);
     let Some(expected) = keywords::expected_at(text, start) else {
         return Vec::new();
