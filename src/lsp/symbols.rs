@@ -39,50 +39,23 @@ pub fn outline(document: &Document) -> Option<Vec<DocumentSymbol>> {
         .items
         .iter()
         .filter_map(|item| {
+            let named = |name: &Ident, detail: &'static str, kind, span| {
+                (name.node.clone(), detail, kind, span, name.span)
+            };
             let (name, detail, kind, span, selection) = match item {
                 Item::Setting(_) => return None,
-                Item::Calendar(c) => (
-                    c.name.node.clone(),
-                    "calendar",
-                    SymbolKind::EVENT,
-                    c.span,
-                    c.name.span,
-                ),
-                Item::Team(t) => (
-                    t.name.node.clone(),
-                    "team",
-                    SymbolKind::STRUCT,
-                    t.span,
-                    t.name.span,
-                ),
-                Item::Term(t) => (
-                    t.name.node.clone(),
-                    "term",
-                    SymbolKind::VARIABLE,
-                    t.span,
-                    t.name.span,
-                ),
-                Item::Weights(w) => (
-                    w.field.node.clone(),
-                    "weights",
-                    SymbolKind::ENUM,
-                    w.span,
-                    w.field.span,
-                ),
-                Item::Funnel(f) => (
-                    "funnel".to_owned(),
-                    "funnel",
-                    SymbolKind::OBJECT,
-                    f.span,
-                    f.span,
-                ),
-                Item::Rule(r) => (
-                    r.name.node.clone(),
-                    r.kind.node.keyword(),
-                    SymbolKind::FUNCTION,
-                    r.span,
-                    r.name.span,
-                ),
+                Item::Calendar(c) => named(&c.name, "calendar", SymbolKind::EVENT, c.span),
+                Item::Team(t) => named(&t.name, "team", SymbolKind::STRUCT, t.span),
+                Item::Term(t) => named(&t.name, "term", SymbolKind::VARIABLE, t.span),
+                Item::Weights(w) => named(&w.field, "weights", SymbolKind::ENUM, w.span),
+                Item::Funnel(f) => {
+                    let name = Ident::new("funnel".to_owned(), f.span);
+                    named(&name, "funnel", SymbolKind::OBJECT, f.span)
+                }
+                Item::Rule(r) => {
+                    let kind = r.kind.node.keyword();
+                    named(&r.name, kind, SymbolKind::FUNCTION, r.span)
+                }
             };
             Some(symbol(
                 document,

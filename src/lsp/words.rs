@@ -87,19 +87,11 @@ impl<'a> Clauses<'a> {
         .unwrap_or_else(|| "the owner".to_owned())
     }
 
-    /// `each mql lead`, `each lead where ...`, or `each lead`.
-    fn leads(&self) -> String {
-        match self.find(|c| match c {
+    fn leads(&self) -> Option<&'a Condition> {
+        self.find(|c| match c {
             ClauseKind::Leads(c) => Some(c),
             _ => None,
-        }) {
-            Some(Condition {
-                kind: ConditionKind::Term(name),
-                ..
-            }) => format!("each {} lead", name.node),
-            Some(c) => format!("each lead where {}", condition(c)),
-            None => "each lead".to_owned(),
-        }
+        })
     }
 
     /// `; 95% per owner per month`: the share of leads that must be met.
@@ -118,11 +110,32 @@ impl<'a> Clauses<'a> {
     }
 }
 
+/// The leads a rule is about: `each mql lead` (or, for a quota's count,
+/// `mql leads`), `each lead where ...`, or `each lead`.
+fn leads(c: Option<&Condition>, each: bool) -> String {
+    let (one, many) = match c.map(|c| &c.kind) {
+        Some(ConditionKind::Term(name)) => (
+            format!("each {} lead", name.node),
+            format!("{} leads", name.node),
+        ),
+        Some(_) => {
+            let c = c.map(condition).unwrap_or_default();
+            (format!("each lead where {c}"), format!("leads where {c}"))
+        }
+        None => ("each lead".to_owned(), "leads".to_owned()),
+    };
+    if each {
+        one
+    } else {
+        many
+    }
+}
+
 /// What `rule` requires, in one sentence.
 pub fn rule(rule: &Rule) -> String {
     let clauses = Clauses(&rule.clauses);
     let owner = clauses.owner();
-    let leads = clauses.leads();
+    let leads = leads(clauses.leads(), true);
     match rule.kind.node {
         RuleKind::Quota => quota(&clauses, &owner),
         RuleKind::Response => {
@@ -220,17 +233,7 @@ pub fn rule(rule: &Rule) -> String {
 }
 
 fn quota(clauses: &Clauses<'_>, owner: &str) -> String {
-    let leads = match clauses.find(|c| match c {
-        ClauseKind::Leads(c) => Some(c),
-        _ => None,
-    }) {
-        Some(Condition {
-            kind: ConditionKind::Term(name),
-            ..
-        }) => format!("{} leads", name.node),
-        Some(c) => format!("leads where {}", condition(c)),
-        None => "leads".to_owned(),
-    };
+    let leads = leads(clauses.leads(), false);
     let Some((measure, bound, rate, each, per)) = clauses.find(|c| match c {
         ClauseKind::QuotaTarget {
             measure,
