@@ -42,6 +42,10 @@ pub fn all() -> Vec<String> {
 /// cursor. Whether a name may come is [`Expected::name`].
 pub fn expected_at(source: &str, offset: usize) -> Option<Expected> {
     let before = source.get(..offset)?;
+    // As for a whole parse: nesting past the limit is not handed to pest.
+    if super::too_deep(before).is_some() {
+        return None;
+    }
     let error = match AccordParser::parse(Rule::file, before) {
         Ok(_) => return None,
         Err(e) => e,
@@ -183,6 +187,12 @@ mod tests {
     fn after_owner_comes_a_name() {
         let source = "agreement \"x\" { quota \"q\" { owner ";
         assert!(expected_at(source, source.len()).unwrap().name);
+    }
+
+    #[test]
+    fn nesting_past_the_limit_says_nothing() {
+        let source = format!("agreement \"x\" {{ term t means {} ", "(".repeat(200));
+        assert_eq!(expected_at(&source, source.len()), None);
     }
 
     #[test]
