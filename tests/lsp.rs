@@ -294,6 +294,10 @@ fn formatting_gives_exactly_accord_fmts_text() {
 
 // ------------------------------------------------------------ hover
 
+fn hover(client: &mut Client, at: Value) -> Value {
+    client.at("textDocument/hover", URI, at, json!({}))
+}
+
 fn hover_text(result: &Value) -> String {
     assert_eq!(result["contents"]["kind"], "markdown");
     result["contents"]["value"].as_str().unwrap().to_owned()
@@ -306,12 +310,7 @@ fn hover_explains_terms_rules_durations_and_teams() {
     client.open(URI, &text);
 
     // A term where it is used: its definition as written.
-    let term = client.at(
-        "textDocument/hover",
-        URI,
-        inside(&text, "mql", 1),
-        json!({}),
-    );
+    let term = hover(&mut client, inside(&text, "mql", 1));
     assert_eq!(
         hover_text(&term),
         "```accord\nterm mql            means source is \"marketing\" and email is set\n```"
@@ -319,12 +318,7 @@ fn hover_explains_terms_rules_durations_and_teams() {
     assert_eq!(term["range"], range_of(&text, "mql", 1));
 
     // A rule: one sentence of what it requires.
-    let rule = client.at(
-        "textDocument/hover",
-        URI,
-        inside(&text, "Speed to lead", 0),
-        json!({}),
-    );
+    let rule = hover(&mut client, inside(&text, "Speed to lead", 0));
     assert_eq!(
         hover_text(&rule),
         "**response `Speed to lead`**\n\nsales must touch each mql lead within 5 minutes when \
@@ -338,12 +332,7 @@ fn hover_explains_terms_rules_durations_and_teams() {
     );
 
     // A duration on a calendar: what it counts.
-    let window = client.at(
-        "textDocument/hover",
-        URI,
-        inside(&text, "1h on office", 0),
-        json!({}),
-    );
+    let window = hover(&mut client, inside(&text, "1h on office", 0));
     assert_eq!(
         hover_text(&window),
         "`1h` on `office`: 1 hour of open time. The clock runs only in the calendar's hours \
@@ -352,43 +341,23 @@ fn hover_explains_terms_rules_durations_and_teams() {
     );
     assert_eq!(window["range"], range_of(&text, "1h", 0));
     // And one without: wall-clock time.
-    let plain = client.at(
-        "textDocument/hover",
-        URI,
-        inside(&text, "14d", 0),
-        json!({}),
-    );
+    let plain = hover(&mut client, inside(&text, "14d", 0));
     assert_eq!(
         hover_text(&plain),
         "`14d`: 14 days of wall-clock time; nights, weekends and holidays count"
     );
 
     // A team: its lead and members.
-    let team = client.at(
-        "textDocument/hover",
-        URI,
-        on(&text, "owner sales", "sales"),
-        json!({}),
-    );
+    let team = hover(&mut client, on(&text, "owner sales", "sales"));
     assert_eq!(hover_text(&team), "team `sales`\n- lead: sander@northwind.example\n- members: ann@northwind.example, bob@northwind.example, carla@northwind.example");
-    let team = client.at(
-        "textDocument/hover",
-        URI,
-        inside(&text, "marketing {", 0),
-        json!({}),
-    );
+    let team = hover(&mut client, inside(&text, "marketing {", 0));
     assert_eq!(
         hover_text(&team),
         "team `marketing`\n- lead: marloes@northwind.example\n- no members listed"
     );
 
     // Outside the agreement's items there is nothing to say.
-    let nothing = client.at(
-        "textDocument/hover",
-        URI,
-        json!({ "line": 0, "character": 3 }),
-        json!({}),
-    );
+    let nothing = hover(&mut client, json!({ "line": 0, "character": 3 }));
     assert_eq!(nothing, Value::Null);
     client.shutdown();
 }
@@ -765,7 +734,7 @@ fn positions_count_utf16_units_after_non_ascii_text() {
     let at = on(&fixed, "owner sales", "sales");
     let found = client.at("textDocument/definition", URI, at.clone(), json!({}));
     assert_eq!(found["range"], range_of(&fixed, "sales", 0));
-    let hover = client.at("textDocument/hover", URI, at, json!({}));
+    let hover = hover(&mut client, at);
     assert_eq!(hover["range"], range_in(&fixed, "owner sales", "sales"));
     client.shutdown();
 }
@@ -798,12 +767,7 @@ fn unknown_methods_and_malformed_input_are_answered_not_fatal() {
     assert_eq!(closed["error"]["code"], -32602);
     let text = example("minimal.sla");
     client.open(URI, &text);
-    let far = client.at(
-        "textDocument/hover",
-        URI,
-        json!({ "line": 4000, "character": 4000 }),
-        json!({}),
-    );
+    let far = hover(&mut client, json!({ "line": 4000, "character": 4000 }));
     assert_eq!(far, Value::Null);
     // Garbage text and notifications with broken params.
     client.notify("textDocument/didChange", json!({ "textDocument": 1 }));
