@@ -15,6 +15,7 @@ pub mod eval;
 pub mod format;
 pub mod funnel;
 pub mod init;
+pub mod lsp;
 pub mod project;
 pub mod report;
 pub mod source;

@@ -10,6 +10,7 @@ mod explain;
 mod fmt;
 mod init;
 mod inputs;
+mod lsp;
 mod plan;
 mod post;
 mod report;
@@ -54,6 +55,8 @@ pub enum Command {
     Report(report::Args),
     /// Compare two versions of an agreement by meaning: stricter or looser, and for whom
     Diff(diff::Args),
+    /// Serve the Language Server Protocol on standard input and output, for editors
+    Lsp(lsp::Args),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -103,6 +106,7 @@ pub fn main() -> Exit {
         Command::Test(args) => test::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "accord", &mut std::io::stdout());
             Exit::Ok

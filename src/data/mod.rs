@@ -41,6 +41,29 @@ pub use record::{Interned, OwnedValues, Record, Values};
 pub use relabel::Relabel;
 pub use timestamp::parse_timestamp;
 
+/// The fields an export offers: each column of its header (or of its first
+/// JSON object), under the name the agreement uses for it, `columns` of
+/// `accord.toml` read backwards. For an editor's completion; only the
+/// header is read.
+pub fn fields_of(
+    path: &Path,
+    table: &TableConfig,
+    section: &'static str,
+) -> Result<Vec<String>, DataError> {
+    let opened = table::Table::open(path, table, section, &[])?;
+    Ok(opened
+        .header()
+        .iter()
+        .map(|column| {
+            table
+                .columns
+                .iter()
+                .find(|(_, c)| c.trim() == column)
+                .map_or_else(|| column.clone(), |(field, _)| field.clone())
+        })
+        .collect())
+}
+
 /// A field the agreement uses, as the loaders take it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Wanted {

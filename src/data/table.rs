@@ -440,6 +440,11 @@ impl Table {
         (delimiter, self.encoding.name())
     }
 
+    /// The CSV header, or the keys of the first JSON object.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
     /// The file's name for each slot's column, for issues.
     pub fn column_names(&self) -> Vec<String> {
         self.fields.iter().map(|f| f.column.clone()).collect()

@@ -4,6 +4,7 @@
 pub mod ast;
 mod error;
 mod grammar;
+pub mod keywords;
 mod lower;
 mod span;
 mod split;
