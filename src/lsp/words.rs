@@ -136,7 +136,11 @@ pub fn rule(rule: &Rule) -> String {
     let clauses = Clauses(&rule.clauses);
     let owner = clauses.owner();
     let leads = leads(clauses.leads(), true);
-    match rule.kind.node {
+    let warn = clauses.find(|c| match c {
+        ClauseKind::Warn(p) => Some(p.text.as_str()),
+        _ => None,
+    });
+    let sentence = match rule.kind.node {
         RuleKind::Quota => quota(&clauses, &owner),
         RuleKind::Response => {
             let first = clauses.find(|c| match c {
@@ -229,6 +233,14 @@ pub fn rule(rule: &Rule) -> String {
                 list(&buckets)
             )
         }
+    };
+    match warn {
+        // LANGUAGE.md §10: aging counts its warning on `breach after`.
+        Some(p) if rule.kind.node == RuleKind::Aging => {
+            format!("{sentence}; due soon at {p}% of the breach age")
+        }
+        Some(p) => format!("{sentence}; due soon once {p}% of the time has passed"),
+        None => sentence,
     }
 }
 
@@ -283,7 +295,10 @@ fn duty(clauses: &Clauses<'_>, owner: &str, leads: &str) -> String {
     let (fields, by) = clauses
         .find(|c| match c {
             ClauseKind::Provide { fields, by } => Some((
-                fields.iter().map(|f| f.node.to_string()).collect::<Vec<_>>(),
+                fields
+                    .iter()
+                    .map(|f| f.node.to_string())
+                    .collect::<Vec<_>>(),
                 by.as_ref(),
             )),
             _ => None,
@@ -341,6 +356,20 @@ mod tests {
         assert_eq!(
             sentences("rules/minimal.sla"),
             ["sales must call each lead within 1 day; 100% per month"]
+        );
+    }
+
+    #[test]
+    fn a_warning_point_ends_the_sentence() {
+        let text = "agreement \"a\" { team s { lead \"x\" } term touch means kind is \"call\"\n response \"r\" { owner s first touch within 1h otherwise warn at 80% }\n aging \"g\" { owner s contact touch buckets 1d breach after 2d warn at 50% } }";
+        let agreement = crate::syntax::parse(text).unwrap();
+        let said: Vec<String> = agreement.rules().map(rule).collect();
+        assert_eq!(
+            said,
+            [
+                "s must touch each lead within 1 hour; 100% per month; due soon once 80% of the time has passed",
+                "s must touch each lead within 2 days; leads not reached yet are counted by age (1 day); due soon at 50% of the breach age",
+            ]
         );
     }
 
