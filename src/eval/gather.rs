@@ -1,0 +1,227 @@
+//! Activities gathered by one part of a file, to be folded lead by lead.
+//!
+//! Exports list activities by time, or in no order at all: folding each as
+//! it came touched the per-lead states at random, a cache miss per activity
+//! once the leads in play outgrow the caches (at a million leads, half of
+//! all cycles). A part gathers what the rules look at, a batch at a time,
+//! and sorts it by lead before folding it, so that every rule's states are
+//! swept in order, whatever the file's order. The sort is stable: a lead's
+//! activities are still folded in file order.
+
+use chrono::{DateTime, Utc};
+
+use super::looks::Looks;
+use crate::data::{Activity, Values};
+
+/// Activities per batch: enough that a batch of a time-sorted export meets
+/// each lead in play about once per sweep, few enough (2 to 3 MB) that it
+/// stays in the caches while it is sorted and folded.
+pub const BATCH: usize = 1 << 16;
+
+/// Bits of a lead number one pass of the sort takes.
+const DIGIT: u32 = 11;
+
+/// What folding needs of an activity. Its values are the rules' bytes
+/// ([`Gathered::flags`]) and, for a duty handed over `by` an activity, its
+/// symbols.
+#[derive(Debug, Clone, Copy)]
+pub struct Gather {
+    pub lead: u32,
+    pub at: DateTime<Utc>,
+    pub duration_ms: i64,
+    /// The activity's place in the file (see [`Activity::seq`]): the
+    /// tie-break between a lead's activities at one instant, as parts fold
+    /// into the same states in any order.
+    pub seq: u64,
+}
+
+/// One part's batch of activities, and which rules look at which values.
+pub struct Gathered {
+    looks: Looks,
+    rows: Vec<Gather>,
+    /// A byte per rule and row (see [`super::looks`]).
+    flags: Vec<u8>,
+    rules: usize,
+    /// The activity's symbols, `width` per row; none when no rule reads
+    /// them while folding.
+    symbols: Vec<u32>,
+    width: usize,
+    /// Per rule, whether any row of the batch has a byte for it.
+    looked: Vec<bool>,
+    /// Bits of the largest lead number, which the sort goes through.
+    bits: u32,
+    /// `lead << 32 | row`, sorted; and the sort's second buffer.
+    order: Vec<u64>,
+    scratch: Vec<u64>,
+}
+
+impl Gathered {
+    /// A batch for `rules` rules, over `leads` leads, keeping `width`
+    /// symbols per row.
+    pub fn new(looks: Looks, rules: usize, width: usize, leads: usize) -> Gathered {
+        let largest = u32::try_from(leads.saturating_sub(1)).unwrap_or(u32::MAX);
+        Gathered {
+            looks,
+            rows: Vec::new(),
+            flags: Vec::new(),
+            rules,
+            symbols: Vec::new(),
+            width,
+            looked: vec![false; rules],
+            bits: u32::BITS - largest.leading_zeros(),
+            order: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Keeps `activity` with each rule's byte for it (which `decide`
+    /// fills in, unless its values' answer is remembered); false, and
+    /// nothing kept, when no rule looks at it.
+    pub fn take(
+        &mut self,
+        activity: &Activity<'_>,
+        decide: impl Fn(&Values<'_>, &mut [u8]),
+    ) -> bool {
+        let looked = self.looks.flags(&activity.values, decide);
+        if looked.looking.is_empty() {
+            return false;
+        }
+        self.rows.push(Gather {
+            lead: activity.lead,
+            at: activity.at,
+            duration_ms: activity.duration_ms,
+            seq: activity.seq,
+        });
+        self.flags.extend_from_slice(looked.flags);
+        for r in looked.looking {
+            if let Some(l) = self.looked.get_mut(*r as usize) {
+                *l = true;
+            }
+        }
+        let symbols = activity.values.symbols;
+        self.symbols
+            .extend((0..self.width).map(|i| symbols.get(i).copied().unwrap_or(0)));
+        true
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.rows.len() >= BATCH
+    }
+
+    /// Whether any row of the batch has a byte for rule `r`.
+    pub fn looked(&self, r: usize) -> bool {
+        self.looked.get(r).copied().unwrap_or(false)
+    }
+
+    /// Sorts the batch by lead, file order kept within a lead; then
+    /// [`Gathered::in_lead_order`] goes through it.
+    pub fn sort(&mut self) {
+        self.order.clear();
+        self.order.extend(
+            self.rows
+                .iter()
+                .enumerate()
+                .map(|(i, g)| u64::from(g.lead) << 32 | i as u64),
+        );
+        radix_sort(&mut self.order, &mut self.scratch, 32, self.bits);
+    }
+
+    /// The rows in the order of the last [`Gathered::sort`], each with its
+    /// byte for rule `r` (rows without one left out) and its symbols.
+    pub fn in_lead_order(&self, r: usize) -> impl Iterator<Item = (&Gather, u8, Values<'_>)> {
+        self.order.iter().filter_map(move |key| {
+            let i = (*key & u64::from(u32::MAX)) as usize;
+            let flag = *self.flags.get(i * self.rules + r)?;
+            if flag == 0 {
+                return None;
+            }
+            let row = self.rows.get(i)?;
+            let symbols = self
+                .symbols
+                .get(i * self.width..(i + 1) * self.width)
+                .unwrap_or_default();
+            let values = Values {
+                symbols,
+                numbers: &[],
+            };
+            Some((row, flag, values))
+        })
+    }
+
+    /// Empties the batch, keeping its room.
+    pub fn clear(&mut self) {
+        self.rows.clear();
+        self.flags.clear();
+        self.symbols.clear();
+        self.looked.iter_mut().for_each(|l| *l = false);
+        self.order.clear();
+    }
+}
+
+/// Sorts `keys` by their `bits` bits from `from` up, stably: least
+/// significant digit first, [`DIGIT`] bits a pass, through `scratch`.
+/// A comparison sort of a batch cost ten times as much.
+fn radix_sort(keys: &mut Vec<u64>, scratch: &mut Vec<u64>, from: u32, bits: u32) {
+    const BUCKETS: usize = 1 << DIGIT;
+    let mask = (BUCKETS - 1) as u64;
+    let mut shift = from;
+    while shift < from + bits {
+        let digit = |key: u64| ((key >> shift) & mask) as usize;
+        let mut starts = [0usize; BUCKETS];
+        for key in keys.iter() {
+            if let Some(count) = starts.get_mut(digit(*key)) {
+                *count += 1;
+            }
+        }
+        let mut total = 0;
+        for start in starts.iter_mut() {
+            let count = *start;
+            *start = total;
+            total += count;
+        }
+        scratch.clear();
+        scratch.resize(keys.len(), 0);
+        for key in keys.iter() {
+            if let Some(start) = starts.get_mut(digit(*key)) {
+                if let Some(slot) = scratch.get_mut(*start) {
+                    *slot = *key;
+                }
+                *start += 1;
+            }
+        }
+        std::mem::swap(keys, scratch);
+        shift += DIGIT;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The radix sort orders as a stable sort by the key's bits does,
+        /// whatever the number of passes.
+        #[test]
+        fn radix_sort_is_a_stable_sort_by_lead(
+            leads in proptest::collection::vec(0u32..5000, 0..600),
+        ) {
+            let bits = u32::BITS - 4999u32.leading_zeros();
+            let mut keys: Vec<u64> = leads
+                .iter()
+                .enumerate()
+                .map(|(i, l)| u64::from(*l) << 32 | i as u64)
+                .collect();
+            let mut expected = keys.clone();
+            expected.sort_by_key(|k| k >> 32);
+            radix_sort(&mut keys, &mut Vec::new(), 32, bits);
+            proptest::prop_assert_eq!(keys, expected);
+        }
+    }
+
+    #[test]
+    fn one_lead_needs_no_pass() {
+        let mut keys = vec![2, 1, 0];
+        radix_sort(&mut keys, &mut Vec::new(), 32, 0);
+        assert_eq!(keys, vec![2, 1, 0]);
+    }
+}
