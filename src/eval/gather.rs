@@ -53,6 +53,9 @@ pub struct Gathered {
     /// `lead << 32 | row`, sorted; and the sort's second buffer.
     order: Vec<u64>,
     scratch: Vec<u64>,
+    /// Where the rows, flags and symbols are put in lead order, to be
+    /// swapped with them: each rule's pass then reads them in order.
+    sorted: (Vec<Gather>, Vec<u8>, Vec<u32>),
 }
 
 impl Gathered {
@@ -71,6 +74,7 @@ impl Gathered {
             bits: u32::BITS - largest.leading_zeros(),
             order: Vec::new(),
             scratch: Vec::new(),
+            sorted: (Vec::new(), Vec::new(), Vec::new()),
         }
     }
 
@@ -124,28 +128,49 @@ impl Gathered {
                 .map(|(i, g)| u64::from(g.lead) << 32 | i as u64),
         );
         radix_sort(&mut self.order, &mut self.scratch, 32, self.bits);
+        let (rows, flags, symbols) = &mut self.sorted;
+        rows.clear();
+        flags.clear();
+        symbols.clear();
+        for key in &self.order {
+            let i = (*key & u64::from(u32::MAX)) as usize;
+            rows.extend(self.rows.get(i));
+            flags.extend_from_slice(
+                self.flags
+                    .get(i * self.rules..(i + 1) * self.rules)
+                    .unwrap_or_default(),
+            );
+            symbols.extend_from_slice(
+                self.symbols
+                    .get(i * self.width..(i + 1) * self.width)
+                    .unwrap_or_default(),
+            );
+        }
+        std::mem::swap(&mut self.rows, rows);
+        std::mem::swap(&mut self.flags, flags);
+        std::mem::swap(&mut self.symbols, symbols);
     }
 
-    /// The rows in the order of the last [`Gathered::sort`], each with its
+    /// The rows, in lead order after [`Gathered::sort`], each with its
     /// byte for rule `r` (rows without one left out) and its symbols.
     pub fn in_lead_order(&self, r: usize) -> impl Iterator<Item = (&Gather, u8, Values<'_>)> {
-        self.order.iter().filter_map(move |key| {
-            let i = (*key & u64::from(u32::MAX)) as usize;
-            let flag = *self.flags.get(i * self.rules + r)?;
-            if flag == 0 {
-                return None;
-            }
-            let row = self.rows.get(i)?;
-            let symbols = self
-                .symbols
-                .get(i * self.width..(i + 1) * self.width)
-                .unwrap_or_default();
-            let values = Values {
-                symbols,
-                numbers: &[],
-            };
-            Some((row, flag, values))
-        })
+        let flags = self.flags.iter().skip(r).step_by(self.rules.max(1));
+        self.rows
+            .iter()
+            .zip(flags)
+            .enumerate()
+            .filter(|(_, (_, flag))| **flag != 0)
+            .map(move |(i, (row, flag))| {
+                let symbols = self
+                    .symbols
+                    .get(i * self.width..(i + 1) * self.width)
+                    .unwrap_or_default();
+                let values = Values {
+                    symbols,
+                    numbers: &[],
+                };
+                (row, *flag, values)
+            })
     }
 
     /// Empties the batch, keeping its room.
@@ -225,3 +250,4 @@ mod tests {
         assert_eq!(keys, vec![2, 1, 0]);
     }
 }
+

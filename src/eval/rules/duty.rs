@@ -183,6 +183,24 @@ mod tests {
     }
 
     #[test]
+    fn the_first_incomplete_hand_over_in_the_file_wins_a_tie_whatever_the_order_folded() {
+        // Places 7 and 9 in the file, at one instant: 7 is the one named,
+        // whichever part folds first.
+        let (first, second) = ((7, ["status"]), (9, ["outcome"]));
+        for order in [[first, second], [second, first]] {
+            let mut s = Handover::default();
+            for (seq, missing) in order {
+                s.observe_by(day(1), day(5), seq, &missing);
+            }
+            assert_eq!(s.incomplete, Some((day(5), 7, "status".to_owned())));
+        }
+        let mut s = Handover::default();
+        s.observe_by(day(1), day(6), 1, &["status"]);
+        s.observe_by(day(1), day(5), 9, &["outcome"]);
+        assert_eq!(s.incomplete.map(|i| i.2), Some("outcome".to_owned()), "earlier in time");
+    }
+
+    #[test]
     fn no_anchor_yet_is_excluded_and_the_earliest_anchor_wins() {
         let s = Handover::default();
         let (o, _) = judge_within(&s, None, &week(), day(20), "the first touch", "7d");
