@@ -35,7 +35,10 @@ enum Order {
 }
 
 const ORDERS: [Order; 3] = [Order::Time, Order::Shuffled, Order::Lead];
-const THREADS: [usize; 3] = [1, 2, 8];
+/// Threads of the pool, and parts the file is read in: 1, 2 and 8 of
+/// each; and one part on a pool of 64, whose batches are the smallest
+/// (`eval::gather::batch_rows`), so that one part folds many of them.
+const THREADS: [(usize, usize); 4] = [(1, 1), (2, 2), (8, 8), (64, 1)];
 
 /// The rows of a CSV text without quotes, in `order`: stable sorts of the
 /// rows as given, so that a lead's rows at one instant keep their order.
@@ -77,16 +80,15 @@ fn reordered(text: &str, order: Order) -> String {
     out
 }
 
-/// The verdict document on `threads` threads: the file read in as many
-/// parts (as small as a byte allows, so that cuts land anywhere), scoping
-/// and judging on a pool of that many threads.
-fn document(project: &Project, threads: usize) -> String {
+/// The verdict document on a pool of `threads` threads, the file read in
+/// `parts` parts (as small as a byte allows, so that cuts land anywhere).
+fn document(project: &Project, (threads, parts): (usize, usize)) -> String {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .unwrap();
     let split = Split {
-        threads,
+        threads: parts,
         min_bytes: 1,
     };
     pool.install(|| common::verdict_document(project, AS_OF, split))
@@ -127,7 +129,7 @@ fn assert_same_everywhere(dir: &Path, agreement: &Path, leads: &Path, activities
                 None => first = Some(doc),
                 Some(one) => assert!(
                     doc == *one,
-                    "{} by {order:?} on {threads} thread(s) differs",
+                    "{} by {order:?} on {threads:?} (threads, parts) differs",
                     agreement.display()
                 ),
             }
@@ -205,12 +207,12 @@ const AGREEMENT: &str = r#"agreement "Orders" {
 }
 "#;
 
-/// Leads and activities enough for several batches of the fold (more than
-/// `eval::gather::BATCH` activities), with ties at one instant that decide
+/// Leads and activities enough for several batches of the fold (five or
+/// more of the smallest, see [`THREADS`]), with ties at one instant that decide
 /// outcomes: a connecting call and another at the same minute, and
 /// incomplete hand-overs at the same minute lacking different fields.
 fn synthetic(dir: &Path) -> (PathBuf, PathBuf, String) {
-    const LEADS: usize = 16_000;
+    const LEADS: usize = 20_000;
     let owners = ["a@x.example", "b@x.example", "c@x.example"];
     let mut leads = "id,handed_off_at,owner,email\n".to_owned();
     let mut rows = Vec::new();
@@ -267,7 +269,7 @@ fn synthetic(dir: &Path) -> (PathBuf, PathBuf, String) {
 fn many_batches_with_ties_in_every_order_and_on_any_number_of_threads() {
     let dir = common::temp_dir("order", "synthetic");
     let (agreement, leads, activities) = synthetic(&dir);
-    assert!(activities.lines().count() > 70_000, "more than a batch");
+    assert!(activities.lines().count() > 6 * 16_384, "several batches");
     assert!(!activities.contains(",,,"), "no row without a value");
     let one = assert_same_everywhere(&dir, &agreement, &leads, &activities);
     // The ties decided something: the reason names the first hand-over.

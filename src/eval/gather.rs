@@ -13,10 +13,22 @@ use chrono::{DateTime, Utc};
 use super::looks::Looks;
 use crate::data::{Activity, Values};
 
-/// Activities per batch: enough that a batch of a time-sorted export meets
-/// each lead in play about once per sweep, few enough (2 to 3 MB) that it
-/// stays in the caches while it is sorted and folded.
-pub const BATCH: usize = 1 << 16;
+/// The memory all parts' batches may take together. Each fold sweeps the
+/// states of the leads in play (at a million leads, those of the last two
+/// weeks: tens of megabytes), so the more activities a sweep folds the
+/// better; but every thread holds a batch, so their room is shared out.
+const IN_FLIGHT: usize = 64 << 20;
+
+/// Bytes a gathered activity takes: its row and its sorted copy (32 each),
+/// the sort's two keys (8 each), a few rules' bytes.
+const ROW_BYTES: usize = 96;
+
+/// Activities per batch on `threads` threads: [`IN_FLIGHT`] shared out,
+/// between 16,384 (below that a sweep finds few activities per state) and
+/// 262,144 (beyond it a sweep gains little).
+pub fn batch_rows(threads: usize) -> usize {
+    (IN_FLIGHT / ROW_BYTES / threads.max(1)).clamp(1 << 14, 1 << 18)
+}
 
 /// Bits of a lead number one pass of the sort takes.
 const DIGIT: u32 = 11;
@@ -50,6 +62,8 @@ pub struct Gathered {
     looked: Vec<bool>,
     /// Bits of the largest lead number, which the sort goes through.
     bits: u32,
+    /// Rows a batch holds before it is folded ([`batch_rows`]).
+    capacity: usize,
     /// `lead << 32 | row`, sorted; and the sort's second buffer.
     order: Vec<u64>,
     scratch: Vec<u64>,
@@ -60,8 +74,14 @@ pub struct Gathered {
 
 impl Gathered {
     /// A batch for `rules` rules, over `leads` leads, keeping `width`
-    /// symbols per row.
-    pub fn new(looks: Looks, rules: usize, width: usize, leads: usize) -> Gathered {
+    /// symbols per row, of `capacity` rows.
+    pub fn new(
+        looks: Looks,
+        rules: usize,
+        width: usize,
+        leads: usize,
+        capacity: usize,
+    ) -> Gathered {
         let largest = u32::try_from(leads.saturating_sub(1)).unwrap_or(u32::MAX);
         Gathered {
             looks,
@@ -72,6 +92,7 @@ impl Gathered {
             width,
             looked: vec![false; rules],
             bits: u32::BITS - largest.leading_zeros(),
+            capacity,
             order: Vec::new(),
             scratch: Vec::new(),
             sorted: (Vec::new(), Vec::new(), Vec::new()),
@@ -109,7 +130,7 @@ impl Gathered {
     }
 
     pub fn is_full(&self) -> bool {
-        self.rows.len() >= BATCH
+        self.rows.len() >= self.capacity
     }
 
     /// Whether any row of the batch has a byte for rule `r`.
@@ -241,6 +262,15 @@ mod tests {
             radix_sort(&mut keys, &mut Vec::new(), 32, bits);
             proptest::prop_assert_eq!(keys, expected);
         }
+    }
+
+    #[test]
+    fn batches_share_a_fixed_room_between_bounds() {
+        assert_eq!(batch_rows(1), 1 << 18);
+        assert_eq!(batch_rows(2), 1 << 18);
+        assert!(batch_rows(8) * ROW_BYTES * 8 <= IN_FLIGHT);
+        assert_eq!(batch_rows(1000), 1 << 14);
+        assert_eq!(batch_rows(0), batch_rows(1));
     }
 
     #[test]

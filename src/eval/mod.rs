@@ -452,7 +452,9 @@ impl<'a> Evaluator<'a> {
             .iter()
             .any(|r| matches!(&r.spec, Spec::DutyWithin { fields, .. } if !fields.is_empty()));
         let width = if reads_values { fields.len() } else { 0 };
-        Gathered::new(looks, self.program.rules.len(), width, self.leads.len())
+        // A batch per thread of the pool: their room is shared out.
+        let rows = gather::batch_rows(rayon::current_num_threads());
+        Gathered::new(looks, self.program.rules.len(), width, self.leads.len(), rows)
     }
 
     /// Gathers one activity into its part's batch, which is folded into
