@@ -108,10 +108,7 @@ fn leads_file(dir: &Path, start: DateTime<Utc>) -> Result<PathBuf, String> {
 impl Fixture {
     fn new() -> Result<Fixture, String> {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let checked = check_file(
-            &root.join("benches/e2e.sla"),
-            &CheckOptions { today: None },
-        );
+        let checked = check_file(&root.join("benches/e2e.sla"), &CheckOptions { today: None });
         let (Some(agreement), Some(source)) = (checked.clean(), checked.source.as_ref()) else {
             return Err("benches/e2e.sla does not check".to_owned());
         };
@@ -196,6 +193,9 @@ fn activity(row: &Row) -> Activity<'_> {
     }
 }
 
+/// Puts a batch's rows (in time order) in another order.
+type Reorder = fn(&mut Vec<Row>, &mut Rng);
+
 fn fold(c: &mut Criterion, fx: &Fixture) {
     let ev = Evaluator::new(
         &fx.program,
@@ -207,7 +207,7 @@ fn fold(c: &mut Criterion, fx: &Fixture) {
     );
     let mut g = c.benchmark_group("fold");
     g.sample_size(20);
-    let orders: [(&str, fn(&mut Vec<Row>, &mut Rng)); 3] = [
+    let orders: [(&str, Reorder); 3] = [
         ("time_order", |_, _| {}),
         ("lead_order", |rows, _| rows.sort_by_key(|r| r.lead)),
         ("shuffled", |rows, rng| {

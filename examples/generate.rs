@@ -69,8 +69,8 @@ const TZ: Tz = chrono_tz::Europe::Amsterdam;
 /// as [`PROFILES`]`[k % 3]` does. The sample's three come first.
 const OWNER_NAMES: [&str; 26] = [
     "ann", "bob", "carla", "dirk", "eva", "finn", "greta", "hugo", "iris", "joost", "kim", "lars",
-    "mia", "niels", "olga", "piet", "quinn", "rosa", "sem", "tess", "ugo", "vera", "wim",
-    "xander", "yara", "zoe",
+    "mia", "niels", "olga", "piet", "quinn", "rosa", "sem", "tess", "ugo", "vera", "wim", "xander",
+    "yara", "zoe",
 ];
 
 /// Owner `k`'s address: a name of [`OWNER_NAMES`], numbered past 26.
@@ -253,7 +253,9 @@ fn parse_args() -> Result<Option<Args>, String> {
                 columns = match value()?.as_str() {
                     "wide" => Columns::Wide,
                     "sample" => Columns::Sample,
-                    other => return Err(format!("--columns must be wide or sample, not {other:?}")),
+                    other => {
+                        return Err(format!("--columns must be wide or sample, not {other:?}"))
+                    }
                 }
             }
             "--owners" => {
@@ -704,12 +706,7 @@ fn email_part(name: &str, out: &mut String) {
     }
 }
 
-fn make_lead(
-    number: u64,
-    handoff: Option<DateTime<Utc>>,
-    owners: usize,
-    rng: &mut Rng,
-) -> Lead {
+fn make_lead(number: u64, handoff: Option<DateTime<Utc>>, owners: usize, rng: &mut Rng) -> Lead {
     // ~2% not handed off (yet): marketing still nurtures them.
     let mut handoff = handoff.filter(|_| !rng.chance(0.02));
     // Some CRMs (and hand-made imports) write local times without offset, to
@@ -1269,12 +1266,7 @@ fn header(format: Format, names: &[&str]) -> String {
     }
 }
 
-fn lead_row(
-    out: &mut String,
-    args: &Args,
-    lead: &Lead,
-    handoff: Cell,
-) -> fmt::Result {
+fn lead_row(out: &mut String, args: &Args, lead: &Lead, handoff: Cell) -> fmt::Result {
     let owner = lead.owner.map(owner_address).unwrap_or_default();
     match args.columns {
         Columns::Sample => write_row(

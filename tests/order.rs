@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use accord::data::{Config, Split};
 use accord::project::Project;
-use chrono::{DateTime, FixedOffset};
+use chrono::DateTime;
 
 const AS_OF: &str = "2027-04-15T12:00:00+02:00";
 
@@ -50,30 +50,34 @@ fn reordered(text: &str, order: Order) -> String {
     let columns: Vec<&str> = header.split(',').collect();
     let at = columns.iter().position(|c| *c == "at").unwrap();
     let lead = columns.iter().position(|c| *c == "lead").unwrap();
-    let mut rows: Vec<(Vec<&str>, &str)> = lines
+    // Each row's lead and time, and the row.
+    let mut rows: Vec<(&str, &str, &str)> = lines
         .filter(|l| !l.is_empty())
-        .map(|l| (l.split(',').collect(), l))
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            let cell = |i: usize| cells.get(i).copied().unwrap_or_default();
+            (cell(lead), cell(at), l)
+        })
         .collect();
-    let instant = |cells: &Vec<&str>| -> Option<DateTime<FixedOffset>> {
-        DateTime::parse_from_rfc3339(cells[at]).ok()
-    };
     match order {
-        Order::Time => rows.sort_by_key(|(cells, _)| instant(cells)),
-        Order::Lead => rows.sort_by_key(|(cells, _)| cells[lead].to_owned()),
+        Order::Time => {
+            rows.sort_by_key(|(_, at, _)| DateTime::parse_from_rfc3339(at).ok());
+        }
+        Order::Lead => rows.sort_by_key(|(lead, _, _)| lead.to_string()),
         Order::Shuffled => {
             // A key per lead and instant, from a hash of both: rows land
             // far from their neighbours, ties stay together and in order.
-            let key = |cells: &Vec<&str>| {
-                let text = format!("{}|{}", cells[lead], cells[at]);
+            let key = |lead: &str, at: &str| {
+                let text = format!("{lead}|{at}");
                 text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
                     (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
                 })
             };
-            rows.sort_by_key(|(cells, _)| key(cells));
+            rows.sort_by_key(|(lead, at, _)| key(lead, at));
         }
     }
     let mut out = format!("{header}\n");
-    for (_, line) in rows {
+    for (_, _, line) in rows {
         out.push_str(line);
         out.push('\n');
     }
@@ -198,10 +202,10 @@ const AGREEMENT: &str = r#"agreement "Orders" {
     provide email
   }
   aging "Uncontacted" {
-    owner sales
+    owner   sales
     contact touch
-    buckets 1w, 2w
-    breach after 2w
+    buckets 3d, 1w, 2w
+    breach after 10d
     per owner
   }
 }
@@ -221,14 +225,18 @@ fn synthetic(dir: &Path) -> (PathBuf, PathBuf, String) {
         let email = if i % 11 == 0 { "" } else { "x@y.example" };
         leads.push_str(&format!(
             "L{i},2027-{month:02}-{day:02}T09:00:00+01:00,{},{email}\n",
-            owners[i % 3]
+            owners.get(i % 3).unwrap()
         ));
         if i % 13 == 0 {
             continue; // never touched
         }
         let when = |d: usize, hh: usize, mm: usize| {
             let d = day + d;
-            let (m, d) = if d > 28 { (month + 1, d - 28) } else { (month, d) };
+            let (m, d) = if d > 28 {
+                (month + 1, d - 28)
+            } else {
+                (month, d)
+            };
             format!("2027-{m:02}-{d:02}T{hh:02}:{mm:02}:00+01:00")
         };
         let first = if i % 5 == 0 { 45 } else { 20 };
@@ -273,9 +281,20 @@ fn many_batches_with_ties_in_every_order_and_on_any_number_of_threads() {
     assert!(!activities.contains(",,,"), "no row without a value");
     let one = assert_same_everywhere(&dir, &agreement, &leads, &activities);
     // The ties decided something: the reason names the first hand-over.
-    assert!(one.contains("(a hand-over lacked outcome)"), "{}", &one[..200]);
+    assert!(
+        one.contains("(a hand-over lacked outcome)"),
+        "{}",
+        &one[..200]
+    );
     assert!(!one.contains("(a hand-over lacked status)"));
-    for rule in ["Volume", "Speed", "Depth", "Feedback", "Dossier", "Uncontacted"] {
+    for rule in [
+        "Volume",
+        "Speed",
+        "Depth",
+        "Feedback",
+        "Dossier",
+        "Uncontacted",
+    ] {
         assert!(one.contains(&format!("\"{rule}\"")), "{rule} is judged");
     }
 }

@@ -280,4 +280,3 @@ mod tests {
         assert_eq!(keys, vec![2, 1, 0]);
     }
 }
-

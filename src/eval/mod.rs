@@ -454,7 +454,13 @@ impl<'a> Evaluator<'a> {
         let width = if reads_values { fields.len() } else { 0 };
         // A batch per thread of the pool: their room is shared out.
         let rows = gather::batch_rows(rayon::current_num_threads());
-        Gathered::new(looks, self.program.rules.len(), width, self.leads.len(), rows)
+        Gathered::new(
+            looks,
+            self.program.rules.len(),
+            width,
+            self.leads.len(),
+            rows,
+        )
     }
 
     /// Gathers one activity into its part's batch, which is folded into
@@ -499,7 +505,16 @@ impl<'a> Evaluator<'a> {
                 let Some(handoff) = self.leads.handoff(row.lead) else {
                     continue;
                 };
-                fold_one(rule, run, &mut states, pos as usize, handoff, row, flag, &values);
+                fold_one(
+                    rule,
+                    run,
+                    &mut states,
+                    pos as usize,
+                    handoff,
+                    row,
+                    flag,
+                    &values,
+                );
             }
         }
         gathered.clear();

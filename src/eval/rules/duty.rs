@@ -197,7 +197,11 @@ mod tests {
         let mut s = Handover::default();
         s.observe_by(day(1), day(6), 1, &["status"]);
         s.observe_by(day(1), day(5), 9, &["outcome"]);
-        assert_eq!(s.incomplete.map(|i| i.2), Some("outcome".to_owned()), "earlier in time");
+        assert_eq!(
+            s.incomplete.map(|i| i.2),
+            Some("outcome".to_owned()),
+            "earlier in time"
+        );
     }
 
     #[test]
