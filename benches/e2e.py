@@ -1,22 +1,28 @@
 #!/usr/bin/env python3
 """End-to-end benchmark: accord eval against a plain CSV read and DuckDB.
 
-Generates a CRM export once (default 1M leads, ~10M activities, with
-examples/generate.rs), then times, in the same run and interleaved so that
-machine noise hits all three alike:
+Generates a CRM export once per order of its activities (default 1M leads,
+~10M activities, with examples/generate.rs: wide lead columns, 26 owners),
+by time (as most CRMs export), shuffled, and by lead. Then times, in the
+same run and interleaved so that machine noise hits all alike, on each
+order:
 
   floor   examples/read_csv: the csv crate reads both files, nothing else;
   accord  accord eval benches/e2e.sla --format json;
   duckdb  SQL computing the same quota, response, attempts and duty figures
           over the same CSV files (pip install duckdb).
 
-Reports the median wall time of each over RUNS runs, the peak memory, and
-the ratios accord/floor and duckdb/accord. Usage:
+Reports the median wall time of each over RUNS runs, the peak memory (the
+largest of the runs), and the ratios accord/floor and duckdb/accord; checks
+that DuckDB's figures are accord's, and that the three orders give
+byte-identical verdict documents. Usage:
 
   python3 benches/e2e.py [--leads 1000000] [--runs 5] [--data target/bench-data]
+                         [--orders time,shuffled,lead] [--threads N]
 """
 
 import argparse
+import hashlib
 import os
 import resource
 import statistics
@@ -67,21 +73,28 @@ ORDER BY 1, 2, 3;
 
 
 def run(cmd, cwd=ROOT):
-    """Wall time of one child process, in seconds."""
+    """Wall time and peak memory (MiB) of one child process."""
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Read stderr before waiting, so that a chatty child cannot block.
+    err = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
-    if done.returncode not in (0, 1):
-        sys.exit(f"{' '.join(cmd)} failed: {done.stderr.decode()[-2000:]}")
-    return elapsed
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode not in (0, 1):
+        sys.exit(f"{' '.join(cmd)} failed: {err.decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
 
 
-def agree(contenders):
+def agree(contenders, data):
     """The benchmark is only fair if both compute the same thing: compare
-    DuckDB's figures with accord's verdict document, window by window."""
+    DuckDB's figures with accord's verdict document, window by window.
+    Returns the document's digest, with the data's folder (which issues
+    name) left out, to compare across orders."""
     import json
 
-    doc = json.loads(subprocess.run(contenders["accord eval"], cwd=ROOT, capture_output=True).stdout)
+    out = subprocess.run(contenders["accord eval"], cwd=ROOT, capture_output=True).stdout
+    doc = json.loads(out)
     rows = json.loads(subprocess.run(contenders["duckdb"], cwd=ROOT, capture_output=True, text=True).stdout)
     names = {"volume": "Volume", "speed": "Speed", "depth": "Depth", "dossier": "Dossier"}
     ours = {}
@@ -106,7 +119,8 @@ def agree(contenders):
             differ.append((key, ours.get(key), (n, met)))
     if differ:
         sys.exit(f"accord and DuckDB disagree on {len(differ)} windows, e.g. {differ[:3]}")
-    print(f"same figures: all {compared} closed windows agree between DuckDB and accord")
+    print(f"  same figures: all {compared} closed windows agree between DuckDB and accord")
+    return hashlib.sha256(out.replace(os.path.relpath(data, ROOT).encode(), b"DATA")).hexdigest()
 
 
 def main():
@@ -114,56 +128,63 @@ def main():
     p.add_argument("--leads", type=int, default=1_000_000)
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--data", default=os.path.join(ROOT, "target", "bench-data"))
+    p.add_argument("--orders", default="time,shuffled,lead")
+    p.add_argument("--threads", type=int, help="accord's --threads (default: its own, the cores)")
     args = p.parse_args()
+    orders = args.orders.split(",")
 
     subprocess.run(["cargo", "build", "--release", "--quiet", "--examples", "--bin", "accord"], cwd=ROOT, check=True)
     release = os.path.join(ROOT, "target", "release")
-    data = os.path.join(args.data, str(args.leads))
-    leads, activities = os.path.join(data, "leads.csv"), os.path.join(data, "activities.csv")
-    if not os.path.exists(activities):
-        subprocess.run([os.path.join(release, "examples", "generate"), "--leads", str(args.leads),
-                        "--seed", "1", "--out", data], check=True)
-    size = (os.path.getsize(leads) + os.path.getsize(activities)) / 2**20
-    print(f"data: {args.leads} leads, {size:.0f} MiB of CSV in {data}")
+    contenders, folders = {}, {}
+    for order in orders:
+        data = os.path.join(args.data, f"wide-{args.leads}-{order}")
+        folders[order] = data
+        leads, activities = os.path.join(data, "leads.csv"), os.path.join(data, "activities.csv")
+        if not os.path.exists(activities):
+            subprocess.run([os.path.join(release, "examples", "generate"), "--leads", str(args.leads),
+                            "--seed", "1", "--order", order, "--out", data], check=True)
+        size = (os.path.getsize(leads) + os.path.getsize(activities)) / 2**20
+        print(f"data by {order}: {args.leads} leads, {size:.0f} MiB of CSV in {data}")
 
-    duck = os.path.join(data, "duck.py")
-    with open(duck, "w") as f:
-        f.write("import duckdb, json\n")
-        f.write("con = duckdb.connect()\n")
-        f.write("con.execute(\"SET threads = 2\")\n")
-        for stmt in SQL.format(leads=leads, activities=activities, as_of=AS_OF).split(";"):
-            if stmt.strip():
-                f.write(f"rows = con.execute({stmt.strip()!r}).fetchall()\n")
-        f.write("print(json.dumps(rows))\n")
+        duck = os.path.join(data, "duck.py")
+        with open(duck, "w") as f:
+            f.write("import duckdb, json\n")
+            f.write("con = duckdb.connect()\n")
+            f.write("con.execute(\"SET threads = 2\")\n")
+            for stmt in SQL.format(leads=leads, activities=activities, as_of=AS_OF).split(";"):
+                if stmt.strip():
+                    f.write(f"rows = con.execute({stmt.strip()!r}).fetchall()\n")
+            f.write("print(json.dumps(rows))\n")
+        threads = ["--threads", str(args.threads)] if args.threads else []
+        contenders[order] = {
+            "floor (csv read)": [os.path.join(release, "examples", "read_csv"), leads, activities],
+            "accord eval": [os.path.join(release, "accord"), "eval", "benches/e2e.sla", "--leads", leads,
+                            "--activities", activities, "--as-of", AS_OF, "--format", "json"] + threads,
+            "duckdb": [sys.executable, duck],
+        }
 
-    contenders = {
-        "floor (csv read)": [os.path.join(release, "examples", "read_csv"), leads, activities],
-        "accord eval": [os.path.join(release, "accord"), "eval", "benches/e2e.sla", "--leads", leads,
-                        "--activities", activities, "--as-of", AS_OF, "--format", "json"],
-        "duckdb": [sys.executable, duck],
-    }
-    times = {name: [] for name in contenders}
-    peaks = {}
-    for name, cmd in contenders.items():
-        # A fresh interpreter per contender, so RUSAGE_CHILDREN's peak is
-        # that contender's alone.
-        out = subprocess.run([sys.executable, "-c",
-                              "import resource,subprocess,sys;"
-                              "subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
-                              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"] + cmd,
-                             cwd=ROOT, capture_output=True, text=True)
-        peaks[name] = int(out.stdout.strip() or 0) / 1024
+    times = {(o, name): [] for o in orders for name in contenders[o]}
+    peaks = {key: 0.0 for key in times}
     for _ in range(args.runs):
-        for name, cmd in contenders.items():
-            times[name].append(run(cmd))
-    med = {name: statistics.median(t) for name, t in times.items()}
-    print(f"median of {args.runs} runs (interleaved):")
-    for name in contenders:
-        print(f"  {name:18} {med[name]:8.2f} s   peak {peaks[name]:7.0f} MiB   runs: "
-              + ", ".join(f"{t:.2f}" for t in times[name]))
-    agree(contenders)
-    print(f"accord / floor  = {med['accord eval'] / med['floor (csv read)']:.2f}  (target <= 1.5)")
-    print(f"duckdb / accord = {med['duckdb'] / med['accord eval']:.2f}  (target >= 3)")
+        for order in orders:
+            for name, cmd in contenders[order].items():
+                elapsed, peak = run(cmd)
+                times[(order, name)].append(elapsed)
+                peaks[(order, name)] = max(peaks[(order, name)], peak)
+    digests = {}
+    for order in orders:
+        med = {name: statistics.median(times[(order, name)]) for name in contenders[order]}
+        print(f"by {order}, median of {args.runs} runs (interleaved):")
+        for name in contenders[order]:
+            print(f"  {name:18} {med[name]:8.2f} s   peak {peaks[(order, name)]:7.0f} MiB   runs: "
+                  + ", ".join(f"{t:.2f}" for t in times[(order, name)]))
+        digests[order] = agree(contenders[order], folders[order])
+        print(f"  accord / floor  = {med['accord eval'] / med['floor (csv read)']:.2f}  (target <= 1.5)")
+        print(f"  duckdb / accord = {med['duckdb'] / med['accord eval']:.2f}  (target >= 3)")
+    if len(set(digests.values())) == 1:
+        print(f"verdict documents byte-identical across {', '.join(orders)}")
+    else:
+        sys.exit(f"verdict documents differ between orders: {digests}")
 
 
 if __name__ == "__main__":

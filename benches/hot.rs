@@ -212,7 +212,7 @@ fn lead() -> Result<Lead, String> {
     let mut calls = Vec::with_capacity(days.len());
     for (i, d) in days.into_iter().enumerate() {
         let when = at(&format!("2027-01-{d:02}T10:{:02}:00+01:00", i * 3))?;
-        calls.push(Counted::new(when, 300_000, d == 11));
+        calls.push(Counted::new(when, 300_000, d == 11, i as u64));
     }
     Ok(Lead {
         symbols: vec![s1, manager, score],

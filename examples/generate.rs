@@ -4,27 +4,39 @@
 //!
 //! ```text
 //! cargo run --release --example generate -- --leads 400 --seed 8 \
-//!     --from 2027-01-01 --to 2027-04-15 --bad-rows 1 --out rules/data
+//!     --from 2027-01-01 --to 2027-04-15 --bad-rows 1 --out rules/data \
+//!     --order lead --columns sample --owners 3
 //! ```
 //!
 //! Options: `--leads N` (required), `--seed S` (default 1), `--format csv|jsonl`
 //! (default csv), `--out DIR` (default `.`), `--from DATE` and `--to DATE`
 //! (hand-offs fall in [from, to), local days in Europe/Amsterdam; defaults
-//! 2027-01-01 and 2027-04-15), `--bad-rows K` (default 0). It writes
-//! `DIR/leads.EXT` and `DIR/activities.EXT`.
+//! 2027-01-01 and 2027-04-15), `--bad-rows K` (default 0), `--order
+//! time|lead|shuffled` (default time), `--columns wide|sample` (default
+//! wide), `--owners N` (default 26). It writes `DIR/leads.EXT` and
+//! `DIR/activities.EXT`.
 //!
-//! The same arguments always give the same bytes. Leads are written in id
-//! order, which is hand-off order; activities go through a bounded shuffle
-//! buffer, so they come out of time order the way CRM exports do while
-//! memory stays flat for millions of rows. The data is an export taken at the
-//! start of `--to`: no activity at or after it is written.
+//! The same arguments always give the same bytes, and the three orders the
+//! same rows. Leads are written in id order, which is hand-off order.
+//! Activities come sorted by time (as most CRMs export them, ties in the
+//! order they were made), by lead (through a bounded shuffle buffer, so
+//! that neighbouring leads' rows mix while memory stays flat), or shuffled
+//! whole. The data is an export taken at the start of `--to`: no activity at
+//! or after it is written.
+//!
+//! The wide columns are those of a real CRM's export: the lead's persona,
+//! offer, source, owner, company, e-mail, phone and a free-text status; an
+//! activity's lead, time, kind, actor (the lead's owner), duration and
+//! outcome. The sample's columns put the status on feedback activities
+//! instead.
 //!
 //! Each lead has its own random stream (seeded from the seed and its number),
 //! so changing how one lead is generated does not reshuffle every other one.
 //!
 //! The sales reps behave differently on purpose: ann is quick and thorough,
 //! bob is close to the agreement's targets, carla is slower, calls less and
-//! forgets feedback more often. Hand-offs come mostly in office hours on
+//! forgets feedback more often (with more than three, each further rep
+//! works as one of these). Hand-offs come mostly in office hours on
 //! weekdays, a little more often as the range goes on (marketing ramps up);
 //! first touches mostly within minutes to an hour of office time, with a
 //! long tail of days. About 5% of leads are never touched: 2% are not handed
@@ -53,12 +65,22 @@ use chrono_tz::Tz;
 /// offsets are all in it.
 const TZ: Tz = chrono_tz::Europe::Amsterdam;
 
-/// The sales reps, in the order of [`PROFILES`].
-const OWNERS: [&str; 3] = [
-    "ann@northwind.example",
-    "bob@northwind.example",
-    "carla@northwind.example",
+/// The sales reps' names, `--owners` of them from the first: owner k works
+/// as [`PROFILES`]`[k % 3]` does. The sample's three come first.
+const OWNER_NAMES: [&str; 26] = [
+    "ann", "bob", "carla", "dirk", "eva", "finn", "greta", "hugo", "iris", "joost", "kim", "lars",
+    "mia", "niels", "olga", "piet", "quinn", "rosa", "sem", "tess", "ugo", "vera", "wim", "xander",
+    "yara", "zoe",
 ];
+
+/// Owner `k`'s address: a name of [`OWNER_NAMES`], numbered past 26.
+fn owner_address(k: usize) -> String {
+    let name = OWNER_NAMES.get(k % 26).copied().unwrap_or("rep");
+    match k / 26 {
+        0 => format!("{name}@northwind.example"),
+        n => format!("{name}{n}@northwind.example"),
+    }
+}
 
 /// Rows held back by the shuffle buffer of the activities file.
 const SHUFFLE_ROWS: usize = 8192;
@@ -69,7 +91,8 @@ const HOURS: [(i64, i64); 2] = [(9 * 3600, 12 * 3600 + 1800), (13 * 3600, 17 * 3
 const OPEN_SECS: i64 = 8 * 3600;
 const CLOSED: [(i32, u32, u32); 2] = [(2027, 4, 27), (2027, 5, 5)];
 
-const LEAD_COLUMNS: [&str; 9] = [
+/// The columns of the sample (`--columns sample`).
+const SAMPLE_LEAD_COLUMNS: [&str; 9] = [
     "id",
     "handed_off_at",
     "source",
@@ -80,7 +103,23 @@ const LEAD_COLUMNS: [&str; 9] = [
     "offer",
     "owner",
 ];
-const ACTIVITY_COLUMNS: [&str; 6] = ["lead", "at", "kind", "duration", "outcome", "status"];
+const SAMPLE_ACTIVITY_COLUMNS: [&str; 6] = ["lead", "at", "kind", "duration", "outcome", "status"];
+
+/// The columns of a wider export (`--columns wide`, the default): the lead's
+/// own status as free text, and who did each activity.
+const WIDE_LEAD_COLUMNS: [&str; 10] = [
+    "id",
+    "handed_off_at",
+    "persona",
+    "offer",
+    "source",
+    "owner",
+    "company",
+    "email",
+    "phone",
+    "status",
+];
+const WIDE_ACTIVITY_COLUMNS: [&str; 6] = ["lead", "at", "kind", "actor", "duration", "outcome"];
 
 /// Bad timestamps for `--bad-rows`, used in turn: a local time in the
 /// 2027 daylight-saving gap, a European day-first date, a day that does not
@@ -105,6 +144,25 @@ fn main() -> ExitCode {
 // ---------------------------------------------------------------------------
 // Arguments
 
+/// The order of the activities file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// By time, ties in the order they were made: as most CRMs export.
+    Time,
+    /// A lead's activities close together (a bounded shuffle buffer mixes
+    /// neighbouring leads' rows), as an export sorted by lead would be.
+    Lead,
+    /// Every row anywhere.
+    Shuffled,
+}
+
+/// Which columns the files have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Columns {
+    Sample,
+    Wide,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
     Csv,
@@ -128,10 +186,14 @@ struct Args {
     from: NaiveDate,
     to: NaiveDate,
     bad_rows: u64,
+    order: Order,
+    columns: Columns,
+    owners: usize,
 }
 
 const USAGE: &str = "usage: generate --leads N [--seed S] [--format csv|jsonl] [--out DIR] \
-                     [--from 2027-01-01] [--to 2027-04-15] [--bad-rows K]";
+                     [--from 2027-01-01] [--to 2027-04-15] [--bad-rows K] \
+                     [--order time|lead|shuffled] [--columns wide|sample] [--owners 26]";
 
 fn parse_args() -> Result<Option<Args>, String> {
     let mut leads = None;
@@ -141,6 +203,9 @@ fn parse_args() -> Result<Option<Args>, String> {
     let mut from = date("2027-01-01")?;
     let mut to = date("2027-04-15")?;
     let mut bad_rows = 0;
+    let mut order = Order::Time;
+    let mut columns = Columns::Wide;
+    let mut owners = 26;
 
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -172,6 +237,33 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--from" => from = date(&value()?)?,
             "--to" => to = date(&value()?)?,
             "--bad-rows" => bad_rows = number(&name, &value()?)?,
+            "--order" => {
+                order = match value()?.as_str() {
+                    "time" => Order::Time,
+                    "lead" => Order::Lead,
+                    "shuffled" => Order::Shuffled,
+                    other => {
+                        return Err(format!(
+                            "--order must be time, lead or shuffled, not {other:?}"
+                        ))
+                    }
+                }
+            }
+            "--columns" => {
+                columns = match value()?.as_str() {
+                    "wide" => Columns::Wide,
+                    "sample" => Columns::Sample,
+                    other => {
+                        return Err(format!("--columns must be wide or sample, not {other:?}"))
+                    }
+                }
+            }
+            "--owners" => {
+                owners = usize::try_from(number(&name, &value()?)?).unwrap_or(usize::MAX);
+                if owners == 0 {
+                    return Err("--owners must be at least 1".to_owned());
+                }
+            }
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
@@ -187,6 +279,9 @@ fn parse_args() -> Result<Option<Args>, String> {
         from,
         to,
         bad_rows,
+        order,
+        columns,
+        owners,
     }))
 }
 
@@ -221,6 +316,9 @@ fn mix(mut z: u64) -> u64 {
 const STREAM_ARRIVALS: u64 = u64::MAX;
 const STREAM_SHUFFLE: u64 = u64::MAX - 1;
 const STREAM_BAD: u64 = u64::MAX - 2;
+/// Mixed into the seed of each lead's stream of free-text status, so that
+/// the wide columns change nothing else a lead draws.
+const STATUS_SALT: u64 = 0x5747_4154_5553;
 
 impl Rng {
     /// An independent stream for `(seed, stream)`: the state is hashed, so
@@ -568,6 +666,34 @@ struct Lead {
     owner: Option<usize>,
 }
 
+/// The lead's own status, as a CRM user types it: a word, and most often a
+/// note with a date or a number, so that few are alike. Drawn from a stream
+/// of its own (see [`STATUS_SALT`]).
+fn lead_status(seed: u64, number: u64) -> String {
+    const WORDS: [&str; 5] = ["Open", "Working", "Nurturing", "Qualified", "Unqualified"];
+    const NOTES: [&str; 6] = [
+        "call back on",
+        "asked for pricing,",
+        "budget next quarter, ref",
+        "wrong contact, try",
+        "demo planned",
+        "left voicemail #",
+    ];
+    let mut rng = Rng::stream(seed ^ STATUS_SALT, number);
+    let word = rng.pick(&WORDS);
+    if rng.chance(0.2) {
+        return word.to_owned();
+    }
+    let note = rng.pick(&NOTES);
+    let day = rng.between(1, 29);
+    let month = rng.between(1, 7);
+    match rng.below(3) {
+        0 => format!("{word} - {note} 2027-{month:02}-{day:02}"),
+        1 => format!("{word} - {note} {}", rng.below(100_000)),
+        _ => format!("{word}: {note} {day}/{month}"),
+    }
+}
+
 /// A name part as it appears in an e-mail address.
 fn email_part(name: &str, out: &mut String) {
     for c in name.chars() {
@@ -580,7 +706,7 @@ fn email_part(name: &str, out: &mut String) {
     }
 }
 
-fn make_lead(number: u64, handoff: Option<DateTime<Utc>>, rng: &mut Rng) -> Lead {
+fn make_lead(number: u64, handoff: Option<DateTime<Utc>>, owners: usize, rng: &mut Rng) -> Lead {
     // ~2% not handed off (yet): marketing still nurtures them.
     let mut handoff = handoff.filter(|_| !rng.chance(0.02));
     // Some CRMs (and hand-made imports) write local times without offset, to
@@ -645,8 +771,11 @@ fn make_lead(number: u64, handoff: Option<DateTime<Utc>>, rng: &mut Rng) -> Lead
     let offer = rng.weighted(&OFFERS);
     let owner = if rng.chance(0.002) {
         None
-    } else {
+    } else if owners == 3 {
+        // The sample's three reps, as it always drew them.
         Some(rng.weighted(&[(0usize, 36), (1, 34), (2, 30)]))
+    } else {
+        Some(rng.below(owners as u64) as usize)
     };
     Lead {
         number,
@@ -823,7 +952,7 @@ fn make_activities(
         return;
     };
     let p = PROFILES
-        .get(lead.owner.unwrap_or(1))
+        .get(lead.owner.unwrap_or(1) % PROFILES.len())
         .unwrap_or(&PROFILES[1]);
     let hl = local(handoff);
     let start_day = hl.date();
@@ -1137,28 +1266,43 @@ fn header(format: Format, names: &[&str]) -> String {
     }
 }
 
-fn lead_row(out: &mut String, format: Format, lead: &Lead, handoff: Cell) -> fmt::Result {
-    let owner = lead
-        .owner
-        .and_then(|o| OWNERS.get(o))
-        .copied()
-        .unwrap_or("");
-    write_row(
-        out,
-        format,
-        &LEAD_COLUMNS,
-        &[
-            Cell::Id(lead.number),
-            handoff,
-            Cell::text(lead.source),
-            Cell::text(&lead.email),
-            Cell::text(&lead.phone),
-            Cell::text(&lead.company),
-            Cell::text(lead.persona),
-            Cell::text(lead.offer),
-            Cell::text(owner),
-        ],
-    )
+fn lead_row(out: &mut String, args: &Args, lead: &Lead, handoff: Cell) -> fmt::Result {
+    let owner = lead.owner.map(owner_address).unwrap_or_default();
+    match args.columns {
+        Columns::Sample => write_row(
+            out,
+            args.format,
+            &SAMPLE_LEAD_COLUMNS,
+            &[
+                Cell::Id(lead.number),
+                handoff,
+                Cell::text(lead.source),
+                Cell::text(&lead.email),
+                Cell::text(&lead.phone),
+                Cell::text(&lead.company),
+                Cell::text(lead.persona),
+                Cell::text(lead.offer),
+                Cell::text(&owner),
+            ],
+        ),
+        Columns::Wide => write_row(
+            out,
+            args.format,
+            &WIDE_LEAD_COLUMNS,
+            &[
+                Cell::Id(lead.number),
+                handoff,
+                Cell::text(lead.persona),
+                Cell::text(lead.offer),
+                Cell::text(lead.source),
+                Cell::text(&owner),
+                Cell::text(&lead.company),
+                Cell::text(&lead.email),
+                Cell::text(&lead.phone),
+                Cell::text(&lead_status(args.seed, lead.number)),
+            ],
+        ),
+    }
 }
 
 fn handoff_cell(lead: &Lead) -> Cell<'static> {
@@ -1169,25 +1313,49 @@ fn handoff_cell(lead: &Lead) -> Cell<'static> {
     }
 }
 
-fn activity_row(out: &mut String, format: Format, lead: u64, a: &Activity) -> fmt::Result {
+/// An activity's row; `at` is its time, or a bad one (`--bad-rows`), and
+/// `actor` the rep who did it (wide columns only).
+fn activity_row(
+    out: &mut String,
+    args: &Args,
+    lead: u64,
+    actor: &str,
+    at: Cell,
+    a: &Activity,
+) -> fmt::Result {
     let duration = match a.duration {
         Duration::None => Cell::Blank,
         Duration::Seconds(s) => Cell::Int(s),
         Duration::Clock(s) => Cell::Clock(s),
     };
-    write_row(
-        out,
-        format,
-        &ACTIVITY_COLUMNS,
-        &[
-            Cell::Id(lead),
-            Cell::At(a.at),
-            Cell::text(a.kind),
-            duration,
-            Cell::text(a.outcome),
-            Cell::text(a.status),
-        ],
-    )
+    match args.columns {
+        Columns::Sample => write_row(
+            out,
+            args.format,
+            &SAMPLE_ACTIVITY_COLUMNS,
+            &[
+                Cell::Id(lead),
+                at,
+                Cell::text(a.kind),
+                duration,
+                Cell::text(a.outcome),
+                Cell::text(a.status),
+            ],
+        ),
+        Columns::Wide => write_row(
+            out,
+            args.format,
+            &WIDE_ACTIVITY_COLUMNS,
+            &[
+                Cell::Id(lead),
+                at,
+                Cell::text(a.kind),
+                Cell::text(actor),
+                duration,
+                Cell::text(a.outcome),
+            ],
+        ),
+    }
 }
 
 /// Holds back up to [`SHUFFLE_ROWS`] rows and writes a random one of them for
@@ -1223,6 +1391,69 @@ impl<W: Write> Shuffler<W> {
         }
         self.out.flush()?;
         Ok(self.out)
+    }
+}
+
+/// Where activity rows go, in the order `--order` asks for. By time and
+/// shuffled, every row is held until the end (about a gigabyte for ten
+/// million: a generator's, not accord's, memory).
+enum Rows<W: Write> {
+    Lead(Shuffler<W>),
+    /// Each row with its time in seconds (ties keep the order rows came in:
+    /// the sort is stable).
+    Time(Vec<(i64, String)>, W),
+    Shuffled(Vec<String>, Rng, W),
+}
+
+impl<W: Write> Rows<W> {
+    fn new(order: Order, seed: u64, out: W) -> Rows<W> {
+        let rng = Rng::stream(seed, STREAM_SHUFFLE);
+        match order {
+            Order::Lead => Rows::Lead(Shuffler {
+                rows: Vec::with_capacity(SHUFFLE_ROWS),
+                rng,
+                out,
+            }),
+            Order::Time => Rows::Time(Vec::new(), out),
+            Order::Shuffled => Rows::Shuffled(Vec::new(), rng, out),
+        }
+    }
+
+    /// Take the row in `row`, at time `at`, leaving `row` empty for reuse.
+    fn push(&mut self, at: DateTime<Utc>, row: &mut String) -> io::Result<()> {
+        match self {
+            Rows::Lead(shuffler) => shuffler.push(row),
+            Rows::Time(rows, _) => {
+                rows.push((at.timestamp(), std::mem::take(row)));
+                Ok(())
+            }
+            Rows::Shuffled(rows, _, _) => {
+                rows.push(std::mem::take(row));
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(self) -> io::Result<()> {
+        let (rows, mut out): (Vec<String>, W) = match self {
+            Rows::Lead(shuffler) => return shuffler.finish().map(drop),
+            Rows::Time(mut rows, out) => {
+                rows.sort_by_key(|&(at, _)| at);
+                (rows.into_iter().map(|(_, row)| row).collect(), out)
+            }
+            Rows::Shuffled(mut rows, mut rng, out) => {
+                // Fisher-Yates.
+                for i in (1..rows.len()).rev() {
+                    let j = rng.below(i as u64 + 1) as usize;
+                    rows.swap(i, j);
+                }
+                (rows, out)
+            }
+        };
+        for row in rows {
+            out.write_all(row.as_bytes())?;
+        }
+        out.flush()
     }
 }
 
@@ -1300,19 +1531,19 @@ fn generate(args: &Args, leads_path: &Path, activities_path: &Path) -> Result<(u
     };
     let fmt_error = |_: fmt::Error| "formatting failed".to_owned();
 
+    let (lead_columns, activity_columns): (&[&str], &[&str]) = match args.columns {
+        Columns::Sample => (&SAMPLE_LEAD_COLUMNS, &SAMPLE_ACTIVITY_COLUMNS),
+        Columns::Wide => (&WIDE_LEAD_COLUMNS, &WIDE_ACTIVITY_COLUMNS),
+    };
     let mut leads_out = create(leads_path)?;
     leads_out
-        .write_all(header(args.format, &LEAD_COLUMNS).as_bytes())
+        .write_all(header(args.format, lead_columns).as_bytes())
         .map_err(io_error(leads_path))?;
     let mut activities_out = create(activities_path)?;
     activities_out
-        .write_all(header(args.format, &ACTIVITY_COLUMNS).as_bytes())
+        .write_all(header(args.format, activity_columns).as_bytes())
         .map_err(io_error(activities_path))?;
-    let mut shuffler = Shuffler {
-        rows: Vec::with_capacity(SHUFFLE_ROWS),
-        rng: Rng::stream(args.seed, STREAM_SHUFFLE),
-        out: activities_out,
-    };
+    let mut rows = Rows::new(args.order, args.seed, activities_out);
 
     let end = instant(at_seconds(args.to, 0));
     let mut arrivals = Arrivals::new(args.seed, args.leads, args.from, args.to);
@@ -1329,7 +1560,8 @@ fn generate(args: &Args, leads_path: &Path, activities_path: &Path) -> Result<(u
     for i in 0..args.leads {
         let number = i + 1;
         let mut rng = Rng::stream(args.seed, number);
-        let lead = make_lead(number, arrivals.next(), &mut rng);
+        let lead = make_lead(number, arrivals.next(), args.owners, &mut rng);
+        let actor = lead.owner.map(owner_address).unwrap_or_default();
 
         let mut bad = Vec::new();
         while let Some(&(_, b)) = plan.next_if(|&&(at, _)| at == i) {
@@ -1341,7 +1573,7 @@ fn generate(args: &Args, leads_path: &Path, activities_path: &Path) -> Result<(u
         });
 
         let handoff = bad_handoff.map_or_else(|| handoff_cell(&lead), Cell::Text);
-        lead_row(&mut row, args.format, &lead, handoff).map_err(fmt_error)?;
+        lead_row(&mut row, args, &lead, handoff).map_err(fmt_error)?;
         leads_out
             .write_all(row.as_bytes())
             .map_err(io_error(leads_path))?;
@@ -1357,8 +1589,10 @@ fn generate(args: &Args, leads_path: &Path, activities_path: &Path) -> Result<(u
         if bad_handoff.is_none() {
             make_activities(&lead, &mut rng, end, &mut acts, &mut days);
             for a in &acts {
-                activity_row(&mut row, args.format, number, a).map_err(fmt_error)?;
-                shuffler.push(&mut row).map_err(io_error(activities_path))?;
+                activity_row(&mut row, args, number, &actor, Cell::At(a.at), a)
+                    .map_err(fmt_error)?;
+                rows.push(a.at, &mut row)
+                    .map_err(io_error(activities_path))?;
                 activity_rows += 1;
             }
         }
@@ -1374,39 +1608,34 @@ fn generate(args: &Args, leads_path: &Path, activities_path: &Path) -> Result<(u
                         handoff: lead
                             .handoff
                             .map(|t| t + TimeDelta::seconds(rng.between(60, 86_400))),
-                        owner: Some(rng.between(0, 3) as usize),
+                        owner: Some(rng.between(0, args.owners as i64) as usize),
                         email: lead.email.clone(),
                         phone: lead.phone.clone(),
                         company: lead.company.clone(),
                         ..lead
                     };
-                    lead_row(&mut row, args.format, &again, handoff_cell(&again))
-                        .map_err(fmt_error)?;
+                    lead_row(&mut row, args, &again, handoff_cell(&again)).map_err(fmt_error)?;
                     // Written some leads further down, as a later import.
                     duplicates.push((i + rng.between(1, 40) as u64, row.clone()));
                 }
                 BadRow::At(text) => {
-                    write_row(
-                        &mut row,
-                        args.format,
-                        &ACTIVITY_COLUMNS,
-                        &[
-                            Cell::Id(number),
-                            Cell::Text(text),
-                            Cell::Text("call"),
-                            Cell::Int(rng.between(4, 35)),
-                            Cell::Text("no answer"),
-                            Cell::Blank,
-                        ],
-                    )
-                    .map_err(fmt_error)?;
-                    shuffler.push(&mut row).map_err(io_error(activities_path))?;
+                    let a = Activity {
+                        duration: Duration::Seconds(rng.between(4, 35)),
+                        outcome: "no answer",
+                        ..Activity::plain(near, "call")
+                    };
+                    activity_row(&mut row, args, number, &actor, Cell::Text(text), &a)
+                        .map_err(fmt_error)?;
+                    rows.push(near, &mut row)
+                        .map_err(io_error(activities_path))?;
                     activity_rows += 1;
                 }
                 BadRow::UnknownLead(missing) => {
                     let a = Activity::plain(near.min(end - TimeDelta::minutes(1)), "email");
-                    activity_row(&mut row, args.format, missing, &a).map_err(fmt_error)?;
-                    shuffler.push(&mut row).map_err(io_error(activities_path))?;
+                    activity_row(&mut row, args, missing, &actor, Cell::At(a.at), &a)
+                        .map_err(fmt_error)?;
+                    rows.push(a.at, &mut row)
+                        .map_err(io_error(activities_path))?;
                     activity_rows += 1;
                 }
             }
@@ -1419,6 +1648,6 @@ fn generate(args: &Args, leads_path: &Path, activities_path: &Path) -> Result<(u
         lead_rows += 1;
     }
     leads_out.flush().map_err(io_error(leads_path))?;
-    shuffler.finish().map_err(io_error(activities_path))?;
+    rows.finish().map_err(io_error(activities_path))?;
     Ok((lead_rows, activity_rows))
 }

@@ -1,5 +1,6 @@
 //! The flags `eval`, `explain` and `report` share: where the agreement and
-//! the data are, and "now"; and how a run that could not start is told.
+//! the data are, and "now"; how many threads the commands that read data
+//! use; and how a run that could not start is told.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -29,6 +30,31 @@ pub struct DataArgs {
     /// Make any data issue fatal (exit 2)
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub threads: Threads,
+}
+
+/// `--threads N`, of every command that reads data.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct Threads {
+    /// Threads to read and evaluate on (default: one per core); memory does not grow with them
+    #[arg(long, value_name = "N", env = "ACCORD_THREADS",
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+}
+
+impl Threads {
+    /// Builds the thread pool every parallel step runs on, once, with this
+    /// many threads (files are then read in as many parts, see
+    /// [`Split::default`]). A pool built already (a second command in one
+    /// process, as in tests) stays as it is.
+    pub fn install(self) {
+        if let Some(n) = self.threads {
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(usize::from(n))
+                .build_global();
+        }
+    }
 }
 
 impl DataArgs {

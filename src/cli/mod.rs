@@ -64,6 +64,28 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// `--threads` of a command that reads data.
+    fn threads(&self) -> Option<inputs::Threads> {
+        match self {
+            Command::Eval(args) => Some(args.data.threads),
+            Command::Explain(args) => Some(args.data.threads),
+            Command::Data(args) => Some(args.data.threads),
+            Command::Report(args) => Some(args.data.threads),
+            Command::Due(args) => Some(args.data.threads),
+            Command::Test(args) => Some(args.threads),
+            Command::Diff(args) => Some(args.threads),
+            // Listed, not `_`: a new command that reads data must say so.
+            Command::Check(_)
+            | Command::Fmt(_)
+            | Command::Plan(_)
+            | Command::Init(_)
+            | Command::Lsp(_)
+            | Command::Completions { .. } => None,
+        }
+    }
+}
+
 /// What an exit code means; ordered so that the worst of several wins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Exit {
@@ -94,6 +116,9 @@ pub fn main() -> Exit {
             };
         }
     };
+    if let Some(threads) = cli.command.threads() {
+        threads.install();
+    }
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Fmt(args) => fmt::run(&args),

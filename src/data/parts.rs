@@ -37,10 +37,11 @@ pub struct Split {
 }
 
 impl Default for Split {
-    /// A part per core, of at least 4 MiB.
+    /// A part per thread of the pool (one per core, unless `--threads`
+    /// says otherwise), of at least 4 MiB.
     fn default() -> Self {
         Split {
-            threads: std::thread::available_parallelism().map_or(1, usize::from),
+            threads: rayon::current_num_threads(),
             min_bytes: 4 << 20,
         }
     }

@@ -61,7 +61,8 @@ pub struct RuleExplanation {
 
 impl Evaluator<'_> {
     /// Every rule's judgement of `lead`, given its activities in time order.
-    pub fn explain(&self, lead: u32, seen: &[Seen], folds: &Folds) -> Explanation {
+    pub fn explain(&self, lead: u32, seen: &[Seen], folds: Folds) -> Explanation {
+        let states = folds.into_states();
         let tz = self.program.tz;
         let when = |t: DateTime<Utc>| rfc3339(t, tz);
         let handoff = self.leads.handoff(lead);
@@ -70,7 +71,7 @@ impl Evaluator<'_> {
             .rules
             .iter()
             .zip(&self.runs)
-            .zip(&folds.states)
+            .zip(&states)
             .map(|((rule, run), states)| {
                 let mut out = RuleExplanation {
                     rule: rule.name.clone(),

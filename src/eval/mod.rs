@@ -3,16 +3,17 @@
 //!
 //! The [`Evaluator`] is built over the loaded leads (deciding for each rule
 //! which leads it judges, in which window and group, under which clause and
-//! by when), folds each activity into small per-lead states ([`Folds`]) as
-//! it streams past, and judges every lead at the end. A file read in parts
-//! on several threads folds into one [`Folds`] per part, merged in file
-//! order before judging. "Now" comes in as `as_of`; data
+//! by when), folds the activities into small per-lead states ([`Folds`]) as
+//! they stream past, a batch at a time sorted by lead ([`Gathered`]), and
+//! judges every lead at the end. A file read in parts on several threads
+//! folds into one shared [`Folds`]. "Now" comes in as `as_of`; data
 //! after it is ignored.
 
 pub mod clock;
 pub mod condition;
 pub mod due;
 pub mod explain;
+mod gather;
 pub mod inspect;
 mod looks;
 pub mod model;
@@ -26,6 +27,7 @@ pub mod verdict;
 pub mod warnings;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -37,6 +39,8 @@ use crate::syntax::ast::{Bound, Measure, RuleKind};
 use crate::time::period::{day_start, windows};
 use crate::time::rate;
 use clock::{Clock, Human};
+use gather::Gather;
+pub use gather::Gathered;
 use looks::{Looks, ALSO, LOOK};
 use model::{Program, RuleProgram, Spec};
 use outcome::Outcome;
@@ -138,12 +142,25 @@ impl Drop for Spent {
     }
 }
 
-/// What activities fold into: per rule, a state per lead it judges; and
-/// which rules look at which values, as found so far.
-#[derive(Debug, Clone)]
+/// What activities fold into: per rule, a state per lead it judges. The
+/// parts of a file read on several threads share them, each rule's states
+/// behind a lock of its own: a part folds a batch rule by rule
+/// ([`Evaluator::fold`]), so two parts fold different rules at once. One
+/// set of states whatever the number of threads: memory does not grow
+/// with them.
+#[derive(Debug)]
 pub struct Folds {
-    states: Vec<States>,
-    looks: Looks,
+    states: Vec<Mutex<States>>,
+}
+
+impl Folds {
+    /// The states, once every part has folded.
+    fn into_states(self) -> Vec<States> {
+        self.states
+            .into_iter()
+            .map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner))
+            .collect()
+    }
 }
 
 /// Folds activities into per-lead states, then judges.
@@ -407,149 +424,101 @@ impl<'a> Evaluator<'a> {
             .zip(&self.runs)
             .map(|(rule, run)| {
                 let n = run.scoped.len();
-                match &rule.spec {
+                Mutex::new(match &rule.spec {
                     Spec::Response { .. } => States::Response(Sparse::new(n)),
                     Spec::Attempts { .. } => States::Attempts(Sparse::new(n)),
                     Spec::DutyWithin { .. } => States::Duty(Sparse::new(n)),
                     Spec::Aging { .. } => States::Aging(Sparse::new(n)),
                     Spec::Quota { .. } | Spec::DutyAtHandoff { .. } => States::Nothing,
-                }
+                })
             });
-        let fields = &self.program.activity_fields.wanted;
         Folds {
             states: states.collect(),
-            looks: Looks::new(
-                self.program.rules.len(),
-                fields.len(),
-                fields.iter().any(|w| w.numeric),
-            ),
         }
     }
 
-    /// The folds of the parts of a file, in file order, as one pass over
-    /// the whole file would have left them; ready to judge (each lead's
-    /// attempts are in time order, as [`attempts::observe`] and
-    /// [`attempts::merge`] keep them).
-    pub fn merged(&self, parts: Vec<Folds>) -> Folds {
-        let mut parts = parts.into_iter();
-        let mut folds = parts.next().unwrap_or_else(|| self.folds());
-        for later in parts {
-            self.merge(&mut folds, later);
-        }
-        folds
+    /// An empty batch, for one part of a file (see [`Evaluator::observe`]).
+    pub fn gathered(&self) -> Gathered {
+        let fields = &self.program.activity_fields.wanted;
+        let looks = Looks::new(
+            self.program.rules.len(),
+            fields.len(),
+            fields.iter().any(|w| w.numeric),
+        );
+        // Only a duty handed over `by` an activity reads its values while
+        // folding (which of its fields are blank).
+        let reads_values = self
+            .program
+            .rules
+            .iter()
+            .any(|r| matches!(&r.spec, Spec::DutyWithin { fields, .. } if !fields.is_empty()));
+        let width = if reads_values { fields.len() } else { 0 };
+        // A batch per thread of the pool: their room is shared out.
+        let rows = gather::batch_rows(rayon::current_num_threads());
+        Gathered::new(
+            looks,
+            self.program.rules.len(),
+            width,
+            self.leads.len(),
+            rows,
+        )
     }
 
-    /// Takes the folds of the part of the file after this one's into
-    /// `folds`, as if one pass had read both.
-    fn merge(&self, folds: &mut Folds, later: Folds) {
-        // Rules merge independently, so on every core.
-        let rules = self.program.rules.par_iter().zip(self.runs.par_iter());
-        let states = folds.states.par_iter_mut().zip(later.states);
-        states
-            .zip(rules)
-            .for_each(|((mine, theirs), (rule, run))| match (mine, theirs) {
-                (States::Response(a), States::Response(b)) => {
-                    a.merge(b, |_, first, other| {
-                        *first = match (*first, other) {
-                            (Some(x), Some(y)) => Some(x.min(y)),
-                            (x, y) => x.or(y),
-                        };
-                    });
-                }
-                (States::Attempts(a), States::Attempts(b)) => {
-                    let Spec::Attempts { alts, .. } = &rule.spec else {
-                        return;
-                    };
-                    a.merge(b, |pos, counted, more| {
-                        attempts::merge(counted, more, keep_attempts(alts, &run.clause(pos)));
-                    });
-                }
-                (States::Duty(a), States::Duty(b)) => a.merge(b, |_, handover, later| {
-                    handover.merge(later);
-                }),
-                (States::Aging(a), States::Aging(b)) => {
-                    a.merge(b, |_, contacted, other| *contacted |= other);
-                }
-                _ => {}
-            });
-    }
-
-    /// Folds one activity into every rule's state of its lead.
-    pub fn observe(&self, folds: &mut Folds, activity: &Activity<'_>) {
+    /// Gathers one activity into its part's batch, which is folded into
+    /// `folds` when full. An activity no rule looks at (a note) is dropped
+    /// from its values alone, before any per-lead state is read.
+    pub fn observe(&self, folds: &Folds, gathered: &mut Gathered, activity: &Activity<'_>) {
         if activity.at > self.as_of {
             return;
         }
-        let values = &activity.values;
-        let Folds { states, looks } = folds;
-        // Which rules look at this activity, from its values alone, before
-        // reading any per-lead state: that is where the cache misses are,
-        // and an activity no rule looks at (a note) needs none of it.
-        let looked = looks.flags(values, |v, flags| self.looks_at(v, flags));
-        if looked.looking.is_empty() {
+        if !gathered.take(activity, |v, flags| self.looks_at(v, flags)) {
             return;
         }
-        let Some(handoff) = self.leads.handoff(activity.lead) else {
-            return;
-        };
+        if gathered.is_full() {
+            self.fold(folds, gathered);
+        }
+    }
+
+    /// Folds a part's batch into `folds`, sorted by lead so that each
+    /// rule's states are swept in order (see [`gather`]); leaves it empty.
+    /// The states come out as folding each activity in file order would
+    /// leave them, whatever the order of the batches and of the parts:
+    /// every fold is a minimum, a union, or keeps a lead's activities in
+    /// time and then file order ([`Gather::seq`]).
+    pub fn fold(&self, folds: &Folds, gathered: &mut Gathered) {
+        gathered.sort();
         let width = self.runs.len();
-        let start = (activity.lead as usize).saturating_mul(width);
-        let row = self
-            .folding
-            .get(start..start.saturating_add(width))
-            .unwrap_or_default();
-        for &r in looked.looking {
-            let r = r as usize;
-            let (Some(rule), Some(run), Some(states), Some(&pos), Some(&flag)) = (
-                self.program.rules.get(r),
-                self.runs.get(r),
-                states.get_mut(r),
-                row.get(r),
-                looked.flags.get(r),
-            ) else {
+        let rules = self.program.rules.iter().zip(&self.runs).zip(&folds.states);
+        for (r, ((rule, run), states)) in rules.enumerate() {
+            if !gathered.looked(r) {
                 continue;
-            };
-            let Some(pos) = pos.checked_sub(1) else {
-                continue;
-            };
-            let pos = pos as usize;
-            match (&rule.spec, states) {
-                (Spec::Response { .. }, States::Response(states)) => {
-                    if let Some(state) = states.get_mut(pos) {
-                        response::observe(state, handoff, activity.at);
-                    }
-                }
-                (Spec::Attempts { alts, .. }, States::Attempts(states)) => {
-                    if let (Some(state), Some(clause)) = (states.get_mut(pos), run.clauses.get(pos))
-                    {
-                        let counted =
-                            Counted::new(activity.at, activity.duration_ms, flag & ALSO != 0);
-                        let keep = keep_attempts(alts, clause);
-                        attempts::observe(state, handoff, clause.deadline, counted, keep);
-                    }
-                }
-                (Spec::DutyWithin { fields, .. }, States::Duty(states)) => {
-                    if let Some(state) = states.get_mut(pos) {
-                        if flag & ALSO != 0 {
-                            state.observe_anchor(handoff, activity.at);
-                        }
-                        if flag & LOOK != 0 {
-                            let missing: Vec<&str> = fields
-                                .iter()
-                                .filter(|(slot, _)| is_blank_symbol(values.symbol(*slot)))
-                                .map(|(_, name)| name.as_str())
-                                .collect();
-                            state.observe_by(handoff, activity.at, &missing);
-                        }
-                    }
-                }
-                (Spec::Aging { .. }, States::Aging(states)) if activity.at >= handoff => {
-                    if let Some(state) = states.get_mut(pos) {
-                        *state = true;
-                    }
-                }
-                _ => {}
+            }
+            let mut states = states.lock().unwrap_or_else(PoisonError::into_inner);
+            for (row, flag, values) in gathered.in_lead_order(r) {
+                let lead = row.lead as usize;
+                let Some(pos) = self
+                    .folding
+                    .get(lead.saturating_mul(width).saturating_add(r))
+                    .and_then(|pos| pos.checked_sub(1))
+                else {
+                    continue;
+                };
+                let Some(handoff) = self.leads.handoff(row.lead) else {
+                    continue;
+                };
+                fold_one(
+                    rule,
+                    run,
+                    &mut states,
+                    pos as usize,
+                    handoff,
+                    row,
+                    flag,
+                    &values,
+                );
             }
         }
+        gathered.clear();
     }
 
     /// Which rules look at an activity with these values, a byte per rule:
@@ -589,7 +558,7 @@ impl<'a> Evaluator<'a> {
             .rules
             .par_iter()
             .zip(runs)
-            .zip(folds.states)
+            .zip(folds.into_states())
             .map(|((rule, run), states)| {
                 let (verdict, unweighed) = self.verdict(rule, &run, &states);
                 (verdict, unweighed, (run, states))
@@ -1177,6 +1146,56 @@ fn choose(rule: &RuleProgram, record: &Interned<'_>, handoff: DateTime<Utc>) -> 
             deadline: clock.deadline(handoff),
         },
         None => Clause::default(),
+    }
+}
+
+/// Folds one gathered activity into a rule's state of its lead, at `pos`
+/// in the rule's scoped leads; `flag` is the rule's byte for it.
+#[allow(clippy::too_many_arguments)]
+fn fold_one(
+    rule: &RuleProgram,
+    run: &RuleRun,
+    states: &mut States,
+    pos: usize,
+    handoff: DateTime<Utc>,
+    row: &Gather,
+    flag: u8,
+    values: &Values<'_>,
+) {
+    match (&rule.spec, states) {
+        (Spec::Response { .. }, States::Response(states)) => {
+            if let Some(state) = states.get_mut(pos) {
+                response::observe(state, handoff, row.at);
+            }
+        }
+        (Spec::Attempts { alts, .. }, States::Attempts(states)) => {
+            if let (Some(state), Some(clause)) = (states.get_mut(pos), run.clauses.get(pos)) {
+                let counted = Counted::new(row.at, row.duration_ms, flag & ALSO != 0, row.seq);
+                let keep = keep_attempts(alts, clause);
+                attempts::observe(state, handoff, clause.deadline, counted, keep);
+            }
+        }
+        (Spec::DutyWithin { fields, .. }, States::Duty(states)) => {
+            if let Some(state) = states.get_mut(pos) {
+                if flag & ALSO != 0 {
+                    state.observe_anchor(handoff, row.at);
+                }
+                if flag & LOOK != 0 {
+                    let missing: Vec<&str> = fields
+                        .iter()
+                        .filter(|(slot, _)| is_blank_symbol(values.symbol(*slot)))
+                        .map(|(_, name)| name.as_str())
+                        .collect();
+                    state.observe_by(handoff, row.at, row.seq, &missing);
+                }
+            }
+        }
+        (Spec::Aging { .. }, States::Aging(states)) if row.at >= handoff => {
+            if let Some(state) = states.get_mut(pos) {
+                *state = true;
+            }
+        }
+        _ => {}
     }
 }
 

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
+use rayon::prelude::*;
 
 use super::due::{Agenda, Due};
 use super::explain::{Explanation, Seen};
@@ -156,13 +157,14 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
     } = prepare(project, &options)?;
     let ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, None);
     let no_hits = Hits::new(&program.activity_fields);
+    let folds = ev.folds();
     let (parts, activity_files) = data.stream(
         project,
         &leads,
         options.split,
-        || (ev.folds(), no_hits.clone()),
-        |(folds, hits), a| {
-            ev.observe(folds, a);
+        || (ev.gathered(), no_hits.clone()),
+        |(gathered, hits), a| {
+            ev.observe(&folds, gathered, a);
             hits.add(a.values.symbols);
         },
         &mut issues,
@@ -171,12 +173,14 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
     let judged = ev.judged();
     // Folding looks at no line: the parts' bases are not needed.
     let mut hits = no_hits;
-    let mut folds = Vec::with_capacity(parts.len());
-    for ((part, part_hits), _) in parts {
-        folds.push(part);
+    let mut rests = Vec::with_capacity(parts.len());
+    for ((rest, part_hits), _) in parts {
+        rests.push(rest);
         hits.merge(&part_hits);
     }
-    let folds = ev.merged(folds);
+    rests
+        .into_par_iter()
+        .for_each(|mut rest| ev.fold(&folds, &mut rest));
     let due = if options.due {
         ev.due(&folds)
     } else {
@@ -249,33 +253,32 @@ pub fn explain(project: &Project, options: Options<'_>, id: &str) -> Result<Expl
         });
     };
     let ev = Evaluator::new(&program, &leads, &leads_file, &interner, as_of, Some(lead));
+    let folds = ev.folds();
     // One lead's activities are few: keep them whole, part by part.
     let (parts, _) = data.stream(
         project,
         &leads,
         options.split,
-        || (ev.folds(), Vec::new()),
-        |(folds, seen), a| {
+        || (ev.gathered(), Vec::new()),
+        |(gathered, seen), a| {
             if a.lead == lead {
                 seen.push(Seen::of(a));
-                ev.observe(folds, a);
+                ev.observe(&folds, gathered, a);
             }
         },
         &mut issues,
         None,
     )?;
-    let mut folds = Vec::with_capacity(parts.len());
     let mut seen: Vec<Seen> = Vec::new();
-    for ((part, part_seen), base) in parts {
-        folds.push(part);
+    for ((mut rest, part_seen), base) in parts {
+        ev.fold(&folds, &mut rest);
         seen.extend(part_seen.into_iter().map(|mut s| {
             s.line += base;
             s
         }));
     }
-    let folds = ev.merged(folds);
     seen.sort_by_key(|s| (s.at, s.seq));
-    Ok(ev.explain(lead, &seen, &folds))
+    Ok(ev.explain(lead, &seen, folds))
 }
 
 /// The obligations open or overdue as of the instant, every one (see
@@ -290,16 +293,19 @@ pub fn due(project: &Project, options: Options<'_>) -> Result<Agenda, RunError> 
         p.as_of,
         None,
     );
+    let folds = ev.folds();
     let (parts, _) = p.data.stream(
         project,
         &p.leads,
         options.split,
-        || ev.folds(),
-        |folds, a| ev.observe(folds, a),
+        || ev.gathered(),
+        |gathered, a| ev.observe(&folds, gathered, a),
         &mut p.issues,
         options.progress,
     )?;
-    let folds = ev.merged(parts.into_iter().map(|(part, _)| part).collect());
+    parts
+        .into_par_iter()
+        .for_each(|(mut rest, _)| ev.fold(&folds, &mut rest));
     p.issues.extend(ev.issues.iter().cloned());
     if options.strict && !p.issues.is_empty() {
         return Err(RunError::Strict {

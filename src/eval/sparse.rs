@@ -1,18 +1,13 @@
 //! A state per scoped lead, in stretches made when first written.
 //!
-//! Each part of a file read on its own core folds into states of its own,
-//! one per lead a rule judges. Exports list a lead's activities close
-//! together, so a part mostly meets the leads of its own stretch of the
-//! file: with every state made up front, each part wrote states for a
-//! million leads (tens of megabytes of fresh pages, a page fault each four
-//! kilobytes) to touch half of them. Stretches never written stay unmade,
-//! read as the default, and are taken over whole when parts are merged.
+//! A rule's states are made 4,096 at a time, when first written: a stretch
+//! of leads no activity touches (leads no clause fits, or only some of the
+//! rule's leads ever touched) costs no memory, and a fresh page is first
+//! touched by the thread that folds into it. Stretches never written stay
+//! unmade and read as the default.
 
-use rayon::prelude::*;
-
-/// States per stretch: small enough that a part's stragglers (a lead of
-/// another part's stretch) cost little, large enough that the stretches'
-/// own list stays in cache.
+/// States per stretch: small enough that leads never touched cost little,
+/// large enough that the stretches' own list stays in cache.
 const STRETCH: usize = 4096;
 
 /// `len` states, each `T::default()` until written.
@@ -57,28 +52,6 @@ impl<T: Default + Clone + Send> Sparse<T> {
     {
         (0..self.len).map(|pos| self.get(pos).copied().unwrap_or_default())
     }
-
-    /// Takes `later`'s states into these, on every core: `merge` combines
-    /// two made states at a position; a stretch only one side made is taken
-    /// as it is, so merging into a default state must give the other.
-    pub fn merge(&mut self, later: Sparse<T>, merge: impl Fn(usize, &mut T, T) + Sync)
-    where
-        T: Sync,
-    {
-        let pairs = self.stretches.par_iter_mut().zip(later.stretches);
-        pairs
-            .enumerate()
-            .for_each(|(n, (mine, theirs))| match (mine.as_mut(), theirs) {
-                (_, None) => {}
-                (None, theirs) => *mine = theirs,
-                (Some(mine), Some(theirs)) => {
-                    let states = mine.iter_mut().zip(theirs.into_vec());
-                    for (i, (state, other)) in states.enumerate() {
-                        merge(n * STRETCH + i, state, other);
-                    }
-                }
-            });
-    }
 }
 
 #[cfg(test)]
@@ -103,24 +76,5 @@ mod tests {
         assert_eq!(all.len(), s.len);
         assert_eq!(all.iter().sum::<u32>(), 16);
         assert_eq!(all[STRETCH + 1], 7);
-    }
-
-    #[test]
-    fn merge_combines_made_states_and_takes_the_others_whole() {
-        let len = 2 * STRETCH + 10;
-        let (mut a, mut b): (Sparse<u32>, Sparse<u32>) = (Sparse::new(len), Sparse::new(len));
-        *a.get_mut(3).unwrap() = 1;
-        *b.get_mut(3).unwrap() = 10;
-        *b.get_mut(4).unwrap() = 20;
-        *b.get_mut(STRETCH + 2).unwrap() = 30;
-        *a.get_mut(2 * STRETCH + 1).unwrap() = 40;
-        a.merge(b, |pos, x, y| *x += y + u32::from(pos == 3) * 100);
-        let all: Vec<u32> = a.values().collect();
-        // Only positions both made are merged, and with their own position.
-        assert_eq!(all[3], 111);
-        assert_eq!(all[4], 20);
-        assert_eq!(all[STRETCH + 2], 30);
-        assert_eq!(all[2 * STRETCH + 1], 40);
-        assert_eq!(all.iter().sum::<u32>(), 201);
     }
 }

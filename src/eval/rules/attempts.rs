@@ -6,40 +6,53 @@ use smallvec::SmallVec;
 use crate::eval::clock::Human;
 use crate::eval::outcome::Outcome;
 
-/// One counted activity: when, its duration, and whether it matches
-/// `until`. A lead's list is kept in time order, and in file order between
-/// equal times, without storing the latter: [`observe`] inserts after equal
-/// times, and lists of later parts of a file are appended before a stable
-/// sort ([`merge`]).
+/// One counted activity: when, its duration, whether it matches `until`,
+/// and its place in the file. A lead's list is kept in time order, and in
+/// file order between equal times ([`observe`]): the parts of a file fold
+/// their activities in any order, so the place is kept to break ties.
 ///
-/// 20 bytes, as there are millions (a lead's first four in its state, see
+/// 28 bytes, as there are millions (a lead's first four in its state, see
 /// [`Kept`]): a duration is never negative (`parse_duration` refuses one),
-/// so its sign bit holds `until`, and it is kept in two halves, so that
-/// nothing aligns the whole to 8 bytes.
+/// so its sign bit holds `until`; it and the place are kept in halves, so
+/// that nothing aligns the whole to 8 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Counted {
     pub at: DateTime<Utc>,
     /// The duration in milliseconds, low half first; the top bit of the
     /// high half is `until`.
     duration_until: [u32; 2],
+    /// The activity's `seq`, low half first.
+    seq: [u32; 2],
 }
 
-const _: () = assert!(size_of::<Counted>() == 20);
+const _: () = assert!(size_of::<Counted>() == 28);
 
 /// `until`'s bit in the high half of [`Counted::duration_until`].
 const UNTIL: u32 = 1 << 31;
 
 impl Counted {
     /// A counted activity of `duration_ms`, which is never negative (a
-    /// negative one counts as 0).
-    pub fn new(at: DateTime<Utc>, duration_ms: i64, until: bool) -> Counted {
+    /// negative one counts as 0), at place `seq` in the file.
+    pub fn new(at: DateTime<Utc>, duration_ms: i64, until: bool, seq: u64) -> Counted {
         let ms = u64::try_from(duration_ms).unwrap_or(0);
-        // The truncations split the (at most 63-bit) duration in halves.
+        // The truncations split the (at most 63-bit) duration and the place
+        // in halves.
         let (low, high) = (ms as u32, (ms >> 32) as u32);
         Counted {
             at,
             duration_until: [low, high | if until { UNTIL } else { 0 }],
+            seq: [seq as u32, (seq >> 32) as u32],
         }
+    }
+
+    /// Its place in the file.
+    pub fn seq(&self) -> u64 {
+        u64::from(self.seq[1]) << 32 | u64::from(self.seq[0])
+    }
+
+    /// What a lead's list is ordered by: time, then place in the file.
+    fn order(&self) -> (DateTime<Utc>, u64) {
+        (self.at, self.seq())
     }
 
     pub fn duration_ms(&self) -> i64 {
@@ -69,12 +82,12 @@ pub struct Tally {
 }
 
 /// Keeps an activity that counts: from handoff to the deadline, inclusive,
-/// in its place in time (after those at the same time, which came before
-/// it in the file). At most `keep` are kept, the earliest: [`judge`] stops
-/// at MAX + 1 attempts, so later ones never matter, and memory grows with
-/// leads, not with calls. Kept in order as they come, the lists need no
-/// sorting later (which was a pass over every lead's list, each a cache
-/// miss), and the latest is always the last.
+/// in its place in time, and among those at the same time in its place in
+/// the file, whatever order they come in. At most `keep` are kept, the
+/// earliest: [`judge`] stops at MAX + 1 attempts, so later ones never
+/// matter, and memory grows with leads, not with calls. Kept in order as
+/// they come, the lists need no sorting later (which was a pass over every
+/// lead's list, each a cache miss).
 pub fn observe(
     counted: &mut Kept,
     handoff: DateTime<Utc>,
@@ -83,28 +96,12 @@ pub fn observe(
     keep: usize,
 ) {
     if activity.at >= handoff && deadline.is_none_or(|d| activity.at <= d) {
-        let at = counted.partition_point(|c| c.at <= activity.at);
+        let at = counted.partition_point(|c| c.order() <= activity.order());
         if at < keep {
             counted.insert(at, activity);
             counted.truncate(keep);
         }
     }
-}
-
-/// Takes the list a later part of the file kept for the same lead into
-/// `counted`, as if one pass had read both.
-pub fn merge(counted: &mut Kept, later: Kept, keep: usize) {
-    if counted.is_empty() {
-        // Most leads were worked in one part only.
-        *counted = later;
-        return;
-    }
-    if later.is_empty() {
-        return;
-    }
-    counted.extend(later);
-    sort(counted);
-    counted.truncate(keep);
 }
 
 /// How many counted activities a lead held to `band` needs kept.
@@ -136,10 +133,9 @@ pub fn judge(
     judge_sorted(counted, band, deadline, as_of, window)
 }
 
-/// Puts counted activities in time order; a stable sort, so file order
-/// stays between equal times.
+/// Puts counted activities in time order, then file order.
 pub fn sort(counted: &mut [Counted]) {
-    counted.sort_by_key(|c| c.at);
+    counted.sort_by_key(Counted::order);
 }
 
 /// How many leads ahead of the one judged [`prefetch`] asks for a list:
@@ -220,23 +216,30 @@ mod tests {
     use super::*;
     use crate::eval::rules::testutil::day;
 
+    /// Calls on these days, in this order in the file.
     fn calls(days: &[u32]) -> Vec<Counted> {
         days.iter()
-            .map(|d| Counted::new(day(*d), 600_000, false))
+            .enumerate()
+            .map(|(i, d)| Counted::new(day(*d), 600_000, false, i as u64))
             .collect()
     }
 
     /// The call, matching `until`.
     fn connecting(c: Counted) -> Counted {
-        Counted::new(c.at, c.duration_ms(), true)
+        Counted::new(c.at, c.duration_ms(), true, c.seq())
     }
 
     #[test]
-    fn a_counted_activity_keeps_its_duration_and_until_apart() {
+    fn a_counted_activity_keeps_its_duration_until_and_place_apart() {
         for ms in [0, 1, 600_000, (1 << 32) + 7, i64::MAX] {
             for until in [false, true] {
-                let c = Counted::new(day(3), ms, until);
-                assert_eq!((c.at, c.duration_ms(), c.until()), (day(3), ms, until));
+                for seq in [0, 1 << 31, (1 << 32) + 5, u64::MAX] {
+                    let c = Counted::new(day(3), ms, until, seq);
+                    assert_eq!(
+                        (c.at, c.duration_ms(), c.until(), c.seq()),
+                        (day(3), ms, until, seq)
+                    );
+                }
             }
         }
     }
@@ -320,11 +323,11 @@ mod tests {
     }
 
     #[test]
-    fn equal_times_keep_file_order() {
+    fn equal_times_keep_file_order_whatever_order_they_come_in() {
         let mut c = calls(&[3, 3, 3]);
-        c[1] = Counted::new(c[1].at, 1, true);
+        c[1] = Counted::new(c[1].at, 1, true, c[1].seq());
         let mut kept = Kept::new();
-        for one in c {
+        for one in [c[2], c[1], c[0]] {
             observe(&mut kept, day(1), None, one, keep(Some(1)));
         }
         assert_eq!(kept.len(), 2, "MAX 1 keeps two");
@@ -336,16 +339,17 @@ mod tests {
     proptest::proptest! {
         /// Lists are kept as one would keep them by hand: the activities
         /// from handoff to the deadline, stably sorted by time, the first
-        /// `keep`; and a file read in two parts, merged, keeps the same.
+        /// `keep`; and the same whatever order they are observed in (as
+        /// the parts of a file fold them).
         #[test]
         fn kept_lists_are_the_earliest_in_time_then_file_order(
             days in proptest::collection::vec(0u32..12, 0..40),
             keep in 1usize..12,
-            cut in 0usize..40,
+            rotate in 0usize..40,
         ) {
             // Each activity's duration is its place in the file.
             let activities: Vec<Counted> = days.iter().enumerate()
-                .map(|(i, d)| Counted::new(day(*d), i as i64, false))
+                .map(|(i, d)| Counted::new(day(*d), i as i64, false, i as u64))
                 .collect();
             let (handoff, deadline) = (day(2), Some(day(9)));
             let mut expected: Vec<Counted> = activities.iter().copied()
@@ -354,19 +358,21 @@ mod tests {
             expected.sort_by_key(|c| c.at);
             expected.truncate(keep);
 
-            let observed = |part: &[Counted]| {
+            let observed = |order: &[Counted]| {
                 let mut kept = Kept::new();
-                for c in part {
+                for c in order {
                     observe(&mut kept, handoff, deadline, *c, keep);
                 }
                 kept
             };
-            let whole = observed(&activities);
-            proptest::prop_assert_eq!(whole.as_slice(), &expected[..]);
-            let (before, after) = activities.split_at(cut.min(activities.len()));
-            let mut merged = observed(before);
-            merge(&mut merged, observed(after), keep);
-            proptest::prop_assert_eq!(merged.as_slice(), &expected[..]);
+            let in_file_order = observed(&activities);
+            proptest::prop_assert_eq!(in_file_order.as_slice(), &expected[..]);
+            let mut other = activities.clone();
+            other.reverse();
+            let by = rotate.min(other.len());
+            other.rotate_left(by);
+            let in_other_order = observed(&other);
+            proptest::prop_assert_eq!(in_other_order.as_slice(), &expected[..]);
         }
     }
 

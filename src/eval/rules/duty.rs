@@ -21,8 +21,10 @@ pub struct Handover {
     pub anchor: Option<DateTime<Utc>>,
     /// Complete hand-overs (a `by` activity carrying every field) at or after handoff.
     pub complete: Vec<DateTime<Utc>>,
-    /// The earliest incomplete one, and the fields it lacked.
-    pub incomplete: Option<(DateTime<Utc>, String)>,
+    /// The earliest incomplete one (the first in the file among those at
+    /// one instant: its place, `seq`, is kept to tell), and the fields it
+    /// lacked.
+    pub incomplete: Option<(DateTime<Utc>, u64, String)>,
 }
 
 impl Handover {
@@ -32,28 +34,27 @@ impl Handover {
         }
     }
 
-    /// Takes in what the part of the file after this one's saw: on equal
-    /// times the earlier part's hand-over stays, as in one pass.
-    pub fn merge(&mut self, later: Handover) {
-        if let Some(at) = later.anchor {
-            self.anchor = Some(self.anchor.map_or(at, |a| a.min(at)));
-        }
-        self.complete.extend(later.complete);
-        if let Some((at, missing)) = later.incomplete {
-            if self.incomplete.as_ref().is_none_or(|(t, _)| at < *t) {
-                self.incomplete = Some((at, missing));
-            }
-        }
-    }
-
-    pub fn observe_by(&mut self, handoff: DateTime<Utc>, at: DateTime<Utc>, missing: &[&str]) {
+    /// A `by` activity at `at`, place `seq` in the file, lacking `missing`;
+    /// any order of them gives the same state (but for the order of
+    /// `complete`, which judging does not read).
+    pub fn observe_by(
+        &mut self,
+        handoff: DateTime<Utc>,
+        at: DateTime<Utc>,
+        seq: u64,
+        missing: &[&str],
+    ) {
         if at < handoff {
             return;
         }
         if missing.is_empty() {
             self.complete.push(at);
-        } else if self.incomplete.as_ref().is_none_or(|(t, _)| at < *t) {
-            self.incomplete = Some((at, missing.join(", ")));
+        } else if self
+            .incomplete
+            .as_ref()
+            .is_none_or(|(t, s, _)| (at, seq) < (*t, *s))
+        {
+            self.incomplete = Some((at, seq, missing.join(", ")));
         }
     }
 }
@@ -90,7 +91,7 @@ pub fn judge_within(
         )),
         (None, Some(d)) if as_of > d => {
             let mut why = format!("nothing handed over within {window} after {anchor_text}");
-            if let Some((_, missing)) = &state.incomplete {
+            if let Some((_, _, missing)) = &state.incomplete {
                 why.push_str(&format!(" (a hand-over lacked {missing})"));
             }
             Outcome::Missed(why)
@@ -129,11 +130,11 @@ mod tests {
     #[test]
     fn a_hand_over_at_the_anchor_instant_and_at_the_deadline_counts() {
         let mut s = Handover::default();
-        s.observe_by(day(1), day(4), &[]);
+        s.observe_by(day(1), day(4), 0, &[]);
         let (o, _) = judge_within(&s, Some(day(4)), &week(), day(20), "the first touch", "7d");
         assert_eq!(o, Outcome::Met);
         let mut s = Handover::default();
-        s.observe_by(day(1), day(11), &[]);
+        s.observe_by(day(1), day(11), 0, &[]);
         assert_eq!(
             judge_within(&s, Some(day(4)), &week(), day(20), "x", "7d").0,
             Outcome::Met
@@ -143,7 +144,7 @@ mod tests {
     #[test]
     fn late_and_missing_feedback_are_missed_with_different_reasons() {
         let mut late = Handover::default();
-        late.observe_by(day(1), day(12), &[]);
+        late.observe_by(day(1), day(12), 0, &[]);
         let (o, _) = judge_within(
             &late,
             Some(day(4)),
@@ -154,7 +155,7 @@ mod tests {
         );
         assert!(matches!(o, Outcome::Missed(ref why) if why.starts_with("handed over late")));
         let mut missing = Handover::default();
-        missing.observe_by(day(1), day(5), &["status"]);
+        missing.observe_by(day(1), day(5), 0, &["status"]);
         let (o, _) = judge_within(
             &missing,
             Some(day(4)),
@@ -179,6 +180,28 @@ mod tests {
             "7d",
         );
         assert_eq!(open, Outcome::Open);
+    }
+
+    #[test]
+    fn the_first_incomplete_hand_over_in_the_file_wins_a_tie_whatever_the_order_folded() {
+        // Places 7 and 9 in the file, at one instant: 7 is the one named,
+        // whichever part folds first.
+        let (first, second) = ((7, ["status"]), (9, ["outcome"]));
+        for order in [[first, second], [second, first]] {
+            let mut s = Handover::default();
+            for (seq, missing) in order {
+                s.observe_by(day(1), day(5), seq, &missing);
+            }
+            assert_eq!(s.incomplete, Some((day(5), 7, "status".to_owned())));
+        }
+        let mut s = Handover::default();
+        s.observe_by(day(1), day(6), 1, &["status"]);
+        s.observe_by(day(1), day(5), 9, &["outcome"]);
+        assert_eq!(
+            s.incomplete.map(|i| i.2),
+            Some("outcome".to_owned()),
+            "earlier in time"
+        );
     }
 
     #[test]
