@@ -780,3 +780,49 @@ fn an_unreachable_webhook_exits_2() {
         "{err}"
     );
 }
+
+#[test]
+fn a_misspelt_rule_is_an_error_not_an_empty_list() {
+    let out = common::accord()
+        .args(["due", "--rule", "Speed to leed"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("accord::E126"), "{err}");
+    assert!(err.contains("did you mean `Speed to lead`?"), "{err}");
+    assert!(out.stdout.is_empty());
+    // The right name lists that rule's items only.
+    let out = common::accord()
+        .args(["due", "--rule", "Speed to lead", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines()
+            .skip(1)
+            .all(|l| l.starts_with("Speed to lead,")),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_owner_with_no_item_is_said_on_stderr() {
+    let out = common::accord()
+        .args(["due", "--owner", "ann@northwind.exampel", "--format", "csv"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("no open or overdue item is `ann@northwind.exampel`'s; did you mean `ann@northwind.example`?"),
+        "{err}"
+    );
+    let ann = common::accord()
+        .args(["due", "--owner", "ann@northwind.example", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(ann.stderr).unwrap().is_empty());
+    assert!(String::from_utf8(ann.stdout).unwrap().lines().count() > 1);
+}

@@ -9,7 +9,7 @@ mod diagnostic;
 mod names;
 mod rules;
 mod settings;
-mod suggest;
+pub(crate) mod suggest;
 mod values;
 
 use std::collections::HashMap;

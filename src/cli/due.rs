@@ -7,7 +7,7 @@ use std::io::Write;
 use super::inputs::{self, DataArgs};
 use super::post::{self, PostError};
 use super::Exit;
-use crate::eval::due::{select, Agenda, Filter};
+use crate::eval::due::{check_filter, select, Agenda, Filter};
 use crate::report::{diagnostics, due, notify};
 
 #[derive(Debug, clap::Args)]
@@ -82,6 +82,16 @@ pub fn run(args: &Args) -> Exit {
         rule: args.rule.clone(),
         no_overdue: args.no_overdue,
     };
+    if let Err(e) = check_filter(&agenda, &filter) {
+        return inputs::fail(e);
+    }
+    if let Some(note) = filter
+        .owner
+        .as_deref()
+        .and_then(|o| unseen_owner(&agenda, o))
+    {
+        eprintln!("{note}");
+    }
     let agenda = Agenda {
         items: select(agenda.items, &filter),
         ..agenda
@@ -105,6 +115,25 @@ pub fn run(args: &Args) -> Exit {
     // A reader that stops early (`| head`) is no error.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     Exit::Ok
+}
+
+/// A word about `--owner ID` when no item at all, before filtering, is
+/// that person's: a misspelt id and a person with nothing to do both list
+/// nothing, and only this tells them apart.
+fn unseen_owner(agenda: &Agenda, owner: &str) -> Option<String> {
+    let mut owners: Vec<&str> = agenda.items.iter().map(|d| d.owner.as_str()).collect();
+    if owners.contains(&owner) {
+        return None;
+    }
+    owners.sort_unstable();
+    owners.dedup();
+    let hint = match crate::check::suggest::did_you_mean(owner, owners.iter().copied()) {
+        Some(close) => format!("; did you mean `{close}`?"),
+        None => format!("; {} owner(s) have items", owners.len()),
+    };
+    Some(format!(
+        "note: no open or overdue item is `{owner}`'s{hint}"
+    ))
 }
 
 /// The chat message as the JSON a webhook takes; plain text as Slack's

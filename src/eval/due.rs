@@ -19,8 +19,9 @@ use super::model::{RuleProgram, Spec};
 use super::outcome::Outcome;
 use super::rules::aging::{self, Age};
 use super::rules::duty::Handover;
-use super::run::rfc3339;
+use super::run::{rfc3339, RunError};
 use super::{judge, Evaluator, Folds, Judged, RuleRun, States};
+use crate::check::suggest::did_you_mean;
 
 /// One obligation: a lead a rule waits on.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -60,6 +61,9 @@ pub struct Agenda {
     /// RFC 3339 in the agreement's zone.
     pub as_of: String,
     pub items: Vec<Due>,
+    /// Every rule's name, so that `--rule` can tell a typo from a rule with
+    /// nothing due.
+    pub rules: Vec<String>,
 }
 
 /// Which items `accord due` keeps.
@@ -71,6 +75,33 @@ pub struct Filter {
     pub rule: Option<String>,
     /// Leave overdue items out.
     pub no_overdue: bool,
+}
+
+/// `filter.rule` must name a rule of the agreement: a typo would
+/// otherwise list nothing, which reads as "nothing to act on".
+pub fn check_filter(agenda: &Agenda, filter: &Filter) -> Result<(), RunError> {
+    match &filter.rule {
+        Some(name) if !agenda.rules.contains(name) => {
+            let help = match did_you_mean(name, agenda.rules.iter().map(String::as_str)) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("the agreement's rules: {}", quoted(&agenda.rules)),
+            };
+            Err(RunError::UnknownRule {
+                name: name.clone(),
+                help,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Names in backticks, comma-separated.
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The items `filter` keeps, in the order they came.

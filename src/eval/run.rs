@@ -101,6 +101,10 @@ pub enum RunError {
         issues: Vec<DataIssue>,
     },
 
+    #[error("no rule `{name}` in the agreement")]
+    #[diagnostic(code(accord::E126), help("{help}"))]
+    UnknownRule { name: String, help: String },
+
     #[error("no lead `{id}` in `{file}`")]
     #[diagnostic(code(accord::E124), help("{help}"))]
     UnknownLead {
@@ -317,6 +321,7 @@ pub fn due(project: &Project, options: Options<'_>) -> Result<Agenda, RunError> 
         agreement: p.program.name.clone(),
         as_of: rfc3339(p.as_of, p.program.tz),
         items: ev.due(&folds),
+        rules: p.program.rules.iter().map(|r| r.name.clone()).collect(),
     })
 }
 

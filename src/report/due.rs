@@ -217,6 +217,7 @@ mod tests {
             agreement: "A".to_owned(),
             as_of: String::new(),
             items: vec![d],
+            rules: Vec::new(),
         });
         let second = text.lines().nth(1).unwrap();
         assert!(
