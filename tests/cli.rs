@@ -344,12 +344,11 @@ fn activities_from_a_pipe() {
     assert_eq!(verdicts(&from_pipe), verdicts(&from_file));
 }
 
-/// A reader that stops early (`| head`) is not an error: no crash, and the
-/// exit code is the verdicts'.
-#[test]
-fn a_reader_that_stops_early_leaves_the_exit_code_alone() {
+/// Runs accord on the sample with its standard output closed before
+/// anything is written: the exit code and what it said on stderr.
+fn with_stdout_closed(args: &[&str]) -> (Option<i32>, String) {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("accord"))
-        .args(["eval", "--format", "json"])
+        .args(args)
         .current_dir(common::root())
         .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::piped())
@@ -359,30 +358,35 @@ fn a_reader_that_stops_early_leaves_the_exit_code_alone() {
     // Closed before the document is written: writing it meets a broken pipe.
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "the sample breaches; {stderr}");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A reader that stops early (`| head`) is not an error: no crash, and the
+/// exit code is the verdicts'.
+#[test]
+fn a_reader_that_stops_early_leaves_the_exit_code_alone() {
+    let (code, stderr) = with_stdout_closed(&["eval", "--format", "json"]);
+    assert_eq!(code, Some(1), "the sample breaches; {stderr}");
     assert!(!stderr.contains("unexpectedly"), "{stderr}");
 }
 
 /// The same for the commands that print one document (`plan`, `explain`,
-/// `data`), in both formats: they panicked on the closed pipe.
+/// `data`, `due`), in both formats: they panicked on the closed pipe.
 #[test]
 fn every_document_command_leaves_a_closed_pipe_alone() {
-    for args in [&["plan"][..], &["explain", "--lead", "L0000074"], &["data"]] {
+    for args in [
+        &["plan"][..],
+        &["explain", "--lead", "L0000074"],
+        &["data"],
+        &["due"],
+    ] {
         for format in ["human", "json"] {
-            let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("accord"))
-                .args(args)
-                .args(["--format", format])
-                .current_dir(common::root())
-                .env("NO_COLOR", "1")
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap();
-            drop(child.stdout.take());
-            let out = child.wait_with_output().unwrap();
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            assert_eq!(out.status.code(), Some(0), "{args:?} {format}: {stderr}");
+            let args = [args, &["--format", format]].concat();
+            let (code, stderr) = with_stdout_closed(&args);
+            assert_eq!(code, Some(0), "{args:?}: {stderr}");
             assert!(!stderr.contains("unexpectedly"), "{args:?}: {stderr}");
         }
     }
