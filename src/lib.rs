@@ -16,6 +16,7 @@ pub mod format;
 pub mod funnel;
 pub mod init;
 pub mod lsp;
+mod prefetch;
 pub mod project;
 pub mod report;
 pub mod source;

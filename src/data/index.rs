@@ -154,14 +154,21 @@ impl IdIndex {
             .clone()
             .map(|(_, h)| self.slots.get(h as usize & mask).copied().unwrap_or(0))
             .collect();
-        // A candidate per key: the first lead whose tag matches.
+        // A candidate per key: the first lead whose tag matches. Its id is
+        // asked for at once, to be in cache when the next pass compares it.
+        let candidate = |lead: u32| {
+            if let Some(id) = ids.get(lead as usize) {
+                crate::prefetch::prefetch(id);
+            }
+            Some(lead)
+        };
         found.extend(keys.clone().zip(&first).map(|((_, h), slot)| {
             let tag = tag_of(h);
             if *slot == 0 {
                 return None;
             }
             if let Some(lead) = lead_in(*slot, tag) {
-                return Some(lead);
+                return candidate(lead);
             }
             let mut at = h as usize & mask;
             for _ in 0..self.slots.len() {
@@ -171,7 +178,7 @@ impl IdIndex {
                     return None;
                 }
                 if let Some(lead) = lead_in(slot, tag) {
-                    return Some(lead);
+                    return candidate(lead);
                 }
             }
             None

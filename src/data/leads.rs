@@ -102,6 +102,14 @@ impl Leads {
         at(&self.handoff, lead).copied().flatten()
     }
 
+    /// Asks for the lead's hand-off to be fetched into cache (see
+    /// [`crate::prefetch`]).
+    pub fn prefetch(&self, lead: u32) {
+        if let Some(handoff) = at(&self.handoff, lead) {
+            crate::prefetch::prefetch(handoff);
+        }
+    }
+
     /// The line of the lead's row in its file.
     pub fn line(&self, lead: u32) -> u64 {
         at(&self.line, lead).copied().unwrap_or(0)

@@ -8,8 +8,6 @@
 //! Time left is counted in the rule's own clock (open time for a window
 //! `on` a calendar), so "1h left" means what the rule means by an hour.
 
-use std::sync::PoisonError;
-
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -209,12 +207,9 @@ impl Evaluator<'_> {
             .rules
             .iter()
             .zip(&self.runs)
-            .zip(&folds.states)
+            .zip(folds.lock().iter())
             .enumerate()
             .flat_map(|(r, ((rule, run), states))| {
-                // Folding is over: no other thread holds the lock.
-                let states = states.lock().unwrap_or_else(PoisonError::into_inner);
-                let states = &*states;
                 (0..run.scoped.len())
                     .into_par_iter()
                     .filter_map(|pos| self.due_item(r, rule, run, states, pos))

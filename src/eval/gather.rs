@@ -12,6 +12,12 @@ use chrono::{DateTime, Utc};
 
 use super::looks::Looks;
 use crate::data::{Activity, Values};
+use crate::prefetch::prefetch;
+
+/// How many rows ahead of the one folded its row, and then its lead's
+/// states, are asked for (see [`crate::prefetch`]): enough for a fetch from
+/// memory to finish meanwhile.
+pub const AHEAD: usize = 8;
 
 /// The memory all parts' batches may take together. Each fold sweeps the
 /// states of the leads in play (at a million leads, those of the last two
@@ -19,15 +25,16 @@ use crate::data::{Activity, Values};
 /// better; but every thread holds a batch, so their room is shared out.
 const IN_FLIGHT: usize = 64 << 20;
 
-/// Bytes a gathered activity takes: its row and its sorted copy (32 each),
-/// the sort's two keys (8 each), a few rules' bytes.
-const ROW_BYTES: usize = 96;
+/// Bytes a gathered activity takes: its row (32), the sort's two keys (8
+/// each), a few rules' bytes.
+const ROW_BYTES: usize = 64;
 
-/// Activities per batch on `threads` threads: [`IN_FLIGHT`] shared out,
-/// between 16,384 (below that a sweep finds few activities per state) and
-/// 262,144 (beyond it a sweep gains little).
+/// Activities per batch on `threads` threads: [`IN_FLIGHT`] shared out
+/// (a batch may run a quarter over while another part folds, see
+/// [`Gathered::is_overfull`]), between 16,384 (below that a sweep finds few
+/// activities per state) and 262,144 (beyond it a sweep gains little).
 pub fn batch_rows(threads: usize) -> usize {
-    (IN_FLIGHT / ROW_BYTES / threads.max(1)).clamp(1 << 14, 1 << 18)
+    (IN_FLIGHT / ROW_BYTES / threads.max(1) / 5 * 4).clamp(1 << 14, 1 << 18)
 }
 
 /// Bits of a lead number one pass of the sort takes.
@@ -58,8 +65,6 @@ pub struct Gathered {
     /// them while folding.
     symbols: Vec<u32>,
     width: usize,
-    /// Per rule, whether any row of the batch has a byte for it.
-    looked: Vec<bool>,
     /// Bits of the largest lead number, which the sort goes through.
     bits: u32,
     /// Rows a batch holds before it is folded ([`batch_rows`]).
@@ -67,9 +72,6 @@ pub struct Gathered {
     /// `lead << 32 | row`, sorted; and the sort's second buffer.
     order: Vec<u64>,
     scratch: Vec<u64>,
-    /// Where the rows, flags and symbols are put in lead order, to be
-    /// swapped with them: each rule's pass then reads them in order.
-    sorted: (Vec<Gather>, Vec<u8>, Vec<u32>),
 }
 
 impl Gathered {
@@ -90,12 +92,10 @@ impl Gathered {
             rules,
             symbols: Vec::new(),
             width,
-            looked: vec![false; rules],
             bits: u32::BITS - largest.leading_zeros(),
             capacity,
             order: Vec::new(),
             scratch: Vec::new(),
-            sorted: (Vec::new(), Vec::new(), Vec::new()),
         }
     }
 
@@ -118,11 +118,6 @@ impl Gathered {
             seq: activity.seq,
         });
         self.flags.extend_from_slice(looked.flags);
-        for r in looked.looking {
-            if let Some(l) = self.looked.get_mut(*r as usize) {
-                *l = true;
-            }
-        }
         let symbols = activity.values.symbols;
         self.symbols
             .extend((0..self.width).map(|i| symbols.get(i).copied().unwrap_or(0)));
@@ -133,13 +128,16 @@ impl Gathered {
         self.rows.len() >= self.capacity
     }
 
-    /// Whether any row of the batch has a byte for rule `r`.
-    pub fn looked(&self, r: usize) -> bool {
-        self.looked.get(r).copied().unwrap_or(false)
+    /// Full by a quarter more than a batch: it is folded now, waiting for
+    /// the states if need be (see [`super::Evaluator::observe`]).
+    pub fn is_overfull(&self) -> bool {
+        self.rows.len() >= self.capacity + self.capacity / 4
     }
 
     /// Sorts the batch by lead, file order kept within a lead; then
-    /// [`Gathered::in_lead_order`] goes through it.
+    /// [`Gathered::in_lead_order`] goes through it. Only the keys move:
+    /// the rows are read where they lie, once, as the fold goes (a sorted
+    /// copy of them was a second pass over the batch).
     pub fn sort(&mut self) {
         self.order.clear();
         self.order.extend(
@@ -149,49 +147,41 @@ impl Gathered {
                 .map(|(i, g)| u64::from(g.lead) << 32 | i as u64),
         );
         radix_sort(&mut self.order, &mut self.scratch, 32, self.bits);
-        let (rows, flags, symbols) = &mut self.sorted;
-        rows.clear();
-        flags.clear();
-        symbols.clear();
-        for key in &self.order {
-            let i = (*key & u64::from(u32::MAX)) as usize;
-            rows.extend(self.rows.get(i));
-            flags.extend_from_slice(
-                self.flags
-                    .get(i * self.rules..(i + 1) * self.rules)
-                    .unwrap_or_default(),
-            );
-            symbols.extend_from_slice(
-                self.symbols
-                    .get(i * self.width..(i + 1) * self.width)
-                    .unwrap_or_default(),
-            );
-        }
-        std::mem::swap(&mut self.rows, rows);
-        std::mem::swap(&mut self.flags, flags);
-        std::mem::swap(&mut self.symbols, symbols);
     }
 
     /// The rows, in lead order after [`Gathered::sort`], each with its
-    /// byte for rule `r` (rows without one left out) and its symbols.
-    pub fn in_lead_order(&self, r: usize) -> impl Iterator<Item = (&Gather, u8, Values<'_>)> {
-        let flags = self.flags.iter().skip(r).step_by(self.rules.max(1));
-        self.rows
-            .iter()
-            .zip(flags)
-            .enumerate()
-            .filter(|(_, (_, flag))| **flag != 0)
-            .map(move |(i, (row, flag))| {
-                let symbols = self
-                    .symbols
-                    .get(i * self.width..(i + 1) * self.width)
-                    .unwrap_or_default();
-                let values = Values {
-                    symbols,
-                    numbers: &[],
-                };
-                (row, *flag, values)
-            })
+    /// byte per rule and its symbols. Rows lie where they were gathered:
+    /// the one [`AHEAD`] places on is asked for ahead of its turn.
+    pub fn in_lead_order(&self) -> impl Iterator<Item = (&Gather, &[u8], Values<'_>)> {
+        let (rules, width) = (self.rules, self.width);
+        let row_of = |key: u64| (key & u64::from(u32::MAX)) as usize;
+        self.order.iter().enumerate().filter_map(move |(k, key)| {
+            if let Some(ahead) = self.order.get(k + AHEAD).map(|key| row_of(*key)) {
+                if let Some(row) = self.rows.get(ahead) {
+                    prefetch(row);
+                }
+                if let Some(flags) = self.flags.get(ahead * rules) {
+                    prefetch(flags);
+                }
+            }
+            let i = row_of(*key);
+            let row = self.rows.get(i)?;
+            let flags = self.flags.get(i * rules..(i + 1) * rules)?;
+            let symbols = self
+                .symbols
+                .get(i * width..(i + 1) * width)
+                .unwrap_or_default();
+            let values = Values {
+                symbols,
+                numbers: &[],
+            };
+            Some((row, flags, values))
+        })
+    }
+
+    /// The lead of the `k`th row in lead order, after [`Gathered::sort`].
+    pub fn lead_at(&self, k: usize) -> Option<u32> {
+        self.order.get(k).map(|key| (key >> 32) as u32)
     }
 
     /// Empties the batch, keeping its room.
@@ -199,7 +189,6 @@ impl Gathered {
         self.rows.clear();
         self.flags.clear();
         self.symbols.clear();
-        self.looked.iter_mut().for_each(|l| *l = false);
         self.order.clear();
     }
 }
@@ -268,7 +257,7 @@ mod tests {
     fn batches_share_a_fixed_room_between_bounds() {
         assert_eq!(batch_rows(1), 1 << 18);
         assert_eq!(batch_rows(2), 1 << 18);
-        assert!(batch_rows(8) * ROW_BYTES * 8 <= IN_FLIGHT);
+        assert!(batch_rows(8) * 5 / 4 * ROW_BYTES * 8 <= IN_FLIGHT);
         assert_eq!(batch_rows(1000), 1 << 14);
         assert_eq!(batch_rows(0), batch_rows(1));
     }

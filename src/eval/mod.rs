@@ -27,7 +27,7 @@ pub mod verdict;
 pub mod warnings;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError, TryLockError};
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -109,6 +109,19 @@ enum States {
     Aging(Sparse<bool>),
 }
 
+impl States {
+    /// Asks for the state at `pos` to be fetched into cache.
+    fn prefetch(&self, pos: usize) {
+        match self {
+            States::Nothing => {}
+            States::Response(states) => states.prefetch(pos),
+            States::Attempts(states) => states.prefetch(pos),
+            States::Duty(states) => states.prefetch(pos),
+            States::Aging(states) => states.prefetch(pos),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct RuleRun {
     windows: Vec<WindowDef>,
@@ -150,16 +163,23 @@ impl Drop for Spent {
 /// with them.
 #[derive(Debug)]
 pub struct Folds {
-    states: Vec<Mutex<States>>,
+    /// Every rule's, under one lock: a batch is folded lead by lead, every
+    /// rule of a lead at once.
+    states: Mutex<Vec<States>>,
 }
 
 impl Folds {
     /// The states, once every part has folded.
     fn into_states(self) -> Vec<States> {
         self.states
-            .into_iter()
-            .map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner))
-            .collect()
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The states, for a look once folding is over (no other thread holds
+    /// the lock then).
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<States>> {
+        self.states.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -424,16 +444,16 @@ impl<'a> Evaluator<'a> {
             .zip(&self.runs)
             .map(|(rule, run)| {
                 let n = run.scoped.len();
-                Mutex::new(match &rule.spec {
+                match &rule.spec {
                     Spec::Response { .. } => States::Response(Sparse::new(n)),
                     Spec::Attempts { .. } => States::Attempts(Sparse::new(n)),
                     Spec::DutyWithin { .. } => States::Duty(Sparse::new(n)),
                     Spec::Aging { .. } => States::Aging(Sparse::new(n)),
                     Spec::Quota { .. } | Spec::DutyAtHandoff { .. } => States::Nothing,
-                })
+                }
             });
         Folds {
-            states: states.collect(),
+            states: Mutex::new(states.collect()),
         }
     }
 
@@ -475,45 +495,75 @@ impl<'a> Evaluator<'a> {
             return;
         }
         if gathered.is_full() {
-            self.fold(folds, gathered);
+            // Another part folding holds the states: gather on for a while
+            // rather than wait, up to a quarter more than a batch.
+            match folds.states.try_lock() {
+                Ok(mut states) => self.fold_into(&mut states, gathered),
+                Err(TryLockError::Poisoned(poisoned)) => {
+                    self.fold_into(&mut poisoned.into_inner(), gathered);
+                }
+                Err(TryLockError::WouldBlock) if gathered.is_overfull() => {
+                    self.fold(folds, gathered);
+                }
+                Err(TryLockError::WouldBlock) => {}
+            }
         }
     }
 
-    /// Folds a part's batch into `folds`, sorted by lead so that each
-    /// rule's states are swept in order (see [`gather`]); leaves it empty.
+    /// Folds a part's batch into `folds`; leaves it empty.
+    pub fn fold(&self, folds: &Folds, gathered: &mut Gathered) {
+        self.fold_into(&mut folds.lock(), gathered);
+    }
+
+    /// Folds a batch into the states, sorted by lead so that the states
+    /// are swept in order (see [`gather`]), every rule of a lead at once.
     /// The states come out as folding each activity in file order would
     /// leave them, whatever the order of the batches and of the parts:
     /// every fold is a minimum, a union, or keeps a lead's activities in
     /// time and then file order ([`Gather::seq`]).
-    pub fn fold(&self, folds: &Folds, gathered: &mut Gathered) {
+    fn fold_into(&self, states: &mut [States], gathered: &mut Gathered) {
         gathered.sort();
         let width = self.runs.len();
-        let rules = self.program.rules.iter().zip(&self.runs).zip(&folds.states);
-        for (r, ((rule, run), states)) in rules.enumerate() {
-            if !gathered.looked(r) {
-                continue;
+        let rules = &self.program.rules;
+        let positions = |lead: u32| {
+            let at = (lead as usize).saturating_mul(width);
+            self.folding.get(at..at.saturating_add(width))
+        };
+        for (k, (row, flags, values)) in gathered.in_lead_order().enumerate() {
+            // In two steps: a lead's positions and hand-off, and once those
+            // are in cache, its states.
+            if let Some(lead) = gathered.lead_at(k + 2 * gather::AHEAD) {
+                if let Some(first) = positions(lead).and_then(<[u32]>::first) {
+                    crate::prefetch::prefetch(first);
+                }
+                self.leads.prefetch(lead);
             }
-            let mut states = states.lock().unwrap_or_else(PoisonError::into_inner);
-            for (row, flag, values) in gathered.in_lead_order(r) {
-                let lead = row.lead as usize;
-                let Some(pos) = self
-                    .folding
-                    .get(lead.saturating_mul(width).saturating_add(r))
-                    .and_then(|pos| pos.checked_sub(1))
-                else {
-                    continue;
-                };
-                let Some(handoff) = self.leads.handoff(row.lead) else {
+            if let Some(ahead) = gathered.lead_at(k + gather::AHEAD).and_then(positions) {
+                for (states, pos) in states.iter().zip(ahead) {
+                    if let Some(pos) = pos.checked_sub(1) {
+                        states.prefetch(pos as usize);
+                    }
+                }
+            }
+            let Some(handoff) = self.leads.handoff(row.lead) else {
+                continue;
+            };
+            let Some(positions) = positions(row.lead) else {
+                continue;
+            };
+            let per_rule = rules.iter().zip(&self.runs).zip(states.iter_mut());
+            for ((((rule, run), states), flag), pos) in per_rule.zip(flags).zip(positions) {
+                let Some(pos) = pos.checked_sub(1).filter(|_| *flag != 0) else {
                     continue;
                 };
                 fold_one(
                     rule,
                     run,
-                    &mut states,
+                    states,
                     pos as usize,
                     handoff,
                     row,
-                    flag,
+                    *flag,
                     &values,
                 );
             }

@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
-use rayon::prelude::*;
 
 use super::due::{Agenda, Due};
 use super::explain::{Explanation, Seen};
@@ -177,14 +176,11 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
     let judged = ev.judged();
     // Folding looks at no line: the parts' bases are not needed.
     let mut hits = no_hits;
-    let mut rests = Vec::with_capacity(parts.len());
-    for ((rest, part_hits), _) in parts {
-        rests.push(rest);
+    // What each part gathered last; the states take one batch at a time.
+    for ((mut rest, part_hits), _) in parts {
+        ev.fold(&folds, &mut rest);
         hits.merge(&part_hits);
     }
-    rests
-        .into_par_iter()
-        .for_each(|mut rest| ev.fold(&folds, &mut rest));
     let due = if options.due {
         ev.due(&folds)
     } else {
@@ -307,9 +303,9 @@ pub fn due(project: &Project, options: Options<'_>) -> Result<Agenda, RunError> 
         &mut p.issues,
         options.progress,
     )?;
-    parts
-        .into_par_iter()
-        .for_each(|(mut rest, _)| ev.fold(&folds, &mut rest));
+    for (mut rest, _) in parts {
+        ev.fold(&folds, &mut rest);
+    }
     p.issues.extend(ev.issues.iter().cloned());
     if options.strict && !p.issues.is_empty() {
         return Err(RunError::Strict {

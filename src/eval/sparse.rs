@@ -44,6 +44,14 @@ impl<T: Default + Clone + Send> Sparse<T> {
         stretch.get(pos % STRETCH)
     }
 
+    /// Asks for the state at `pos` to be fetched into cache (see
+    /// [`crate::prefetch`]), when it was made.
+    pub fn prefetch(&self, pos: usize) {
+        if let Some(state) = self.get(pos) {
+            crate::prefetch::prefetch(state);
+        }
+    }
+
     /// Every state in order, the default ones included (copies: for small
     /// states).
     pub fn values(&self) -> impl Iterator<Item = T> + '_

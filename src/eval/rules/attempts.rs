@@ -147,21 +147,11 @@ pub const AHEAD: usize = 8;
 /// allocated one by one, all over the heap, and judging them missed the
 /// cache on each first read (a fifth of judging the attempts rule, when
 /// every list was allocated).
-#[cfg(target_arch = "x86_64")]
 pub fn prefetch(counted: &[Counted]) {
-    #[target_feature(enable = "sse")]
-    fn fetch(at: *const Counted) {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>(at.cast());
+    if let Some(first) = counted.first() {
+        crate::prefetch::prefetch(first);
     }
-    // SAFETY: SSE is part of x86-64 itself, so every processor that runs
-    // this build has it; a prefetch reads nothing and cannot fault.
-    unsafe { fetch(counted.as_ptr()) }
 }
-
-/// [`prefetch`] where there is no such instruction: nothing.
-#[cfg(not(target_arch = "x86_64"))]
-pub fn prefetch(_: &[Counted]) {}
 
 /// [`judge`] of activities already in time order (see [`sort`]).
 pub fn judge_sorted(
