@@ -375,7 +375,7 @@ impl<'s> Reader<'s> {
         let mut id = None;
         match cell(self.lead) {
             None => problems.add(self.column(self.lead), self.unreadable.clone()),
-            Some(text) if pieces(self.split, text).next().is_none() => {
+            Some(text) if no_piece(self.split, text) => {
                 if row.broken().is_none() {
                     problems.add(self.column(self.lead), "missing lead id".to_owned());
                 }
@@ -474,7 +474,7 @@ impl<'s> Reader<'s> {
         let (width, numeric) = (batch.symbols.len() - symbols, batch.numbers.len() - numbers);
         let seq = row.offset + source.seq_base;
         let mut added = 0;
-        for piece in pieces(self.split, id) {
+        let mut add = |piece: &str| {
             if added > 0 {
                 batch.symbols.extend_from_within(symbols..symbols + width);
                 batch.numbers.extend_from_within(numbers..numbers + numeric);
@@ -483,6 +483,11 @@ impl<'s> Reader<'s> {
             let piece = ids::canonical(source.ids, piece, &mut canonical);
             batch.push(piece, kind, at, duration_ms, seq, row.line);
             added += 1;
+        };
+        match self.split {
+            // The cell is the id (it is not blank, or `id` would be None).
+            None => add(id),
+            Some(_) => pieces(self.split, id).for_each(add),
         }
         added
     }
@@ -499,6 +504,15 @@ fn pieces<'t>(split: Option<&'t str>, text: &'t str) -> impl Iterator<Item = &'t
         .into_iter()
         .chain(listed.into_iter().flatten())
         .filter(|piece| !piece.is_empty())
+}
+
+/// Whether a `lead` cell names no lead: [`pieces`] finds none, which
+/// without a separator is a blank cell (the common case, tested per row).
+fn no_piece(split: Option<&str>, text: &str) -> bool {
+    match split {
+        None => is_blank(text),
+        Some(_) => pieces(split, text).next().is_none(),
+    }
 }
 
 /// A slot no column has: the kind of a file of one kind (see
