@@ -60,6 +60,10 @@ type Unweighed = BTreeMap<(usize, u32), u64>;
 /// Leads per task when the folding rows are written on every core.
 const ROWS_CHUNK: usize = 1 << 16;
 
+/// Leads a rule is scoped over at a time, on every core (see
+/// [`Evaluator::scope`]).
+const SCOPE_STRETCH: usize = 1 << 16;
+
 /// A window of a rule as reported: its label and bounds.
 #[derive(Debug, Clone)]
 pub struct WindowDef {
@@ -78,7 +82,7 @@ impl WindowDef {
 
 /// A lead as one rule judges it. Kept small (12 bytes): there is one per
 /// lead and rule. Its hand-off time is the lead's, in [`Leads`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Default, Clone, Copy)]
 pub struct Scoped {
     pub lead: u32,
     pub window: u32,
@@ -315,63 +319,70 @@ impl<'a> Evaluator<'a> {
             Some(lead) => lead..lead.saturating_add(1),
             None => 0..u32::try_from(self.leads.len()).unwrap_or(u32::MAX),
         };
-        // Room for every lead at once: grown by doubling, each step copied
-        // the list into pages never touched before (page faults, which cost
-        // more on this kind of machine than the copy); room no lead takes
-        // is never touched.
-        let mut scoped = Vec::with_capacity(lead_range.len());
-        let mut clauses = Vec::with_capacity(if has_clauses { lead_range.len() } else { 0 });
+        // Which leads the rule judges, and how: a pure function of the lead
+        // (its window, its clause and deadline, its `per` value's symbol),
+        // so worked out on every core ([`in_stretches`]).
+        let judged = |lead: u32| {
+            let handoff = self.leads.handoff(lead)?;
+            if handoff < range_start || handoff >= range_end || handoff > self.as_of {
+                return None;
+            }
+            let record = self.record(lead);
+            if !rule.leads.holds(&record) {
+                return None;
+            }
+            let window = windows
+                .partition_point(|w| w.start <= handoff)
+                .checked_sub(1)?;
+            Some((handoff, record, u32::try_from(window).unwrap_or(0)))
+        };
+        let scope_lead = |lead: u32| -> Option<(Scoped, Option<Clause>)> {
+            let (handoff, record, window) = judged(lead)?;
+            let clause = has_clauses.then(|| choose(rule, &record, handoff));
+            // Until the groups are numbered below, `group` holds the
+            // symbol; every blank value is one group, `""` (LANGUAGE.md §12).
+            let group = match &rule.per {
+                Some((slot, _)) => match record.symbol(*slot) {
+                    sym if is_blank_symbol(sym) => BLANK,
+                    sym => sym,
+                },
+                None => 0,
+            };
+            Some((
+                Scoped {
+                    lead,
+                    window,
+                    group,
+                },
+                clause,
+            ))
+        };
+        let (mut scoped, clauses) = in_stretches(
+            lead_range,
+            SCOPE_STRETCH,
+            has_clauses,
+            |lead| judged(lead).is_some(),
+            scope_lead,
+        );
         // The `per` field's values, numbered as they first come: each lead's
         // `group` holds that number until the groups are ordered by text.
         let mut seen_symbols: FxHashMap<u32, u32> = FxHashMap::default();
         let mut firsts: Vec<(u32, usize)> = Vec::new();
+        if rule.per.is_some() {
+            for (at, s) in scoped.iter_mut().enumerate() {
+                let sym = s.group;
+                s.group = *seen_symbols.entry(sym).or_insert_with(|| {
+                    firsts.push((sym, at));
+                    u32::try_from(firsts.len() - 1).unwrap_or(0)
+                });
+            }
+        }
         let members: Vec<String> = self
             .program
             .members
             .get(&rule.owner)
             .cloned()
             .unwrap_or_default();
-        for lead in lead_range {
-            let Some(handoff) = self.leads.handoff(lead) else {
-                continue;
-            };
-            if handoff < range_start || handoff >= range_end || handoff > self.as_of {
-                continue;
-            }
-            let record = self.record(lead);
-            if !rule.leads.holds(&record) {
-                continue;
-            }
-            let window = match windows
-                .partition_point(|w| w.start <= handoff)
-                .checked_sub(1)
-            {
-                Some(w) => w,
-                None => continue,
-            };
-            if has_clauses {
-                clauses.push(choose(rule, &record, handoff));
-            }
-            let group = match &rule.per {
-                Some((slot, _)) => {
-                    // Every blank value is one group, `""` (LANGUAGE.md §12).
-                    let sym = match record.symbol(*slot) {
-                        sym if is_blank_symbol(sym) => BLANK,
-                        sym => sym,
-                    };
-                    *seen_symbols.entry(sym).or_insert_with(|| {
-                        firsts.push((sym, scoped.len()));
-                        u32::try_from(firsts.len() - 1).unwrap_or(0)
-                    })
-                }
-                None => 0,
-            };
-            scoped.push(Scoped {
-                lead,
-                window: u32::try_from(window).unwrap_or(0),
-                group,
-            });
-        }
         // The groups ordered by text: the team's members, with or without
         // leads, and every value seen (by symbol first: a string per lead
         // would cost millions of allocations), with its first lead.
@@ -1199,6 +1210,58 @@ fn choose(rule: &RuleProgram, record: &Interned<'_>, handoff: DateTime<Utc>) -> 
     }
 }
 
+/// Each lead of `leads` that `keep` keeps, as `scope` maps it (it maps
+/// exactly those), in lead order, with the clauses `scope` gives (when
+/// `with_clauses`); worked out `stretch` leads at a time on every core.
+/// Counted first, so that each stretch writes its own part of lists made
+/// once at their size: grown by doubling, each step copied them into pages
+/// never touched before, and collected per stretch they were all held
+/// twice.
+fn in_stretches<S, C>(
+    leads: std::ops::Range<u32>,
+    stretch: usize,
+    with_clauses: bool,
+    keep: impl Fn(u32) -> bool + Sync,
+    scope: impl Fn(u32) -> Option<(S, Option<C>)> + Sync,
+) -> (Vec<S>, Vec<C>)
+where
+    S: Default + Clone + Send,
+    C: Default + Clone + Send,
+{
+    let stretch = u32::try_from(stretch.max(1)).unwrap_or(u32::MAX);
+    let stretches: Vec<std::ops::Range<u32>> = leads
+        .clone()
+        .step_by(stretch as usize)
+        .map(|start| start..leads.end.min(start.saturating_add(stretch)))
+        .collect();
+    let counts: Vec<usize> = stretches
+        .par_iter()
+        .map(|leads| leads.clone().filter(|lead| keep(*lead)).count())
+        .collect();
+    let total: usize = counts.iter().sum();
+    let mut scoped = vec![S::default(); total];
+    let mut clauses = vec![C::default(); if with_clauses { total } else { 0 }];
+    let mut parts = Vec::with_capacity(stretches.len());
+    let (mut rest, mut rest_clauses) = (&mut scoped[..], &mut clauses[..]);
+    for (leads, count) in stretches.into_iter().zip(counts) {
+        let (mine, after) = rest.split_at_mut(count);
+        let (my_clauses, clauses_after) =
+            rest_clauses.split_at_mut(if with_clauses { count } else { 0 });
+        parts.push((leads, mine, my_clauses));
+        (rest, rest_clauses) = (after, clauses_after);
+    }
+    parts.into_par_iter().for_each(|(leads, mine, my_clauses)| {
+        let mut clauses_out = my_clauses.iter_mut();
+        for ((s, clause), slot) in leads.filter_map(&scope).zip(mine.iter_mut()) {
+            *slot = s;
+            if let (Some(clause), Some(out)) = (clause, clauses_out.next()) {
+                *out = clause;
+            }
+        }
+    });
+    (scoped, clauses)
+}
+
 /// Folds one gathered activity into a rule's state of its lead, at `pos`
 /// in the rule's scoped leads; `flag` is the rule's byte for it.
 #[allow(clippy::too_many_arguments)]
@@ -1373,4 +1436,34 @@ fn judge(
         }
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_stretches;
+
+    proptest::proptest! {
+        /// Stretch by stretch on every core, the leads come out as one pass
+        /// in lead order makes them, whatever the stretch's size.
+        #[test]
+        fn stretches_make_what_one_pass_makes(
+            start in 0u32..50,
+            len in 0u32..300,
+            stretch in 1usize..40,
+            with_clauses in proptest::bool::ANY,
+        ) {
+            let leads = start..start + len;
+            let keep = |lead: u32| lead % 3 != 1;
+            let scope = |lead: u32| keep(lead).then_some((lead, Some(u64::from(lead) * 2)));
+            let (scoped, clauses) = in_stretches(leads.clone(), stretch, with_clauses, keep, scope);
+            let expected: Vec<u32> = leads.filter(|lead| keep(*lead)).collect();
+            let doubled: Vec<u64> = if with_clauses {
+                expected.iter().map(|lead| u64::from(*lead) * 2).collect()
+            } else {
+                Vec::new()
+            };
+            proptest::prop_assert_eq!(scoped, expected);
+            proptest::prop_assert_eq!(clauses, doubled);
+        }
+    }
 }
