@@ -354,3 +354,55 @@ fn due_lists_the_same_items_on_any_number_of_threads() {
     assert_eq!(due("2"), one);
     assert_eq!(due("8"), one);
 }
+
+/// A file cut inside a quoted cell: the part that starts there reads the
+/// cell's lines as rows (here, calls that would connect and touches that
+/// would be first) until it is found not to line up with the part before
+/// it. What it folded meanwhile must not count: the verdicts are one
+/// pass's, on any number of parts.
+#[test]
+fn a_part_cut_inside_a_quoted_cell_changes_no_verdict() {
+    let dir = common::temp_dir("order", "quoted");
+    let mut leads = "id,handed_off_at,owner,email\n".to_owned();
+    let mut activities = "lead,at,kind,outcome,status\n".to_owned();
+    for i in 0..300 {
+        leads.push_str(&format!(
+            "L{i},2027-01-05T09:00:00+01:00,a@x.example,x@y.example\n"
+        ));
+        activities.push_str(&format!(
+            "L{i},2027-01-05T11:00:00+01:00,email,,\n\
+             L{i},2027-01-06T10:00:00+01:00,call,no answer,\"pasted from the old CRM:\n"
+        ));
+        // Lines inside the quoted cell that read as rows of their own.
+        for j in 0..20 {
+            activities.push_str(&format!(
+                "L{},2027-01-05T09:0{}:00+01:00,call,connected,\n",
+                (i + j) % 300,
+                j % 10
+            ));
+        }
+        activities.push_str("end of paste\"\n");
+    }
+    let agreement = dir.join("orders.sla");
+    std::fs::write(&agreement, AGREEMENT).unwrap();
+    let leads_path = dir.join("leads.csv");
+    std::fs::write(&leads_path, leads).unwrap();
+    let path = dir.join("quoted.csv");
+    std::fs::write(&path, activities).unwrap();
+    let project = Project {
+        config: Config::default(),
+        agreement,
+        leads: leads_path,
+        activities: vec![path],
+    };
+    let one = document(&project, (1, 1));
+    // One pass: every first touch is the e-mail two hours on, missed.
+    assert!(one.contains("\"met\": 0"), "{}", &one[..400]);
+    for threads in [(2, 2), (8, 8), (2, 64)] {
+        assert_eq!(
+            document(&project, threads),
+            one,
+            "{threads:?} (threads, parts)"
+        );
+    }
+}

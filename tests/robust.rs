@@ -353,8 +353,8 @@ proptest! {
             leads: &leads,
         };
         let streamed =
-            stream_activities(&source, split(parts), || 0u64, |n, _| *n += 1, &mut issues, None);
-        if let Ok((states, counts)) = streamed {
+            stream_activities(&source, split(parts), || 0u64, |n, _| *n += 1, |_| {}, &mut issues, None);
+        if let Ok(accord::data::Streamed { parts: states, counts, .. }) = streamed {
             prop_assert_eq!(counts.read, counts.used + counts.issues);
             prop_assert_eq!(counts.issues, issues.len() as u64);
             prop_assert_eq!(counts.used, states.iter().map(|(n, _)| n).sum::<u64>());

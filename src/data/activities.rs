@@ -84,7 +84,8 @@ pub struct ActivitySource<'a> {
 const PROGRESS_EVERY: u64 = 1 << 16;
 
 /// Stream the activities through `visit`, which folds each into the state
-/// of its part (`init` makes one); the states come back in file order, each
+/// of its part (`init` makes one, `done` has it once the part is read, on
+/// the part's thread); the states come back in file order, each
 /// with what to add to its activities' lines for the file's (see
 /// [`Activity::line`]; the issues' lines are the file's already).
 /// Rows that cannot be used are appended to `issues`, in file order.
@@ -92,15 +93,16 @@ const PROGRESS_EVERY: u64 = 1 << 16;
 ///
 /// For JSON Lines a needed column that no line has is only known at the end,
 /// so the error comes after the rows were visited: on `Err`, throw away what
-/// the visitor gathered.
+/// the visitor gathered. The same when [`Streamed::read_again`].
 pub fn stream_activities<S: Send>(
     source: &ActivitySource<'_>,
     split: Split,
     init: impl Fn() -> S + Sync,
     visit: impl Fn(&mut S, &Activity<'_>) + Sync,
+    done: impl Fn(&mut S) + Sync,
     issues: &mut Vec<DataIssue>,
     progress: Option<&mut dyn FnMut(u64)>,
-) -> Result<(Vec<(S, u64)>, RowCounts), DataError> {
+) -> Result<Streamed<S>, DataError> {
     let constant_kind = source.table.kind.is_some();
     let mut specs = vec![FieldSpec::required("lead"), FieldSpec::required("at")];
     if !constant_kind {
@@ -133,16 +135,17 @@ pub fn stream_activities<S: Send>(
     let mut table = Table::open(source.path, source.table, "activities", &specs)?;
     let reader = Reader::new(&table, source);
     let read = AtomicU64::new(0);
-    let (init, visit) = (&init, &visit);
+    let (init, visit, done) = (&init, &visit, &done);
     let parts = in_parts(
         &mut table,
         split,
-        |part, stretch| reader.read(part, stretch, init(), visit, &read, progress),
-        |part, stretch| reader.read(part, stretch, init(), visit, &read, None),
+        |part, stretch| reader.read(part, stretch, (init(), visit, done), &read, progress),
+        |part, stretch| reader.read(part, stretch, (init(), visit, done), &read, None),
     )?;
+    let read_again = parts.read_again;
     let mut counts = RowCounts::default();
-    let mut states = Vec::with_capacity(parts.len());
-    for ((state, part), base) in parts {
+    let mut states = Vec::with_capacity(parts.parts.len());
+    for ((state, part), base) in parts.parts {
         counts.read += part.counts.read;
         counts.used += part.counts.used;
         counts.issues += part.counts.issues;
@@ -153,7 +156,25 @@ pub fn stream_activities<S: Send>(
         states.push((state, base));
     }
     table.finish()?;
-    Ok((states, counts))
+    Ok(Streamed {
+        parts: states,
+        counts,
+        read_again,
+    })
+}
+
+/// What [`stream_activities`] read.
+pub struct Streamed<S> {
+    /// Each part's state, in file order, with what to add to its
+    /// activities' lines for the file's.
+    pub parts: Vec<(S, u64)>,
+    pub counts: RowCounts,
+    /// A part was read and then dropped, its rows read again: the file was
+    /// cut inside a quoted cell, say, which the part that started there
+    /// read as rows until it was found out. Its own state is gone, but
+    /// what `visit` did with those rows to state shared between parts is
+    /// not the file's: read it again in one part.
+    pub read_again: bool,
 }
 
 /// Whether the file's header has the column of each of `fields`: None
@@ -248,8 +269,7 @@ impl<'s> Reader<'s> {
         &self,
         table: &mut Table,
         mut stretch: Stretch,
-        mut state: S,
-        visit: &impl Fn(&mut S, &Activity<'_>),
+        (mut state, visit, done): (S, &impl Fn(&mut S, &Activity<'_>), &impl Fn(&mut S)),
         read: &AtomicU64,
         mut progress: Option<&mut dyn FnMut(u64)>,
     ) -> Result<((S, Outcome), Stretch), DataError> {
@@ -291,6 +311,7 @@ impl<'s> Reader<'s> {
             batch.clear();
         }
         self.flush(&mut batch, &mut state, visit, &mut out);
+        done(&mut state);
         Ok(((state, out), stretch))
     }
 
@@ -729,7 +750,7 @@ mod tests {
             needed: &needed,
             leads: &leads,
         };
-        let (parts, counts) = stream_activities(
+        let Streamed { parts, counts, .. } = stream_activities(
             &source,
             split,
             Vec::new,
@@ -744,6 +765,7 @@ mod tests {
                     a.values.symbols.to_vec(),
                 ))
             },
+            |_| {},
             &mut issues,
             None,
         )?;
@@ -1118,6 +1140,7 @@ mod tests {
             |_, _| {
                 visited.fetch_add(1, Ordering::Relaxed);
             },
+            |_| {},
             &mut Vec::new(),
             None,
         )

@@ -217,7 +217,9 @@ pub fn load_leads(
     };
     let parse = |part: &mut Table, stretch| parser.parse(part, stretch);
     // Lines as the file numbers them (each part counts from its start).
+    // A part read again is dropped whole: each part's rows are its own.
     let mut parts: Vec<ParsedPart> = in_parts(&mut table, split, parse, parse)?
+        .parts
         .into_iter()
         .map(|(mut part, base)| {
             for line in &mut part.line {

@@ -30,7 +30,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-pub use activities::{stream_activities, Activity, ActivitySource};
+pub use activities::{stream_activities, Activity, ActivitySource, Streamed};
 pub use config::{load_config, Config, ConfigError, TableConfig};
 pub use duration::DurationUnit;
 pub use intern::Interner;

@@ -468,6 +468,11 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Empties `folds` again, as [`Evaluator::folds`] makes them.
+    pub fn reset(&self, folds: &Folds) {
+        *folds.lock() = self.folds().into_states();
+    }
+
     /// An empty batch, for one part of a file (see [`Evaluator::observe`]).
     pub fn gathered(&self) -> Gathered {
         let fields = &self.program.activity_fields.wanted;
@@ -524,6 +529,14 @@ impl<'a> Evaluator<'a> {
     /// Folds a part's batch into `folds`; leaves it empty.
     pub fn fold(&self, folds: &Folds, gathered: &mut Gathered) {
         self.fold_into(&mut folds.lock(), gathered);
+    }
+
+    /// Folds what a part gathered last, once the part is read (on its own
+    /// thread, while other parts are still read), and gives the batch's
+    /// room back: every part done would otherwise hold one until the end.
+    pub fn fold_last(&self, folds: &Folds, gathered: &mut Gathered) {
+        self.fold(folds, gathered);
+        *gathered = self.gathered();
     }
 
     /// Folds a batch into the states, sorted by lead so that the states

@@ -170,15 +170,15 @@ pub fn evaluate(project: &Project, options: Options<'_>) -> Result<Evaluation, R
             ev.observe(&folds, gathered, a);
             hits.add(a.values.symbols);
         },
+        |(gathered, _)| ev.fold_last(&folds, gathered),
+        || ev.reset(&folds),
         &mut issues,
         options.progress,
     )?;
     let judged = ev.judged();
     // Folding looks at no line: the parts' bases are not needed.
     let mut hits = no_hits;
-    // What each part gathered last; the states take one batch at a time.
-    for ((mut rest, part_hits), _) in parts {
-        ev.fold(&folds, &mut rest);
+    for ((_, part_hits), _) in parts {
         hits.merge(&part_hits);
     }
     let due = if options.due {
@@ -266,12 +266,13 @@ pub fn explain(project: &Project, options: Options<'_>, id: &str) -> Result<Expl
                 ev.observe(&folds, gathered, a);
             }
         },
+        |(gathered, _)| ev.fold_last(&folds, gathered),
+        || ev.reset(&folds),
         &mut issues,
         None,
     )?;
     let mut seen: Vec<Seen> = Vec::new();
-    for ((mut rest, part_seen), base) in parts {
-        ev.fold(&folds, &mut rest);
+    for ((_, part_seen), base) in parts {
         seen.extend(part_seen.into_iter().map(|mut s| {
             s.line += base;
             s
@@ -294,18 +295,17 @@ pub fn due(project: &Project, options: Options<'_>) -> Result<Agenda, RunError> 
         None,
     );
     let folds = ev.folds();
-    let (parts, _) = p.data.stream(
+    p.data.stream(
         project,
         &p.leads,
         options.split,
         || ev.gathered(),
         |gathered, a| ev.observe(&folds, gathered, a),
+        |gathered| ev.fold_last(&folds, gathered),
+        || ev.reset(&folds),
         &mut p.issues,
         options.progress,
     )?;
-    for (mut rest, _) in parts {
-        ev.fold(&folds, &mut rest);
-    }
     p.issues.extend(ev.issues.iter().cloned());
     if options.strict && !p.issues.is_empty() {
         return Err(RunError::Strict {
@@ -454,7 +454,12 @@ fn prepare(project: &Project, options: &Options<'_>) -> Result<Prepared, RunErro
 impl DataSettings {
     /// Streams every activities file, one after the other, as one stream:
     /// the parts' states in order, each with its lines' base, and the rows
-    /// of all files counted together.
+    /// of all files counted together. Should a part of a file be read and
+    /// dropped ([`crate::data::Streamed::read_again`]: the file was cut
+    /// inside a quoted cell), what the parts folded into shared state is not
+    /// the file's: `reset` empties that state, and every file is read again
+    /// in one part. Only a file with line breaks inside quoted cells pays
+    /// for it, and only when a cut falls in one.
     #[allow(clippy::too_many_arguments)]
     fn stream<S: Send>(
         &self,
@@ -463,12 +468,55 @@ impl DataSettings {
         split: Split,
         init: impl Fn() -> S + Sync,
         visit: impl Fn(&mut S, &Activity<'_>) + Sync,
+        done: impl Fn(&mut S) + Sync,
+        reset: impl Fn(),
         issues: &mut Vec<DataIssue>,
         mut progress: Option<&mut dyn FnMut(u64)>,
     ) -> Result<Streamed<S>, RunError> {
+        let first_issue = issues.len();
+        let mut read = |split: Split, issues: &mut Vec<DataIssue>| {
+            let progress = progress.as_mut().map(|p| &mut **p as &mut dyn FnMut(u64));
+            self.stream_once(
+                project,
+                leads,
+                split,
+                (&init, &visit, &done),
+                issues,
+                progress,
+            )
+        };
+        let (streamed, read_again) = read(split, issues)?;
+        if !read_again || split.threads <= 1 {
+            return Ok(streamed);
+        }
+        drop(streamed);
+        issues.truncate(first_issue);
+        reset();
+        let one = Split {
+            threads: 1,
+            ..split
+        };
+        Ok(read(one, issues)?.0)
+    }
+
+    /// [`DataSettings::stream`], once; and whether a part was read again.
+    fn stream_once<S: Send>(
+        &self,
+        project: &Project,
+        leads: &Leads,
+        split: Split,
+        (init, visit, done): (
+            &(impl Fn() -> S + Sync),
+            &(impl Fn(&mut S, &Activity<'_>) + Sync),
+            &(impl Fn(&mut S) + Sync),
+        ),
+        issues: &mut Vec<DataIssue>,
+        mut progress: Option<&mut dyn FnMut(u64)>,
+    ) -> Result<(Streamed<S>, bool), RunError> {
         let mut states = Vec::new();
         let mut counts = Vec::with_capacity(project.activities.len());
         let mut seq_base = 0;
+        let mut read_again = false;
         let lacking = self.lacking(project)?;
         for (i, path) in project.activities.iter().enumerate() {
             let source = ActivitySource {
@@ -483,24 +531,26 @@ impl DataSettings {
                 leads,
             };
             let first_issue = issues.len();
-            let (parts, file_counts) = stream_activities(
+            let streamed = stream_activities(
                 &source,
                 split,
-                &init,
-                &visit,
+                init,
+                visit,
+                done,
                 issues,
                 progress.as_mut().map(|p| &mut **p as &mut dyn FnMut(u64)),
             )?;
             let file = path.display().to_string();
             let own = issues.get(first_issue..).unwrap_or_default();
-            check_rejected(&file, file_counts, own, self.max_rejected)?;
-            states.extend(parts);
-            counts.push((file, file_counts));
+            check_rejected(&file, streamed.counts, own, self.max_rejected)?;
+            read_again |= streamed.read_again;
+            states.extend(streamed.parts);
+            counts.push((file, streamed.counts));
             // Offsets of the next file come after this one's, so that rows
             // at one instant keep the order of the files.
             seq_base += std::fs::metadata(path).map_or(0, |m| m.len()) + 1;
         }
-        Ok((states, counts))
+        Ok(((states, counts), read_again))
     }
 }
 
