@@ -33,8 +33,8 @@ pub struct Looks {
     /// `rules` bytes per slot; for values not remembered, the first slot's.
     flags: Vec<u8>,
     /// Per slot, the rules whose byte is not 0, in order (`rules` places,
-    /// the first `counts[slot]` of them used): what folding goes through,
-    /// rather than every rule.
+    /// the first `counts[slot]` of them used): none, and the activity is
+    /// not kept at all.
     looking: Vec<u32>,
     /// How many of each slot's `looking` places are used.
     counts: Vec<usize>,
