@@ -1453,7 +1453,88 @@ fn judge(
 
 #[cfg(test)]
 mod tests {
-    use super::in_stretches;
+    use super::*;
+    use crate::data::testutil::write;
+    use crate::data::{LeadSource, Split, TableConfig};
+
+    /// A part whose batch is full while another part folds gathers on
+    /// rather than wait, up to a quarter more than a batch; once the states
+    /// are free, its next activity folds the whole batch.
+    #[test]
+    fn a_full_batch_gathers_on_while_the_states_are_taken() {
+        let text = r#"agreement "A" {
+  effective 2027-01-01 to 2027-12-31
+  timezone  "Europe/Amsterdam"
+  team sales { lead "s@x.example" }
+  term touch means kind is "call"
+  response "Speed" {
+    owner sales
+    first touch
+    within 1h otherwise
+    target 90% each month
+  }
+}
+"#;
+        let checked = crate::agreement::check_source(
+            crate::source::Source::new("a.sla", text),
+            &crate::check::Options::default(),
+        );
+        let agreement = checked.clean().unwrap();
+        let mut interner = Interner::new();
+        let program = model::compile(agreement, text, &mut interner);
+        let path = write(
+            "gathers-on-leads.csv",
+            "id,handed_off_at\nL1,2027-01-04T09:00:00+01:00\n",
+        );
+        let source = LeadSource {
+            path: &path,
+            table: &TableConfig::default(),
+            tz: program.tz,
+            ids: crate::data::config::Ids::Exact,
+            needed: &program.lead_fields.needed(),
+        };
+        let (leads, _) =
+            crate::data::load_leads(&source, Split::default(), &mut interner, &mut Vec::new())
+                .unwrap();
+        let as_of = crate::data::parse_timestamp("2027-02-01T00:00:00+01:00", program.tz).unwrap();
+        let ev = Evaluator::new(&program, &leads, "leads.csv", &interner, as_of, None);
+        let folds = ev.folds();
+        let mut gathered = ev.gathered();
+        let call: Vec<u32> = program
+            .activity_fields
+            .needed()
+            .iter()
+            .map(|w| w.lookup("call"))
+            .collect();
+        let first = crate::data::parse_timestamp("2027-01-04T09:10:00+01:00", program.tz).unwrap();
+        let activity = |i: usize| Activity {
+            lead: 0,
+            at: first + chrono::TimeDelta::seconds(i as i64),
+            kind: "call",
+            duration_ms: 0,
+            seq: i as u64,
+            line: i as u64 + 2,
+            values: Values {
+                symbols: &call,
+                numbers: &[],
+            },
+        };
+        let batch = gather::batch_rows(rayon::current_num_threads());
+        let first_touch = |folds: &Folds| match folds.lock().first() {
+            Some(States::Response(states)) => states.get(0).copied().flatten(),
+            _ => None,
+        };
+        {
+            // Another part folding: the states are taken.
+            let _taken = folds.lock();
+            for i in 0..batch + batch / 4 - 1 {
+                ev.observe(&folds, &mut gathered, &activity(i));
+            }
+        }
+        assert_eq!(first_touch(&folds), None, "nothing folded while taken");
+        ev.observe(&folds, &mut gathered, &activity(batch + batch / 4));
+        assert_eq!(first_touch(&folds), Some(first), "the whole batch folded");
+    }
 
     proptest::proptest! {
         /// Stretch by stretch on every core, the leads come out as one pass
