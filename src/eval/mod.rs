@@ -1257,9 +1257,16 @@ where
     let mut parts = Vec::with_capacity(stretches.len());
     let (mut rest, mut rest_clauses) = (&mut scoped[..], &mut clauses[..]);
     for (leads, count) in stretches.into_iter().zip(counts) {
-        let (mine, after) = rest.split_at_mut(count);
-        let (my_clauses, clauses_after) =
-            rest_clauses.split_at_mut(if with_clauses { count } else { 0 });
+        // The counts add up to the lists' length, so every split is in
+        // range; checked all the same rather than trusted to panic.
+        let Some((mine, after)) = rest.split_at_mut_checked(count) else {
+            break;
+        };
+        let Some((my_clauses, clauses_after)) =
+            rest_clauses.split_at_mut_checked(if with_clauses { count } else { 0 })
+        else {
+            break;
+        };
         parts.push((leads, mine, my_clauses));
         (rest, rest_clauses) = (after, clauses_after);
     }
