@@ -21,7 +21,6 @@ use chrono_tz::Tz;
 use super::config::{Ids, TableConfig};
 use super::duration::{parse_duration, DurationForm};
 use super::ids;
-use super::index::hash;
 use super::intern::{is_blank, parse_number};
 use super::issue::{quoted, DataError, DataIssue, RowProblems};
 use super::leads::Leads;
@@ -330,7 +329,7 @@ impl<'s> Reader<'s> {
         let ids = batch
             .rows
             .iter()
-            .map(|p| (batch.text.get(p.id.clone()).unwrap_or(""), p.hash));
+            .map(|p| batch.text.get(p.id.clone()).unwrap_or(""));
         leads.index_all(ids, &mut batch.found);
         let width = self.needed.len();
         for (i, (p, found)) in batch.rows.iter().zip(&batch.found).enumerate() {
@@ -568,8 +567,6 @@ struct Batch {
 /// A row of a [`Batch`].
 struct Pending {
     id: std::ops::Range<usize>,
-    /// The id's hash for the index, taken while the row is in cache.
-    hash: u64,
     kind: std::ops::Range<usize>,
     at: DateTime<Utc>,
     duration_ms: i64,
@@ -602,7 +599,6 @@ impl Batch {
         seq: u64,
         line: u64,
     ) {
-        let h = hash(id);
         let mut keep = |s: &str| {
             let from = self.text.len();
             self.text.push_str(s);
@@ -610,7 +606,6 @@ impl Batch {
         };
         let (id, kind) = (keep(id), keep(kind));
         self.rows.push(Pending {
-            hash: h,
             id,
             kind,
             at,

@@ -138,7 +138,7 @@ impl IdIndex {
     }
 
     /// The lead of every key, in order, into `found`; each key comes with
-    /// its [`hash`] (taken where the key was read, while it was in cache).
+    /// its [`hash`].
     /// In three passes over the keys, each a short loop of loads
     /// independent of one another: first slots, then probes (mostly within
     /// the first slot's cache line), then the candidates' ids.

@@ -23,6 +23,7 @@ use super::ids::{as_text, normalize};
 use super::index::{hash, IdIndex};
 use super::intern::{is_blank, is_blank_symbol, Interner, BLANK};
 use super::issue::{quoted, DataError, DataIssue, RowProblems};
+use super::numbered::NumberedIds;
 use super::parts::{in_parts, Split, Stretch};
 use super::table::{FieldSpec, Table};
 use super::timestamp::TimeForm;
@@ -37,6 +38,8 @@ pub struct Leads {
     /// Every activity row looks its lead up here, ten million times in a
     /// large export. It holds lead numbers and compares ids in `ids`.
     by_id: IdIndex,
+    /// Ids that are numbers, found by number rather than through `by_id`.
+    numbered: Option<NumberedIds>,
     /// Ids whose first row was rejected, with that row's line.
     rejected: HashMap<Box<str>, u64>,
     handoff: Vec<Option<DateTime<Utc>>>,
@@ -67,9 +70,13 @@ impl Leads {
 
     /// The lead with this id.
     pub fn index_of(&self, id: &str) -> Option<u32> {
-        match normalize(self.ids_are, id) {
-            Some(canonical) => self.by_id.get(as_text(&canonical), &self.ids),
+        let by_id = |id: &str| match self.numbered.as_ref().and_then(|n| n.get(id)) {
+            Some(found) => found,
             None => self.by_id.get(id, &self.ids),
+        };
+        match normalize(self.ids_are, id) {
+            Some(canonical) => by_id(as_text(&canonical)),
+            None => by_id(id),
         }
     }
 
@@ -79,14 +86,42 @@ impl Leads {
     }
 
     /// The lead of every id, in order, into `found`: many lookups at once
-    /// are much faster than one by one (see `IdIndex::get_all`). Each id
-    /// comes with its hash (`index::hash`).
+    /// are much faster than one by one (see `IdIndex::get_all` and
+    /// `NumberedIds::get_all`).
     pub fn index_all<'k>(
         &self,
-        ids: impl Iterator<Item = (&'k str, u64)> + Clone,
+        ids: impl Iterator<Item = &'k str> + Clone,
         found: &mut Vec<Option<u32>>,
     ) {
-        self.by_id.get_all(ids, &self.ids, found);
+        // Hashed here, not where the rows are read: ids that are numbers
+        // need no hash.
+        let hashed = |ids: &mut dyn Iterator<Item = &'k str>| -> Vec<(&'k str, u64)> {
+            ids.map(|id| (id, hash(id))).collect()
+        };
+        let Some(numbered) = &self.numbered else {
+            let keys = hashed(&mut ids.clone());
+            return self.by_id.get_all(keys.iter().copied(), &self.ids, found);
+        };
+        let mut others = Vec::new();
+        numbered.get_all(ids.clone(), found, &mut others);
+        if others.is_empty() {
+            return;
+        }
+        // Ids not of the numbers' form (an unknown id, or a file of mixed
+        // ids) go through the index, still together.
+        let mut not_numbered = ids
+            .enumerate()
+            .filter(|(i, _)| others.binary_search(i).is_ok())
+            .map(|(_, id)| id);
+        let keys = hashed(&mut not_numbered);
+        let mut theirs = Vec::with_capacity(others.len());
+        self.by_id
+            .get_all(keys.iter().copied(), &self.ids, &mut theirs);
+        for (at, lead) in others.into_iter().zip(theirs) {
+            if let Some(slot) = found.get_mut(at) {
+                *slot = lead;
+            }
+        }
     }
 
     /// The line of the first row with this id, when that row was rejected.
@@ -353,6 +388,7 @@ pub fn load_leads(
                 Err(before) => Some(row - before as u32),
             });
     }
+    leads.numbered = NumberedIds::new(&leads.ids);
     table.finish()?;
     Ok((leads, counts))
 }
@@ -650,6 +686,53 @@ mod tests {
         assert_eq!(leads.value(0, 9), 0);
         assert_eq!(leads.id(9), "");
         assert_eq!(leads.handoff(9), None);
+    }
+
+    #[test]
+    fn ids_that_are_numbers_and_others_are_found_alike_in_a_batch() {
+        // Most ids are numbers of three digits under `L` (found by number);
+        // `X-9` and `L0011` are not of that form (found through the index);
+        // `L003`'s row is rejected.
+        let l = load(
+            "leads.csv",
+            "id,handed_off_at\n\
+             L001,2027-01-04 09:00\n\
+             L002,2027-01-04 09:00\n\
+             X-9,2027-01-04 09:00\n\
+             L003,soon\n\
+             L010,2027-01-04 09:00\n\
+             L0011,2027-01-04 09:00\n",
+            &[],
+        );
+        let asked = [
+            "L010", "X-9", "L003", "L0011", "L001", "L004", "L01", "L1", " L001", "X-8", "L002",
+        ];
+        assert!(l.leads.numbered.is_some(), "three ids of five are numbers");
+        let mut found = Vec::new();
+        l.leads.index_all(asked.iter().copied(), &mut found);
+        let single: Vec<Option<u32>> = asked.iter().map(|id| l.leads.index_of(id)).collect();
+        assert_eq!(found, single);
+        let named: Vec<Option<&str>> = found
+            .iter()
+            .map(|f| f.map(|lead| l.leads.id(lead)))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                Some("L010"),
+                Some("X-9"),
+                None,
+                Some("L0011"),
+                Some("L001"),
+                None,
+                None,
+                None,
+                None,
+                None,
+                Some("L002"),
+            ]
+        );
+        assert_eq!(l.leads.rejected_line("L003"), Some(5));
     }
 
     #[test]

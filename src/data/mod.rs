@@ -17,6 +17,7 @@ mod index;
 pub mod intern;
 pub mod issue;
 pub mod leads;
+mod numbered;
 mod parts;
 pub mod presets;
 pub mod profile;
