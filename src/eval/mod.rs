@@ -14,6 +14,7 @@ pub mod condition;
 pub mod due;
 pub mod explain;
 mod gather;
+mod held;
 pub mod inspect;
 mod looks;
 pub mod model;
@@ -227,11 +228,20 @@ impl<'a> Evaluator<'a> {
             leads_file: leads_file.to_owned(),
             unweighed: BTreeSet::new(),
         };
+        let (which, held) = held::distinct(
+            program.rules.iter().map(|rule| &rule.leads),
+            ev.lead_range(only),
+            |lead| ev.record(lead),
+        );
         // Rules are scoped independently, so on every core.
         let scoped: Vec<(RuleRun, Vec<DataIssue>)> = program
             .rules
             .par_iter()
-            .map(|rule| ev.scope(rule, only))
+            .zip(which)
+            .map(|(rule, which)| {
+                let none = held::Held::default();
+                ev.scope(rule, only, held.get(which).unwrap_or(&none))
+            })
             .collect();
         for (run, issues) in scoped {
             ev.runs.push(run);
@@ -296,7 +306,22 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn scope(&self, rule: &RuleProgram, only: Option<u32>) -> (RuleRun, Vec<DataIssue>) {
+    /// The leads a run looks at: all, or the one `only` names.
+    fn lead_range(&self, only: Option<u32>) -> std::ops::Range<u32> {
+        match only {
+            Some(lead) => lead..lead.saturating_add(1),
+            None => 0..u32::try_from(self.leads.len()).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Which leads the rule judges, and how; `held` says which leads its
+    /// `leads` condition holds for.
+    fn scope(
+        &self,
+        rule: &RuleProgram,
+        only: Option<u32>,
+        held: &held::Held,
+    ) -> (RuleRun, Vec<DataIssue>) {
         let interner = self.interner;
         let mut issues = Vec::new();
         let tz = self.program.tz;
@@ -315,10 +340,7 @@ impl<'a> Evaluator<'a> {
             .filter(|w| w.start <= self.as_of)
             .collect();
         let has_clauses = matches!(rule.spec, Spec::Response { .. } | Spec::Attempts { .. });
-        let lead_range = match only {
-            Some(lead) => lead..lead.saturating_add(1),
-            None => 0..u32::try_from(self.leads.len()).unwrap_or(u32::MAX),
-        };
+        let lead_range = self.lead_range(only);
         // Which leads the rule judges, and how: a pure function of the lead
         // (its window, its clause and deadline, its `per` value's symbol),
         // so worked out on every core ([`in_stretches`]).
@@ -327,10 +349,10 @@ impl<'a> Evaluator<'a> {
             if handoff < range_start || handoff >= range_end || handoff > self.as_of {
                 return None;
             }
-            let record = self.record(lead);
-            if !rule.leads.holds(&record) {
+            if !held.contains(lead) {
                 return None;
             }
+            let record = self.record(lead);
             let window = windows
                 .partition_point(|w| w.start <= handoff)
                 .checked_sub(1)?;
