@@ -12,6 +12,7 @@
 //! looked up in the index.
 
 use compact_str::CompactString;
+use rayon::prelude::*;
 
 /// How the digits after the prefix are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,16 +88,17 @@ impl NumberedIds {
         if digits == 0 {
             return None;
         }
-        // Both forms counted in one pass over the ids.
+        // Both forms counted in one pass over the ids, on every core (a
+        // million ids took 30 ms on one).
         let forms = [Digits::Padded(digits), Digits::Plain];
-        let mut fitting = [0usize; 2];
-        for id in ids {
-            if let Some(rest) = after(prefix, id.as_bytes()) {
-                for (form, n) in forms.iter().zip(&mut fitting) {
-                    *n += usize::from(form.number(rest).is_some());
-                }
-            }
-        }
+        let fits = |id: &CompactString| {
+            let rest = after(prefix, id.as_bytes());
+            forms.map(|form| usize::from(rest.and_then(|r| form.number(r)).is_some()))
+        };
+        let fitting = ids
+            .par_iter()
+            .map(fits)
+            .reduce(|| [0, 0], |[a, b], [c, d]| [a + c, b + d]);
         let (digits, fitting) = forms.into_iter().zip(fitting).max_by_key(|(_, n)| *n)?;
         if fitting == 0 || fitting.saturating_mul(2) < ids.len() {
             return None;
@@ -107,11 +109,12 @@ impl NumberedIds {
             base: 0,
             leads: Vec::new(),
         };
-        let numbers: Vec<Option<u64>> = ids.iter().map(|id| numbered.number(id)).collect();
+        let numbers: Vec<Option<u64>> = ids.par_iter().map(|id| numbered.number(id)).collect();
         let (low, high) = numbers
-            .iter()
+            .par_iter()
             .flatten()
-            .fold((u64::MAX, 0), |(lo, hi), n| (lo.min(*n), hi.max(*n)));
+            .fold(|| (u64::MAX, 0), |(lo, hi), n| (lo.min(*n), hi.max(*n)))
+            .reduce(|| (u64::MAX, 0), |(a, b), (c, d)| (a.min(c), b.max(d)));
         let span = high.checked_sub(low)?.checked_add(1)?;
         // Positions are `u32`s (see `get_all`).
         if span
