@@ -62,28 +62,23 @@ impl Held {
     }
 }
 
-/// The distinct conditions of `conds`, each [`Held`] once: for each
-/// condition, in order, the index of its [`Held`] in the second list.
-pub fn distinct<'c, R: Record>(
-    conds: impl Iterator<Item = &'c Cond>,
-    leads: Range<u32>,
-    record: impl Fn(u32) -> R + Sync,
-) -> (Vec<usize>, Vec<Held>) {
-    let mut seen: Vec<&Cond> = Vec::new();
-    let which = conds
-        .map(|cond| match seen.iter().position(|c| *c == cond) {
+/// Each distinct key of `keys` made into a `T` once: for each key, in
+/// order, the index of its `T` in the second list.
+pub fn once_each<K: PartialEq, T>(
+    keys: impl Iterator<Item = K>,
+    make: impl Fn(&K) -> T,
+) -> (Vec<usize>, Vec<T>) {
+    let mut seen: Vec<K> = Vec::new();
+    let which = keys
+        .map(|key| match seen.iter().position(|k| *k == key) {
             Some(at) => at,
             None => {
-                seen.push(cond);
+                seen.push(key);
                 seen.len() - 1
             }
         })
         .collect();
-    let held = seen
-        .into_iter()
-        .map(|cond| Held::new(cond, leads.clone(), &record))
-        .collect();
-    (which, held)
+    (which, seen.iter().map(make).collect())
 }
 
 #[cfg(test)]
@@ -122,7 +117,7 @@ mod tests {
         // A range that starts inside a word and ends inside another.
         let leads = 7..203;
         let conds = program.rules.iter().map(|rule| &rule.leads);
-        let (which, held) = distinct(conds, leads.clone(), record);
+        let (which, held) = once_each(conds, |cond| Held::new(cond, leads.clone(), record));
         assert_eq!(which, [0, 1, 0]);
         assert_eq!(held.len(), 2);
         for (rule, at) in program.rules.iter().zip(which) {

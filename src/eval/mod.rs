@@ -19,6 +19,7 @@ pub mod inspect;
 mod looks;
 pub mod model;
 pub mod outcome;
+mod placed;
 pub mod plan;
 pub mod rules;
 pub mod run;
@@ -228,19 +229,32 @@ impl<'a> Evaluator<'a> {
             leads_file: leads_file.to_owned(),
             unweighed: BTreeSet::new(),
         };
-        let (which, held) = held::distinct(
-            program.rules.iter().map(|rule| &rule.leads),
-            ev.lead_range(only),
-            |lead| ev.record(lead),
-        );
+        // What rules mostly share, worked out once: which leads their
+        // `leads` condition holds for, and which of their windows a lead
+        // falls in.
+        let range = ev.lead_range(only);
+        let (which_held, held) =
+            held::once_each(program.rules.iter().map(|rule| &rule.leads), |cond| {
+                held::Held::new(cond, range.clone(), |lead| ev.record(lead))
+            });
+        let defs: Vec<Vec<WindowDef>> = program.rules.iter().map(|r| ev.window_defs(r)).collect();
+        let (which_placed, placed) =
+            held::once_each(defs.iter().map(|defs| ev.judged_windows(defs)), |windows| {
+                placed::Placed::new(windows, range.clone(), |lead| leads.handoff(lead))
+            });
         // Rules are scoped independently, so on every core.
         let scoped: Vec<(RuleRun, Vec<DataIssue>)> = program
             .rules
             .par_iter()
-            .zip(which)
-            .map(|(rule, which)| {
-                let none = held::Held::default();
-                ev.scope(rule, only, held.get(which).unwrap_or(&none))
+            .zip(defs)
+            .zip(which_held.into_par_iter().zip(which_placed))
+            .map(|((rule, windows), (h, p))| {
+                let (no_held, no_placed) = (held::Held::default(), placed::Placed::default());
+                let lead_sets = (
+                    held.get(h).unwrap_or(&no_held),
+                    placed.get(p).unwrap_or(&no_placed),
+                );
+                ev.scope(rule, only, lead_sets, windows)
             })
             .collect();
         for (run, issues) in scoped {
@@ -314,21 +328,11 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Which leads the rule judges, and how; `held` says which leads its
-    /// `leads` condition holds for.
-    fn scope(
-        &self,
-        rule: &RuleProgram,
-        only: Option<u32>,
-        held: &held::Held,
-    ) -> (RuleRun, Vec<DataIssue>) {
-        let interner = self.interner;
-        let mut issues = Vec::new();
+    /// The rule's windows that have begun by the evaluation's instant.
+    fn window_defs(&self, rule: &RuleProgram) -> Vec<WindowDef> {
         let tz = self.program.tz;
         let (first, last) = self.program.effective;
-        let range_start = day_start(tz, first);
-        let range_end = day_start(tz, last.succ_opt().unwrap_or(last));
-        let windows: Vec<WindowDef> = windows(rule.each, first, last)
+        windows(rule.each, first, last)
             .into_iter()
             .map(|w| WindowDef {
                 start: day_start(tz, w.first_day),
@@ -338,25 +342,46 @@ impl<'a> Evaluator<'a> {
                 end_day: w.end_day,
             })
             .filter(|w| w.start <= self.as_of)
-            .collect();
+            .collect()
+    }
+
+    /// Which hand-offs a rule with these windows judges, and in which
+    /// window: from the agreement's first day to its end, up to the
+    /// evaluation's instant.
+    fn judged_windows(&self, defs: &[WindowDef]) -> placed::Windows {
+        let tz = self.program.tz;
+        let (first, last) = self.program.effective;
+        placed::Windows {
+            starts: defs.iter().map(|w| w.start).collect(),
+            range: day_start(tz, first)..day_start(tz, last.succ_opt().unwrap_or(last)),
+            as_of: self.as_of,
+        }
+    }
+
+    /// Which leads the rule judges, and how: `held` says which leads its
+    /// `leads` condition holds for, and `placed` which of its `windows`
+    /// each lead falls in.
+    fn scope(
+        &self,
+        rule: &RuleProgram,
+        only: Option<u32>,
+        (held, placed): (&held::Held, &placed::Placed),
+        windows: Vec<WindowDef>,
+    ) -> (RuleRun, Vec<DataIssue>) {
+        let interner = self.interner;
+        let mut issues = Vec::new();
         let has_clauses = matches!(rule.spec, Spec::Response { .. } | Spec::Attempts { .. });
         let lead_range = self.lead_range(only);
         // Which leads the rule judges, and how: a pure function of the lead
         // (its window, its clause and deadline, its `per` value's symbol),
         // so worked out on every core ([`in_stretches`]).
+        let judges = |lead: u32| held.contains(lead) && placed.window(lead).is_some();
         let judged = |lead: u32| {
-            let handoff = self.leads.handoff(lead)?;
-            if handoff < range_start || handoff >= range_end || handoff > self.as_of {
-                return None;
-            }
+            let window = placed.window(lead)?;
             if !held.contains(lead) {
                 return None;
             }
-            let record = self.record(lead);
-            let window = windows
-                .partition_point(|w| w.start <= handoff)
-                .checked_sub(1)?;
-            Some((handoff, record, u32::try_from(window).unwrap_or(0)))
+            Some((self.leads.handoff(lead)?, self.record(lead), window))
         };
         let scope_lead = |lead: u32| -> Option<(Scoped, Option<Clause>)> {
             let (handoff, record, window) = judged(lead)?;
@@ -379,13 +404,8 @@ impl<'a> Evaluator<'a> {
                 clause,
             ))
         };
-        let (mut scoped, clauses) = in_stretches(
-            lead_range,
-            SCOPE_STRETCH,
-            has_clauses,
-            |lead| judged(lead).is_some(),
-            scope_lead,
-        );
+        let (mut scoped, clauses) =
+            in_stretches(lead_range, SCOPE_STRETCH, has_clauses, judges, scope_lead);
         // The `per` field's values, numbered as they first come: each lead's
         // `group` holds that number until the groups are ordered by text.
         let mut seen_symbols: FxHashMap<u32, u32> = FxHashMap::default();
