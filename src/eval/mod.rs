@@ -991,14 +991,11 @@ impl<'a> Evaluator<'a> {
         // into cells of its own, which are then appended in order: the
         // cells come out as one pass in lead order leaves them (the
         // tally, its breaches and their reasons, was a pass on one core
-        // as long as the judging on all). A part per thread: with four,
-        // their many small lists of breaches, grown in each thread's own
-        // heap, left 14 MiB more at the peak (1M leads); and few enough
-        // that their cells, most of them empty, stay within a few
-        // megabytes.
+        // as long as the judging on all). Parts are few enough that their
+        // cells, most of them empty, stay within a few megabytes.
         let n = run.scoped.len();
         let room = (TALLY_ROOM / (cells.len().max(1) * size_of::<Cell>())).max(1);
-        let parts = rayon::current_num_threads().clamp(1, room);
+        let parts = (rayon::current_num_threads() * 4).clamp(1, room);
         let per_part = n.div_ceil(parts).max(1);
         let tallied: Vec<Vec<Cell>> = (0..n.div_ceil(per_part))
             .into_par_iter()
@@ -1013,13 +1010,6 @@ impl<'a> Evaluator<'a> {
                 mine
             })
             .collect();
-        // The first part's cells are kept as they are, and each later
-        // part is dropped as soon as it is appended: the tallies are held
-        // about once, not once in the parts and again in the cells.
-        let mut tallied = tallied.into_iter();
-        if let Some(first) = tallied.next() {
-            cells = first;
-        }
         for part in tallied {
             for (cell, later) in cells.iter_mut().zip(part) {
                 cell.append(later);
