@@ -66,10 +66,6 @@ const ROWS_CHUNK: usize = 1 << 16;
 /// [`Evaluator::scope`]).
 const SCOPE_STRETCH: usize = 1 << 16;
 
-/// Bytes of empty tally cells the parts of a rule's judging may hold at
-/// once (see [`Evaluator::percentage_windows`]).
-const TALLY_ROOM: usize = 8 << 20;
-
 /// A window of a rule as reported: its label and bounds.
 #[derive(Debug, Clone)]
 pub struct WindowDef {
@@ -923,96 +919,62 @@ impl<'a> Evaluator<'a> {
             due_soon: u64,
             breaches: Vec<Dated>,
         }
-        impl Cell {
-            /// What a later part of the leads tallied, after this one's.
-            fn append(&mut self, mut later: Cell) {
-                self.leads += later.leads;
-                self.met += later.met;
-                self.missed += later.missed;
-                self.open += later.open;
-                self.excluded += later.excluded;
-                self.late += later.late;
-                self.due_soon += later.due_soon;
-                self.samples.append(&mut later.samples);
-                self.spent.append(&mut later.spent);
-                self.breaches.append(&mut later.breaches);
-                for (field, n) in later.missing {
-                    *self.missing.entry(field).or_default() += n;
-                }
-            }
-        }
         let (mut cells, groups) = self.cells::<Cell>(rule, run);
-        let tally = |cells: &mut [Cell], pos: usize, judged: Judged| {
-            let Some(s) = run.scoped.get(pos) else {
-                return;
-            };
-            let index = s.window as usize * groups
-                + if rule.per.is_some() {
-                    s.group as usize
-                } else {
-                    0
+        // Leads are judged on every core, a slice at a time so that few
+        // judgements are held at once, and tallied in order.
+        const SLICE: usize = 1 << 14;
+        let mut slice = Vec::with_capacity(SLICE);
+        for start in (0..run.scoped.len()).step_by(SLICE) {
+            let positions = start..run.scoped.len().min(start + SLICE);
+            positions
+                .clone()
+                .into_par_iter()
+                .map(|pos| judge(self.leads, rule, run, states, pos, self.as_of))
+                .collect_into_vec(&mut slice);
+            for (pos, judged) in positions.zip(slice.drain(..)) {
+                let (Some(judged), Some(s)) = (judged, run.scoped.get(pos)) else {
+                    continue;
                 };
-            let Some(cell) = cells.get_mut(index) else {
-                return;
-            };
-            cell.leads += 1;
-            if judged.outcome == Outcome::Open {
-                let soon = self.due_soon(rule, run, states, pos, &judged);
-                cell.due_soon += u64::from(soon);
-            }
-            match judged.outcome {
-                Outcome::Met => cell.met += 1,
-                Outcome::Missed(reason) => {
-                    cell.missed += 1;
-                    let at = judged.deadline.unwrap_or_else(|| self.handoff(s));
-                    cell.breaches.push((
-                        at,
-                        Breach {
-                            lead: self.leads.id(s.lead).to_owned(),
-                            reason,
-                        },
-                    ));
+                let index = s.window as usize * groups
+                    + if rule.per.is_some() {
+                        s.group as usize
+                    } else {
+                        0
+                    };
+                let Some(cell) = cells.get_mut(index) else {
+                    continue;
+                };
+                cell.leads += 1;
+                if judged.outcome == Outcome::Open {
+                    let soon = self.due_soon(rule, run, states, pos, &judged);
+                    cell.due_soon += u64::from(soon);
                 }
-                Outcome::Open => cell.open += 1,
-                Outcome::Excluded(_) => cell.excluded += 1,
-            }
-            if let Some(spent) = judged.spent_s {
-                cell.spent.push(spent);
-            }
-            cell.late += u64::from(judged.late);
-            for field in judged.missing {
-                *cell.missing.entry(field).or_default() += 1;
-            }
-            if let Some(sample) = judged.sample {
-                cell.samples.push(sample);
-            }
-        };
-        // Leads are judged and tallied on every core, a part of them each
-        // into cells of its own, which are then appended in order: the
-        // cells come out as one pass in lead order leaves them (the
-        // tally, its breaches and their reasons, was a pass on one core
-        // as long as the judging on all). Parts are few enough that their
-        // cells, most of them empty, stay within a few megabytes.
-        let n = run.scoped.len();
-        let room = (TALLY_ROOM / (cells.len().max(1) * size_of::<Cell>())).max(1);
-        let parts = (rayon::current_num_threads() * 4).clamp(1, room);
-        let per_part = n.div_ceil(parts).max(1);
-        let tallied: Vec<Vec<Cell>> = (0..n.div_ceil(per_part))
-            .into_par_iter()
-            .map(|part| {
-                let mut mine = cells.clone();
-                let positions = part * per_part..n.min((part + 1) * per_part);
-                for pos in positions {
-                    if let Some(judged) = judge(self.leads, rule, run, states, pos, self.as_of) {
-                        tally(&mut mine, pos, judged);
+                match judged.outcome {
+                    Outcome::Met => cell.met += 1,
+                    Outcome::Missed(reason) => {
+                        cell.missed += 1;
+                        let at = judged.deadline.unwrap_or_else(|| self.handoff(s));
+                        cell.breaches.push((
+                            at,
+                            Breach {
+                                lead: self.leads.id(s.lead).to_owned(),
+                                reason,
+                            },
+                        ));
                     }
+                    Outcome::Open => cell.open += 1,
+                    Outcome::Excluded(_) => cell.excluded += 1,
                 }
-                mine
-            })
-            .collect();
-        for part in tallied {
-            for (cell, later) in cells.iter_mut().zip(part) {
-                cell.append(later);
+                if let Some(spent) = judged.spent_s {
+                    cell.spent.push(spent);
+                }
+                cell.late += u64::from(judged.late);
+                for field in judged.missing {
+                    *cell.missing.entry(field).or_default() += 1;
+                }
+                if let Some(sample) = judged.sample {
+                    cell.samples.push(sample);
+                }
             }
         }
         let target = rule.spec.target();
