@@ -109,11 +109,14 @@ impl NumberedIds {
             base: 0,
             leads: Vec::new(),
         };
-        let numbers: Vec<Option<u64>> = ids.par_iter().map(|id| numbered.number(id)).collect();
-        let (low, high) = numbers
+        // The numbers are read again to fill the table rather than kept
+        // from this pass: a list of them all (16 MiB at a million leads),
+        // freed at once, raised the allocator's threshold for giving
+        // memory back, and the peak with it, by more than the list.
+        let (low, high) = ids
             .par_iter()
-            .flatten()
-            .fold(|| (u64::MAX, 0), |(lo, hi), n| (lo.min(*n), hi.max(*n)))
+            .filter_map(|id| numbered.number(id))
+            .fold(|| (u64::MAX, 0), |(lo, hi), n| (lo.min(n), hi.max(n)))
             .reduce(|| (u64::MAX, 0), |(a, b), (c, d)| (a.min(c), b.max(d)));
         let span = high.checked_sub(low)?.checked_add(1)?;
         // Positions are `u32`s (see `get_all`).
@@ -126,8 +129,10 @@ impl NumberedIds {
             return None;
         }
         let mut leads = vec![0u32; usize::try_from(span).ok()?];
-        for (lead, n) in numbers.into_iter().enumerate() {
-            let entry = n.and_then(|n| leads.get_mut(usize::try_from(n - low).ok()?));
+        for (lead, id) in ids.iter().enumerate() {
+            let entry = numbered
+                .number(id)
+                .and_then(|n| leads.get_mut(usize::try_from(n - low).ok()?));
             if let (Some(entry), Ok(lead)) = (entry, u32::try_from(lead)) {
                 *entry = lead.saturating_add(1);
             }
