@@ -17,7 +17,7 @@ use rayon::prelude::*;
 /// How the digits after the prefix are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Digits {
-    /// Exactly this many, zero-padded (`L0000703`).
+    /// Exactly this many, zero-padded (`L0000703`), up to 18.
     Padded(usize),
     /// Without leading zeros (`0` itself aside), up to 18.
     Plain,
@@ -31,7 +31,8 @@ impl Digits {
     /// that checks and adds up, as it runs for every activity row.
     fn number(self, digits: &[u8]) -> Option<u64> {
         let width = match self {
-            Digits::Padded(width) => digits.len() == width,
+            // Longer numbers would wrap, and two ids share a number.
+            Digits::Padded(width) => digits.len() == width && width <= MAX_DIGITS,
             Digits::Plain => {
                 (1..=MAX_DIGITS).contains(&digits.len())
                     && (digits.first() != Some(&b'0') || digits.len() == 1)
@@ -251,6 +252,10 @@ mod tests {
         // Zoho-like: three ids spread over a range of billions.
         let sparse = ids(&["4876876000000298001", "4876876000001298001", "1"]);
         assert!(NumberedIds::new(&sparse).is_none());
+        // Twenty digits at one width would wrap a `u64`: these two would
+        // share a number.
+        let long = ids(&["L00000000000000000001", "L18446744073709551617"]);
+        assert!(NumberedIds::new(&long).is_none());
         let wide = ids(&["1", "2", "3", "5000"]);
         assert!(
             NumberedIds::new(&wide).is_none(),
