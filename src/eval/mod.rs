@@ -375,7 +375,6 @@ impl<'a> Evaluator<'a> {
         // Which leads the rule judges, and how: a pure function of the lead
         // (its window, its clause and deadline, its `per` value's symbol),
         // so worked out on every core ([`in_stretches`]).
-        let judges = |lead: u32| held.contains(lead) && placed.window(lead).is_some();
         let judged = |lead: u32| {
             let window = placed.window(lead)?;
             if !held.contains(lead) {
@@ -404,8 +403,13 @@ impl<'a> Evaluator<'a> {
                 clause,
             ))
         };
-        let (mut scoped, clauses) =
-            in_stretches(lead_range, SCOPE_STRETCH, has_clauses, judges, scope_lead);
+        let (mut scoped, clauses) = in_stretches(
+            lead_range,
+            SCOPE_STRETCH,
+            has_clauses,
+            |lead| judged(lead).is_some(),
+            scope_lead,
+        );
         // The `per` field's values, numbered as they first come: each lead's
         // `group` holds that number until the groups are ordered by text.
         let mut seen_symbols: FxHashMap<u32, u32> = FxHashMap::default();
