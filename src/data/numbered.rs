@@ -133,7 +133,7 @@ impl NumberedIds {
         for (lead, id) in ids.iter().enumerate() {
             let entry = numbered
                 .number(id)
-                .and_then(|n| leads.get_mut(usize::try_from(n - low).ok()?));
+                .and_then(|n| leads.get_mut(usize::try_from(n.checked_sub(low)?).ok()?));
             if let (Some(entry), Ok(lead)) = (entry, u32::try_from(lead)) {
                 *entry = lead.saturating_add(1);
             }
